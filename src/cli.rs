@@ -1,0 +1,87 @@
+//! The command line: clap definitions whose doc comments are the `--help`, turned into
+//! [`Options`] once.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+use crate::driver::{Options, run};
+use crate::error::{EXIT_CODES_HELP, Exit};
+use crate::report::Mode;
+
+/// Moves Express static-file middleware above session middleware, where that is provably safe.
+///
+/// By default prints a unified diff of every fix and a warning for every finding that needs
+/// manual review; nothing is written.
+#[derive(Debug, Parser)]
+#[command(name = "static-first", version, after_help = EXIT_CODES_HELP)]
+pub struct Args {
+    /// Files or directories to scan (default: the current directory). Directories are walked
+    /// respecting .gitignore and .ignore, skipping hidden files and node_modules; a file named
+    /// here is always processed.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Apply the fixes in place and print which files changed.
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+
+    /// Print findings only, without diffs (for CI).
+    #[arg(long)]
+    pub check: bool,
+
+    /// For every finding, print the candidate moves and why each was taken or rejected.
+    #[arg(long)]
+    pub explain: bool,
+
+    /// When to color the output (NO_COLOR turns off `auto`).
+    #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    pub color: Color,
+
+    /// Worker threads (default: the number of cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Args {
+    pub fn into_options(self) -> Options {
+        let mode = match (self.write, self.check) {
+            (true, _) => Mode::Write,
+            (false, true) => Mode::Check,
+            (false, false) => Mode::DryRun,
+        };
+        let color = match self.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+            }
+        };
+        let threads = self
+            .threads
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
+        let paths = if self.paths.is_empty() { vec![PathBuf::from(".")] } else { self.paths };
+        Options { paths, mode, explain: self.explain, threads, color }
+    }
+}
+
+/// Parses the command line and runs. Usage errors exit 2, like every other error.
+pub fn main() -> Exit {
+    let args = match Args::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { Exit::Error } else { Exit::Clean };
+        }
+    };
+    run(&args.into_options())
+}

@@ -1,0 +1,819 @@
+//! Finds Express receivers and classifies every statement around their registrations.
+//!
+//! Detection reads the AST and oxc's scoping only; it never looks at source text. Its output
+//! is owned data (spans, symbol ids, classes) that the planner reasons about.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use oxc_ast::AstKind;
+use oxc_ast::ast::*;
+use oxc_ast_visit::{Visit, walk};
+use oxc_semantic::{Scoping, SemanticBuilder};
+use oxc_span::{GetSpan, Span};
+use oxc_syntax::scope::ScopeFlags;
+use oxc_syntax::symbol::SymbolId;
+
+use crate::classify::{Kind, Origin, classify_made};
+
+/// Everything the planner and rewriter need to know about one file.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// One block per (statement list, receiver) where that receiver registers both session and
+    /// static middleware.
+    pub blocks: Vec<Block>,
+    /// Every comment's span, in source order.
+    pub comments: Vec<Span>,
+    /// Template literals spanning lines: their text must never be re-indented.
+    pub verbatim: Vec<Span>,
+}
+
+/// A statement list, seen from one receiver (an app, a router, or a parameter holding one).
+#[derive(Debug)]
+pub struct Block {
+    /// The receiver's name, for messages.
+    pub receiver: String,
+    /// Where the list's contents begin: 0 for the program, after `{` for a block.
+    pub list_start: u32,
+    /// Whether this is the program's top-level list.
+    pub is_program: bool,
+    pub stmts: Vec<Stmt>,
+}
+
+/// One statement of a block, classified for that block's receiver.
+#[derive(Debug)]
+pub struct Stmt {
+    pub span: Span,
+    /// What the statement does, in execution order: the middleware of a registration, or one
+    /// part describing any other statement.
+    pub parts: Vec<Part>,
+    /// Session and static registrations on the receiver nested inside this statement (in an
+    /// `if`, a loop, a callback): they make a finding but cannot be moved.
+    pub nested: Vec<Part>,
+    pub bindings: Bindings,
+}
+
+/// One classified piece of a statement.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub kind: Kind,
+    /// What it is, in a few words: `express-session`, `express.static`, `route app.get`.
+    pub what: String,
+    pub span: Span,
+}
+
+/// The bindings a statement touches, for the temporal-dead-zone and reassignment checks.
+#[derive(Debug, Default)]
+pub struct Bindings {
+    pub reads: HashSet<SymbolId>,
+    /// Symbols assigned, or whose properties are assigned, or that a call may mutate.
+    pub writes: HashSet<SymbolId>,
+    pub declares: HashSet<SymbolId>,
+    /// Names of the symbols in `writes` and `declares`, for messages.
+    pub names: HashMap<SymbolId, String>,
+}
+
+impl Bindings {
+    /// Whether moving a statement with `self` across one with `other` could change what either
+    /// sees. Returns a symbol that conflicts.
+    pub fn conflict(&self, other: &Bindings) -> Option<SymbolId> {
+        let touched = |b: &Bindings, s: &SymbolId| {
+            b.reads.contains(s) || b.writes.contains(s) || b.declares.contains(s)
+        };
+        self.reads
+            .iter()
+            .find(|s| other.declares.contains(s) || other.writes.contains(s))
+            .or_else(|| self.writes.iter().find(|s| touched(other, s)))
+            .or_else(|| self.declares.iter().find(|s| touched(other, s)))
+            .copied()
+    }
+
+    pub fn name(&self, symbol: SymbolId) -> Option<&str> {
+        self.names.get(&symbol).map(String::as_str)
+    }
+}
+
+impl Stmt {
+    pub fn has_session(&self) -> bool {
+        self.parts.iter().chain(&self.nested).any(|p| p.kind == Kind::Session)
+    }
+
+    pub fn has_static(&self) -> bool {
+        self.parts.iter().chain(&self.nested).any(|p| p.kind == Kind::Static)
+    }
+
+    /// A registration that only registers session middleware (with consumers and inert
+    /// middleware in the same call): the planner may sink it as a unit.
+    pub fn is_session_registration(&self) -> bool {
+        self.nested.is_empty()
+            && self.has_session()
+            && self.parts.iter().all(|p| matches!(p.kind, Kind::Session | Kind::Consumer | Kind::Inert))
+    }
+
+    /// A registration of static middleware only: the planner may lift it as a unit.
+    pub fn is_static_registration(&self) -> bool {
+        self.nested.is_empty() && !self.parts.is_empty() && self.parts.iter().all(|p| p.kind == Kind::Static)
+    }
+
+    /// Whether every part is one of `kinds` (inert parts always fit): such a statement can be
+    /// carried along by a move.
+    pub fn only(&self, kind: Kind) -> bool {
+        self.nested.is_empty()
+            && self.parts.iter().any(|p| p.kind == kind)
+            && self.parts.iter().all(|p| p.kind == kind || p.kind == Kind::Inert)
+    }
+}
+
+/// Analyses a parsed program.
+pub fn analyze<'a>(program: &'a Program<'a>) -> Analysis {
+    let semantic = SemanticBuilder::new().with_build_nodes(true).build(program).semantic;
+    let scoping = semantic.scoping();
+    let mut resolver =
+        Resolver { scoping, inits: HashMap::new(), destructured: HashMap::new(), origins: HashMap::new() };
+    let mut use_calls = Vec::new();
+    let mut lists = Vec::new();
+    let mut analysis =
+        Analysis { comments: program.comments.iter().map(|c| c.span).collect(), ..Analysis::default() };
+    for node in semantic.nodes().iter() {
+        match node.kind() {
+            AstKind::VariableDeclarator(declarator) => resolver.add_declarator(declarator),
+            AstKind::ImportDeclaration(import) => resolver.add_import(import),
+            AstKind::TSImportEqualsDeclaration(import) => {
+                if let TSModuleReference::ExternalModuleReference(external) = &import.module_reference
+                    && let Some(symbol) = import.id.symbol_id.get()
+                {
+                    resolver.origins.insert(symbol, Origin::new(external.expression.value.as_str()));
+                }
+            }
+            AstKind::CallExpression(call) if method_name(call) == Some("use") => use_calls.push(call),
+            AstKind::TemplateLiteral(t) if t.quasis.iter().any(|q| q.value.raw.as_str().contains('\n')) => {
+                analysis.verbatim.push(t.span);
+            }
+            AstKind::Program(p) => lists.push((0, true, &p.body)),
+            AstKind::BlockStatement(b) => lists.push((b.span.start + 1, false, &b.body)),
+            AstKind::FunctionBody(b) => lists.push((b.span.start + 1, false, &b.statements)),
+            // `static {` is seven bytes before the list begins.
+            AstKind::StaticBlock(b) => lists.push((b.span.start + 7, false, &b.body)),
+            AstKind::SwitchCase(case) => {
+                let start = case.test.as_ref().map_or(case.span.start, |t| t.span().end);
+                lists.push((start + 1, false, &case.consequent));
+            }
+            _ => {}
+        }
+    }
+
+    let receivers = find_receivers(&resolver, &use_calls);
+    for (list_start, is_program, list) in lists {
+        for (&symbol, receiver) in &receivers {
+            if let Some(block) =
+                build_block(&resolver, &receivers, symbol, receiver, list_start, is_program, list)
+            {
+                analysis.blocks.push(block);
+            }
+        }
+    }
+    analysis.blocks.sort_by(|a, b| (a.list_start, &a.receiver).cmp(&(b.list_start, &b.receiver)));
+    analysis
+}
+
+/// The name of the method a call invokes: `use` in `app.use(...)`.
+fn method_name<'a>(call: &CallExpression<'a>) -> Option<&'a str> {
+    call.callee.get_inner_expression().as_member_expression().and_then(|m| m.static_property_name())
+}
+
+/// What a receiver symbol is known to be.
+#[derive(Debug)]
+struct Receiver {
+    name: String,
+    /// Created here by `express()` or `Router()`: a distinct object from every other such one.
+    created: bool,
+}
+
+fn find_receivers<'a>(
+    resolver: &Resolver<'a, '_>,
+    use_calls: &[&CallExpression<'a>],
+) -> HashMap<SymbolId, Receiver> {
+    let mut receivers = HashMap::new();
+    for (&symbol, init) in &resolver.inits {
+        if let Value::Made(origin) = resolver.resolve(init, 0)
+            && origin.is_express_app_or_router()
+        {
+            let name = resolver.scoping.symbol_name(symbol).to_string();
+            receivers.insert(symbol, Receiver { name, created: true });
+        }
+    }
+    for call in use_calls {
+        let Some(symbol) = call_receiver(resolver, call) else {
+            continue;
+        };
+        if receivers.contains_key(&symbol) {
+            continue;
+        }
+        if use_parts(resolver, call).iter().any(|p| p.kind == Kind::Session) {
+            let name = resolver.scoping.symbol_name(symbol).to_string();
+            receivers.insert(symbol, Receiver { name, created: false });
+        }
+    }
+    receivers
+}
+
+/// The symbol `X` of a call `X.use(...)`.
+fn call_receiver(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Option<SymbolId> {
+    let member = call.callee.get_inner_expression().as_member_expression()?;
+    match member.object().get_inner_expression() {
+        Expression::Identifier(id) => resolver.symbol_of(id),
+        _ => None,
+    }
+}
+
+fn build_block<'a>(
+    resolver: &Resolver<'a, '_>,
+    receivers: &HashMap<SymbolId, Receiver>,
+    symbol: SymbolId,
+    receiver: &Receiver,
+    list_start: u32,
+    is_program: bool,
+    list: &oxc_allocator::Vec<'a, Statement<'a>>,
+) -> Option<Block> {
+    let mut stmts = Vec::with_capacity(list.len());
+    let (mut session, mut statics) = (false, false);
+    for stmt in list {
+        let classified = classify_statement(resolver, receivers, symbol, stmt);
+        session |= classified.has_session();
+        statics |= classified.has_static();
+        stmts.push(classified);
+    }
+    (session && statics).then(|| Block { receiver: receiver.name.clone(), list_start, is_program, stmts })
+}
+
+fn classify_statement<'a>(
+    resolver: &Resolver<'a, '_>,
+    receivers: &HashMap<SymbolId, Receiver>,
+    r: SymbolId,
+    stmt: &Statement<'a>,
+) -> Stmt {
+    let direct: Vec<Span> = direct_calls(stmt).iter().map(|c| c.span).collect();
+    let mut facts = Facts::new(resolver, r, direct);
+    if !matches!(stmt, Statement::FunctionDeclaration(_) | Statement::ClassDeclaration(_)) {
+        facts.collect_nested = true;
+    }
+    facts.visit_statement(stmt);
+    let span = stmt.span();
+    let part = |kind: Kind, what: &str| vec![Part { kind, what: what.to_string(), span }];
+    let mentions_receiver = facts.bindings.reads.contains(&r) || facts.bindings.writes.contains(&r);
+
+    let parts = match stmt {
+        Statement::ExpressionStatement(e) => {
+            classify_expression(resolver, receivers, r, &e.expression, &facts, mentions_receiver)
+        }
+        Statement::VariableDeclaration(_) if mentions_receiver => {
+            part(Kind::Unknown, "declaration that uses the receiver")
+        }
+        Statement::VariableDeclaration(_)
+        | Statement::FunctionDeclaration(_)
+        | Statement::ClassDeclaration(_)
+        | Statement::ImportDeclaration(_)
+        | Statement::EmptyStatement(_)
+        | Statement::TSTypeAliasDeclaration(_)
+        | Statement::TSInterfaceDeclaration(_) => part(Kind::Inert, "declaration"),
+        Statement::ReturnStatement(_)
+        | Statement::ThrowStatement(_)
+        | Statement::BreakStatement(_)
+        | Statement::ContinueStatement(_) => part(Kind::Unknown, "control flow"),
+        _ if mentions_receiver => part(Kind::Unknown, "compound statement that uses the receiver"),
+        _ if facts.has_call => part(Kind::Unknown, "statement with calls"),
+        _ => part(Kind::Inert, "statement without calls"),
+    };
+    Stmt { span, parts, nested: facts.nested, bindings: facts.bindings }
+}
+
+/// The calls that make up an expression statement itself: one call, or every link of a chain.
+fn direct_calls<'s, 'a>(stmt: &'s Statement<'a>) -> Vec<&'s CallExpression<'a>> {
+    match stmt {
+        Statement::ExpressionStatement(e) => match e.expression.get_inner_expression() {
+            Expression::CallExpression(call) => chain_links(call),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+fn classify_expression<'a>(
+    resolver: &Resolver<'a, '_>,
+    receivers: &HashMap<SymbolId, Receiver>,
+    r: SymbolId,
+    expr: &Expression<'a>,
+    facts: &Facts<'a, '_, '_>,
+    mentions_receiver: bool,
+) -> Vec<Part> {
+    let span = expr.span();
+    let one = |kind: Kind, what: String| vec![Part { kind, what, span }];
+    if !facts.has_call {
+        return one(Kind::Inert, "statement without calls".into());
+    }
+    let Expression::CallExpression(call) = expr.get_inner_expression() else {
+        return one(Kind::Unknown, "expression with calls".into());
+    };
+    // A call or chain rooted at a receiver: `r.use(...)`, `r.get(...)`, `r.use(a).use(b)`.
+    let links = chain_links(call);
+    let root = links.last().and_then(|c| call_receiver(resolver, c));
+    if root == Some(r) {
+        return links.iter().rev().flat_map(|link| classify_link(resolver, link)).collect();
+    }
+    if let Some(other) = root.and_then(|s| receivers.get(&s))
+        && !mentions_receiver
+    {
+        let mine = receivers.get(&r).is_some_and(|m| m.created);
+        return if other.created && mine {
+            one(Kind::Inert, format!("registration on another app or router ({})", other.name))
+        } else {
+            one(Kind::Unknown, format!("registration on {}, which may be the same app", other.name))
+        };
+    }
+    if mentions_receiver {
+        return one(Kind::Unknown, "call that is passed the receiver".into());
+    }
+    if let Value::Module(origin) = resolver.resolve(&call.callee, 0) {
+        if origin.module == "passport" && origin.path.len() == 1 {
+            if let "use" | "serializeUser" | "deserializeUser" = origin.path[0] {
+                return one(Kind::Inert, format!("passport.{}", origin.path[0]));
+            }
+        }
+    }
+    if is_console_call(resolver, call) && !facts.nested_call_in_args {
+        return one(Kind::Inert, "console output".into());
+    }
+    one(Kind::Unknown, "unclassified call".into())
+}
+
+/// A call and the calls its callee is chained on, outermost first: `a.use(x).use(y)` gives
+/// the `.use(y)` call, then `.use(x)`.
+fn chain_links<'s, 'a>(call: &'s CallExpression<'a>) -> Vec<&'s CallExpression<'a>> {
+    let mut calls = vec![call];
+    let mut current = call;
+    while let Some(member) = current.callee.get_inner_expression().as_member_expression()
+        && let Expression::CallExpression(inner) = member.object().get_inner_expression()
+    {
+        calls.push(&**inner);
+        current = inner;
+    }
+    calls
+}
+
+fn is_console_call(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> bool {
+    let Some(member) = call.callee.get_inner_expression().as_member_expression() else {
+        return false;
+    };
+    matches!(member.object(), Expression::Identifier(id) if id.name == "console" && resolver.symbol_of(id).is_none())
+}
+
+const ROUTE_METHODS: &[&str] = &[
+    "all",
+    "route",
+    "param",
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "del",
+    "options",
+    "head",
+    "checkout",
+    "copy",
+    "lock",
+    "merge",
+    "mkactivity",
+    "mkcol",
+    "move",
+    "m-search",
+    "notify",
+    "purge",
+    "report",
+    "search",
+    "subscribe",
+    "trace",
+    "unlock",
+    "unsubscribe",
+];
+
+/// One link of a call chain on the receiver.
+fn classify_link(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<Part> {
+    let span = call.span;
+    let one = |kind: Kind, what: String| vec![Part { kind, what, span }];
+    let Some(method) = method_name(call) else {
+        return one(Kind::Unknown, "computed method call on the receiver".into());
+    };
+    let first_literal = call.arguments.first().and_then(|a| match a {
+        Argument::StringLiteral(s) => Some(s.value.as_str()),
+        _ => None,
+    });
+    match method {
+        "use" => use_parts(resolver, call),
+        "get" if call.arguments.len() == 1 => one(Kind::Inert, "app.get setting".into()),
+        "set" | "enable" | "disable" => match first_literal {
+            Some("case sensitive routing" | "strict routing") | None => {
+                one(Kind::RouterSetting, format!("app.{method} of a routing setting"))
+            }
+            Some(_) => one(Kind::Inert, format!("app.{method}")),
+        },
+        "engine" | "enabled" | "disabled" => one(Kind::Inert, format!("app.{method}")),
+        m if ROUTE_METHODS.contains(&m) => one(Kind::Route, format!("route app.{m}")),
+        m => one(Kind::Unknown, format!("app.{m} call")),
+    }
+}
+
+/// The middleware of a `use` call, in the order Express runs them (arrays flattened).
+fn use_parts(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<Part> {
+    let mut parts = Vec::new();
+    let mut args = call.arguments.iter().peekable();
+    if let Some(first) = args.peek()
+        && is_path_argument(first)
+    {
+        args.next();
+    }
+    for arg in args {
+        match arg.as_expression() {
+            Some(expr) => flatten_middleware(resolver, expr, &mut parts),
+            None => {
+                parts.push(Part { kind: Kind::Unknown, what: "spread arguments".into(), span: arg.span() })
+            }
+        }
+    }
+    // A static behind a guard in the same call is deliberate: `use('/p', requireLogin, static)`.
+    let mut guarded = false;
+    for part in &mut parts {
+        if part.kind == Kind::Static && guarded {
+            part.kind = Kind::Guard;
+            part.what = format!("{} behind a guard in the same call", part.what);
+        }
+        guarded |= matches!(part.kind, Kind::Guard | Kind::Unknown);
+    }
+    parts
+}
+
+fn is_path_argument(arg: &Argument<'_>) -> bool {
+    match arg {
+        Argument::StringLiteral(_) | Argument::TemplateLiteral(_) | Argument::RegExpLiteral(_) => true,
+        Argument::ArrayExpression(array) => array.elements.first().is_some_and(|e| {
+            matches!(
+                e,
+                ArrayExpressionElement::StringLiteral(_)
+                    | ArrayExpressionElement::TemplateLiteral(_)
+                    | ArrayExpressionElement::RegExpLiteral(_)
+            )
+        }),
+        _ => false,
+    }
+}
+
+fn flatten_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>, parts: &mut Vec<Part>) {
+    if let Expression::ArrayExpression(array) = expr.get_inner_expression() {
+        for element in &array.elements {
+            match element.as_expression() {
+                Some(inner) => flatten_middleware(resolver, inner, parts),
+                None => parts.push(Part {
+                    kind: Kind::Unknown,
+                    what: "spread or hole in a middleware array".into(),
+                    span: element.span(),
+                }),
+            }
+        }
+        return;
+    }
+    parts.push(classify_middleware(resolver, expr));
+}
+
+/// Classifies one middleware argument of a `use` call.
+fn classify_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>) -> Part {
+    let span = expr.span();
+    let (kind, what) = match resolver.resolve(expr, 0) {
+        Value::Made(origin) => match classify_made(&origin) {
+            Some((kind, what)) => (kind, what),
+            None => (Kind::Unknown, format!("middleware from {}", origin.display())),
+        },
+        Value::Module(origin) if origin.is_relative() => {
+            (Kind::Route, format!("module {}", origin.display()))
+        }
+        Value::Module(origin) => (Kind::Unknown, format!("{} used without being called", origin.display())),
+        Value::Unknown => match expr.get_inner_expression() {
+            Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_) => {
+                (Kind::Unknown, "inline function middleware".into())
+            }
+            Expression::Identifier(id) => (Kind::Unknown, format!("middleware `{}`", id.name)),
+            _ => (Kind::Unknown, "unrecognised middleware".into()),
+        },
+    };
+    Part { kind, what, span }
+}
+
+/// What an expression evaluates to, as far as imports and constant bindings tell.
+#[derive(Debug, Clone)]
+enum Value<'a> {
+    /// A module, or a property path inside one: `express`, `express.static`.
+    Module(Origin<'a>),
+    /// The result of calling one: `express()`, `session({...})`, `express.static(dir)`.
+    Made(Origin<'a>),
+    Unknown,
+}
+
+struct Resolver<'a, 's> {
+    scoping: &'s Scoping,
+    /// `const x = <init>` for simple bindings.
+    inits: HashMap<SymbolId, &'a Expression<'a>>,
+    /// `const { key: x } = <init>`.
+    destructured: HashMap<SymbolId, (&'a Expression<'a>, &'a str)>,
+    /// Import bindings.
+    origins: HashMap<SymbolId, Origin<'a>>,
+}
+
+/// How many variable hops a middleware may be reached through.
+const MAX_HOPS: u8 = 8;
+
+impl<'a> Resolver<'a, '_> {
+    fn add_declarator(&mut self, declarator: &'a VariableDeclarator<'a>) {
+        let Some(init) = &declarator.init else { return };
+        match &declarator.id {
+            BindingPattern::BindingIdentifier(id) => {
+                if let Some(symbol) = id.symbol_id.get() {
+                    self.inits.insert(symbol, init);
+                }
+            }
+            BindingPattern::ObjectPattern(pattern) => {
+                for property in &pattern.properties {
+                    let (Some(Cow::Borrowed(key)), BindingPattern::BindingIdentifier(id)) =
+                        (property.key.static_name(), &property.value)
+                    else {
+                        continue;
+                    };
+                    if let Some(symbol) = id.symbol_id.get() {
+                        self.destructured.insert(symbol, (init, key));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn add_import(&mut self, import: &ImportDeclaration<'a>) {
+        let module = import.source.value.as_str();
+        for specifier in import.specifiers.iter().flatten() {
+            let (local, origin) = match specifier {
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => (&s.local, Origin::new(module)),
+                ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => (&s.local, Origin::new(module)),
+                ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                    let name = match &s.imported {
+                        ModuleExportName::IdentifierName(n) => n.name.as_str(),
+                        ModuleExportName::IdentifierReference(n) => n.name.as_str(),
+                        ModuleExportName::StringLiteral(n) => n.value.as_str(),
+                    };
+                    // `import { default as x }` is the default export.
+                    let origin =
+                        if name == "default" { Origin::new(module) } else { Origin::new(module).with(name) };
+                    (&s.local, origin)
+                }
+            };
+            if let Some(symbol) = local.symbol_id.get() {
+                self.origins.insert(symbol, origin);
+            }
+        }
+    }
+
+    fn symbol_of(&self, id: &IdentifierReference<'_>) -> Option<SymbolId> {
+        self.scoping.get_reference(id.reference_id.get()?).symbol_id()
+    }
+
+    fn resolve(&self, expr: &Expression<'a>, hops: u8) -> Value<'a> {
+        if hops > MAX_HOPS {
+            return Value::Unknown;
+        }
+        match expr.get_inner_expression() {
+            Expression::Identifier(id) => {
+                let Some(symbol) = self.symbol_of(id) else {
+                    return Value::Unknown;
+                };
+                if let Some(origin) = self.origins.get(&symbol) {
+                    return Value::Module(origin.clone());
+                }
+                if self.scoping.symbol_is_mutated(symbol) {
+                    return Value::Unknown;
+                }
+                if let Some(init) = self.inits.get(&symbol) {
+                    return self.resolve(init, hops + 1);
+                }
+                if let Some((init, key)) = self.destructured.get(&symbol) {
+                    return match self.resolve(init, hops + 1) {
+                        Value::Module(origin) => Value::Module(origin.with(key)),
+                        _ => Value::Unknown,
+                    };
+                }
+                Value::Unknown
+            }
+            Expression::StaticMemberExpression(m) => match self.resolve(&m.object, hops) {
+                Value::Module(origin) => Value::Module(origin.with(m.property.name.as_str())),
+                _ => Value::Unknown,
+            },
+            Expression::ComputedMemberExpression(m) => match (&m.expression, self.resolve(&m.object, hops)) {
+                (Expression::StringLiteral(key), Value::Module(origin)) => {
+                    Value::Module(origin.with(key.value.as_str()))
+                }
+                _ => Value::Unknown,
+            },
+            Expression::CallExpression(call) => {
+                if let Some(module) = require_specifier(self, call) {
+                    return Value::Module(Origin::new(module));
+                }
+                match self.resolve(&call.callee, hops) {
+                    Value::Module(origin) => Value::Made(origin),
+                    _ => Value::Unknown,
+                }
+            }
+            Expression::AssignmentExpression(a) if a.operator == AssignmentOperator::Assign => {
+                self.resolve(&a.right, hops)
+            }
+            _ => Value::Unknown,
+        }
+    }
+}
+
+/// `require('m')` with the global `require`: the module specifier.
+fn require_specifier<'a>(resolver: &Resolver<'a, '_>, call: &CallExpression<'a>) -> Option<&'a str> {
+    let Expression::Identifier(callee) = &call.callee else {
+        return None;
+    };
+    if callee.name != "require" || resolver.symbol_of(callee).is_some() || call.arguments.len() != 1 {
+        return None;
+    }
+    match &call.arguments[0] {
+        Argument::StringLiteral(s) => Some(s.value.as_str()),
+        Argument::TemplateLiteral(t) => t.single_quasi().map(|q| q.as_str()),
+        _ => None,
+    }
+}
+
+/// Per-statement facts: bindings touched, whether anything is called, and session or static
+/// registrations on the receiver nested below the statement's own calls.
+struct Facts<'a, 'r, 's> {
+    resolver: &'r Resolver<'a, 's>,
+    receiver: SymbolId,
+    /// Spans of the statement's own calls (not nested).
+    direct: Vec<Span>,
+    collect_nested: bool,
+    nested: Vec<Part>,
+    bindings: Bindings,
+    has_call: bool,
+    /// A call inside a call's arguments (so even `console.log(f())` may do something).
+    nested_call_in_args: bool,
+    call_depth: u32,
+}
+
+impl<'a, 'r, 's> Facts<'a, 'r, 's> {
+    fn new(resolver: &'r Resolver<'a, 's>, receiver: SymbolId, direct: Vec<Span>) -> Self {
+        Facts {
+            resolver,
+            receiver,
+            direct,
+            collect_nested: false,
+            nested: Vec::new(),
+            bindings: Bindings::default(),
+            has_call: false,
+            nested_call_in_args: false,
+            call_depth: 0,
+        }
+    }
+
+    fn mark_root_written(&mut self, mut expr: &Expression<'a>) {
+        loop {
+            match expr.get_inner_expression() {
+                Expression::Identifier(id) => {
+                    if let Some(symbol) = self.resolver.symbol_of(id) {
+                        self.write(symbol, id.name.as_str());
+                    }
+                    return;
+                }
+                Expression::StaticMemberExpression(m) => expr = &m.object,
+                Expression::ComputedMemberExpression(m) => expr = &m.object,
+                _ => return,
+            }
+        }
+    }
+
+    fn write(&mut self, symbol: SymbolId, name: &str) {
+        self.bindings.writes.insert(symbol);
+        self.bindings.names.entry(symbol).or_insert_with(|| name.to_string());
+    }
+
+    fn enter_call(&mut self) {
+        self.has_call = true;
+        if self.call_depth > 0 {
+            self.nested_call_in_args = true;
+        }
+        self.call_depth += 1;
+    }
+
+    /// Walks a function body: defining a function calls nothing, but what its body touches
+    /// still counts for bindings.
+    fn in_function(&mut self, walk: impl FnOnce(&mut Self)) {
+        let saved = (self.has_call, self.call_depth, self.nested_call_in_args);
+        self.call_depth = 0;
+        walk(self);
+        (self.has_call, self.call_depth, self.nested_call_in_args) = saved;
+    }
+}
+
+impl<'a> Visit<'a> for Facts<'a, '_, '_> {
+    fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        let Some(reference) = it.reference_id.get().map(|r| self.resolver.scoping.get_reference(r)) else {
+            return;
+        };
+        let Some(symbol) = reference.symbol_id() else {
+            return;
+        };
+        self.bindings.reads.insert(symbol);
+        if reference.is_write() {
+            self.write(symbol, it.name.as_str());
+        }
+    }
+
+    fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {
+        if let Some(symbol) = it.symbol_id.get() {
+            self.bindings.declares.insert(symbol);
+            self.bindings.names.insert(symbol, it.name.to_string());
+        }
+    }
+
+    fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
+        self.enter_call();
+        // A call may mutate anything it is passed, except modules.
+        for arg in &it.arguments {
+            if let Some(Expression::Identifier(id)) =
+                arg.as_expression().map(Expression::get_inner_expression)
+                && let Some(symbol) = self.resolver.symbol_of(id)
+                && !self.resolver.origins.contains_key(&symbol)
+            {
+                self.write(symbol, id.name.as_str());
+            }
+        }
+        if self.collect_nested
+            && method_name(it) == Some("use")
+            && !self.direct.contains(&it.span)
+            && call_receiver(self.resolver, it) == Some(self.receiver)
+        {
+            let found = use_parts(self.resolver, it)
+                .into_iter()
+                .filter(|p| matches!(p.kind, Kind::Session | Kind::Static));
+            self.nested.extend(found);
+        }
+        walk::walk_call_expression(self, it);
+        self.call_depth -= 1;
+    }
+
+    fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
+        self.enter_call();
+        walk::walk_new_expression(self, it);
+        self.call_depth -= 1;
+    }
+
+    fn visit_tagged_template_expression(&mut self, it: &TaggedTemplateExpression<'a>) {
+        self.enter_call();
+        walk::walk_tagged_template_expression(self, it);
+        self.call_depth -= 1;
+    }
+
+    fn visit_await_expression(&mut self, it: &AwaitExpression<'a>) {
+        self.has_call = true;
+        walk::walk_await_expression(self, it);
+    }
+
+    fn visit_yield_expression(&mut self, it: &YieldExpression<'a>) {
+        self.has_call = true;
+        walk::walk_yield_expression(self, it);
+    }
+
+    fn visit_import_expression(&mut self, it: &ImportExpression<'a>) {
+        self.has_call = true;
+        walk::walk_import_expression(self, it);
+    }
+
+    fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
+        if let Some(member) = it.left.as_member_expression() {
+            self.mark_root_written(member.object());
+        }
+        walk::walk_assignment_expression(self, it);
+    }
+
+    fn visit_update_expression(&mut self, it: &UpdateExpression<'a>) {
+        if let Some(member) = it.argument.as_member_expression() {
+            self.mark_root_written(member.object());
+        }
+        walk::walk_update_expression(self, it);
+    }
+
+    fn visit_function(&mut self, it: &Function<'a>, flags: ScopeFlags) {
+        self.in_function(|this| walk::walk_function(this, it, flags));
+    }
+
+    fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
+        self.in_function(|this| walk::walk_arrow_function_expression(this, it));
+    }
+}

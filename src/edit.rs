@@ -1,0 +1,204 @@
+//! Turns a planned move into byte-span edits of the original text: the only place that cuts
+//! and joins code text. Statements are moved as they are written, never reprinted.
+
+use oxc_span::Span;
+
+use crate::detect::Block;
+use crate::plan::{Candidate, Direction};
+
+/// Replace `start..end` of the text with `insert` (an empty range inserts).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub insert: String,
+}
+
+/// Why a planned move cannot be written as whole-line edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub stmt: usize,
+    pub reason: &'static str,
+}
+
+/// The text around the statements: what the rewriter needs besides the spans.
+pub struct Layout<'t> {
+    pub text: &'t str,
+    /// Every comment span, sorted.
+    pub comments: &'t [Span],
+    /// Spans whose lines must not be re-indented (multi-line template literals).
+    pub verbatim: &'t [Span],
+    pub newline: &'t str,
+}
+
+/// The lines a statement occupies: its own leading comment lines, the statement, a trailing
+/// comment on its last line, and the line break.
+#[derive(Debug, Clone, Copy)]
+struct Extent {
+    start: usize,
+    end: usize,
+    /// Whether `end` is a line break's end (false only at the end of a file without one).
+    ends_line: bool,
+}
+
+impl Layout<'_> {
+    /// The edits that carry out `candidate` on `block`.
+    pub fn edits(&self, block: &Block, candidate: &Candidate) -> Result<Vec<Edit>, Refusal> {
+        let anchor = self.extent(block, candidate.anchor)?;
+        let target_indent = self.indent_at(anchor.start);
+        let mut moved_text = String::new();
+        let mut edits = Vec::new();
+        for &i in &candidate.moved {
+            let ext = self.extent(block, i)?;
+            let mut text = self.reindent(ext, target_indent);
+            if !ext.ends_line {
+                text.push_str(self.newline);
+            }
+            moved_text.push_str(&text);
+            edits.push(self.deletion(ext));
+        }
+        let insert_at = match candidate.direction {
+            Direction::Lift => anchor.start,
+            Direction::Sink => anchor.end,
+        };
+        if candidate.direction == Direction::Sink && !anchor.ends_line {
+            // The anchor ends the file without a line break: keep it that way.
+            moved_text.truncate(moved_text.len() - self.newline.len());
+            moved_text.insert_str(0, self.newline);
+        }
+        edits.push(Edit { start: insert_at, end: insert_at, insert: moved_text });
+        edits.sort_by_key(|e| (e.start, e.end));
+        if edits.windows(2).any(|w| w[0].end > w[1].start) {
+            return Err(Refusal { stmt: candidate.anchor, reason: "the edits would overlap" });
+        }
+        Ok(edits)
+    }
+
+    /// The deletion of a moved statement's lines, with the blank lines it would leave doubled.
+    fn deletion(&self, ext: Extent) -> Edit {
+        let mut start = ext.start;
+        if !ext.ends_line {
+            // The last line of a file without a final line break: take the break before it.
+            start = self.text[..start].strip_suffix(self.newline).map_or(start, str::len);
+            return Edit { start, end: ext.end, insert: String::new() };
+        }
+        let rest = &self.text[ext.end..];
+        let next_is_blank_or_end = {
+            let next_line = rest.split('\n').next().unwrap_or("");
+            next_line.trim().is_empty() || rest.trim_start().starts_with('}') || rest.trim().is_empty()
+        };
+        if next_is_blank_or_end {
+            while let Some(prev) = self.previous_line(start)
+                && self.text[prev..start].trim().is_empty()
+            {
+                start = prev;
+            }
+        }
+        Edit { start, end: ext.end, insert: String::new() }
+    }
+
+    /// Start of the line before the line starting at `line_start`.
+    fn previous_line(&self, line_start: usize) -> Option<usize> {
+        if line_start == 0 {
+            return None;
+        }
+        Some(self.text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1))
+    }
+
+    fn line_start(&self, offset: usize) -> usize {
+        self.text[..offset].rfind('\n').map_or(0, |i| i + 1)
+    }
+
+    fn indent_at(&self, line_start: usize) -> &str {
+        let line = &self.text[line_start..];
+        &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+    }
+
+    fn extent(&self, block: &Block, i: usize) -> Result<Extent, Refusal> {
+        let shares = Refusal { stmt: i, reason: "it shares a line with other code" };
+        let span = block.stmts[i].span;
+        let list_start = if i == 0 { block.list_start } else { block.stmts[i - 1].span.end } as usize;
+
+        // Leading comments: whole lines directly above, with no blank line in between. The
+        // program's first statement keeps its comments in place: they head the file.
+        let mut start = span.start as usize;
+        if !(block.is_program && i == 0) {
+            for comment in self.comments.iter().rev().filter(|c| c.end <= span.start) {
+                let (c_start, c_end) = (comment.start as usize, comment.end as usize);
+                let gap = &self.text[c_end..start];
+                let line_start = self.line_start(c_start);
+                let own_line = c_start >= list_start && self.text[line_start..c_start].trim().is_empty();
+                if !own_line || !gap.trim().is_empty() || gap.matches('\n').count() > 1 {
+                    break;
+                }
+                start = c_start;
+            }
+        }
+        let line_start = self.line_start(start);
+        if !self.text[line_start..start].trim().is_empty() || line_start < list_start {
+            return Err(shares);
+        }
+
+        // The rest of the last line may only hold comments.
+        let mut end = span.end as usize;
+        loop {
+            let rest = &self.text[end..];
+            let trimmed = rest.trim_start_matches([' ', '\t']);
+            end += rest.len() - trimmed.len();
+            match self.comments.iter().find(|c| c.start as usize == end) {
+                Some(c) if !self.text[end..c.end as usize].contains('\n') => end = c.end as usize,
+                _ => break,
+            }
+        }
+        let rest = &self.text[end..];
+        let ends_line = if rest.starts_with("\r\n") {
+            end += 2;
+            true
+        } else if rest.starts_with('\n') {
+            end += 1;
+            true
+        } else if rest.is_empty() {
+            false
+        } else {
+            return Err(shares);
+        };
+        Ok(Extent { start: line_start, end, ends_line })
+    }
+
+    /// The extent's text, moved from its own indentation to `target`.
+    fn reindent(&self, ext: Extent, target: &str) -> String {
+        let text = &self.text[ext.start..ext.end];
+        let own = self.indent_at(ext.start);
+        if own == target {
+            return text.to_string();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut offset = ext.start;
+        for line in text.split_inclusive('\n') {
+            let in_verbatim =
+                self.verbatim.iter().any(|v| (v.start as usize) < offset && offset < v.end as usize);
+            match line.strip_prefix(own) {
+                Some(rest) if !in_verbatim => {
+                    out.push_str(target);
+                    out.push_str(rest);
+                }
+                _ => out.push_str(line),
+            }
+            offset += line.len();
+        }
+        out
+    }
+}
+
+/// Applies sorted, non-overlapping edits.
+pub fn apply(text: &str, edits: &[Edit]) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0;
+    for edit in edits {
+        out.push_str(&text[at..edit.start]);
+        out.push_str(&edit.insert);
+        at = edit.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}

@@ -1,0 +1,73 @@
+//! What can go wrong with one file, and the one place a run's outcome becomes an exit code.
+
+use std::fmt;
+use std::io;
+use std::process::ExitCode;
+
+/// A problem with one file. The run goes on; the exit code becomes 2.
+#[derive(Debug)]
+pub enum FileError {
+    Missing,
+    Read(io::Error),
+    NotUtf8,
+    Unsupported,
+    Syntax {
+        line: usize,
+        col: usize,
+        message: String,
+    },
+    /// The edited text failed its check; nothing was written.
+    Verify(String),
+    Write(io::Error),
+    Walk(String),
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileError::Missing => write!(f, "no such file or directory; check the path"),
+            FileError::Read(e) => write!(f, "cannot read the file: {e}"),
+            FileError::NotUtf8 => {
+                write!(f, "the file is not valid UTF-8; convert it or exclude it")
+            }
+            FileError::Unsupported => {
+                write!(f, "not a JavaScript or TypeScript file (.js .cjs .mjs .jsx .ts .cts .mts .tsx)")
+            }
+            FileError::Syntax { line, col, message } => write!(
+                f,
+                "{line}:{col}: syntax error: {message}; the file mentions session and static middleware, \
+                 so fix the syntax or exclude the file"
+            ),
+            FileError::Verify(why) => write!(
+                f,
+                "the fix failed its safety check and was not applied ({why}); please report this with the file"
+            ),
+            FileError::Write(e) => write!(f, "cannot write the fix: {e}; the file is unchanged"),
+            FileError::Walk(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// How a run ended. Documented in `--help` and the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    /// Nothing to fix.
+    Clean = 0,
+    /// Findings remain (dry run and `--check`: any finding; `--write`: any it could not fix).
+    Findings = 1,
+    /// An error: bad arguments, an unreadable file, a file that does not parse.
+    Error = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit as u8)
+    }
+}
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  nothing to fix
+  1  findings remain (dry run and --check: any finding; --write: findings it could not fix)
+  2  an error: bad arguments, an unreadable file, a file that mentions session and static
+     middleware but does not parse, or a fix that failed its safety check";

@@ -1,0 +1,19 @@
+//! static-first: finds Express apps that register session middleware before static-file
+//! middleware and moves the static registrations first, only where that provably changes
+//! nothing else.
+//!
+//! Pipeline: [`walk`] → read → prefilter → [`parse`] → [`detect`] → [`plan`] → [`edit`] →
+//! [`verify`] → [`report`] / write, driven by [`driver`].
+
+pub mod classify;
+pub mod cli;
+pub mod detect;
+pub mod driver;
+pub mod edit;
+pub mod error;
+pub mod parse;
+pub mod plan;
+pub mod report;
+pub mod source;
+pub mod verify;
+pub mod walk;

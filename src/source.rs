@@ -1,0 +1,93 @@
+//! Facts about a file's text that every stage needs: the BOM, the line ending, line numbers.
+
+/// The UTF-8 byte order mark.
+const BOM: &str = "\u{feff}";
+
+/// A file's text, split into the part the parser sees and what must be put back around it.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// Whether the file starts with a UTF-8 BOM (kept out of `text`, restored on write).
+    pub bom: bool,
+    /// The text after the BOM; every span in the program refers to it.
+    pub text: &'a str,
+    /// The file's line ending: `"\r\n"` if its first line break is CRLF, else `"\n"`.
+    pub newline: &'static str,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(raw: &'a str) -> Self {
+        let (bom, text) = match raw.strip_prefix(BOM) {
+            Some(rest) => (true, rest),
+            None => (false, raw),
+        };
+        let newline = match memchr::memchr(b'\n', text.as_bytes()) {
+            Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        };
+        Source { bom, text, newline }
+    }
+
+    /// The full file contents for a new body text, with the BOM restored.
+    pub fn with_text(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len() + BOM.len());
+        if self.bom {
+            out.push_str(BOM);
+        }
+        out.push_str(text);
+        out
+    }
+}
+
+/// Maps byte offsets to 1-based line and column numbers (columns count characters).
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<u32>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
+        LineIndex { text, starts }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: u32) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let line = self.line(offset);
+        let start = self.starts[line - 1] as usize;
+        let end = (offset as usize).min(self.text.len());
+        let col = self.text.get(start..end).map_or(1, |s| s.chars().count() + 1);
+        (line, col)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_and_crlf_are_detected() {
+        let s = Source::new("\u{feff}a\r\nb\r\n");
+        assert!(s.bom);
+        assert_eq!(s.text, "a\r\nb\r\n");
+        assert_eq!(s.newline, "\r\n");
+        assert_eq!(s.with_text("x"), "\u{feff}x");
+        let plain = Source::new("a\nb");
+        assert!(!plain.bom);
+        assert_eq!(plain.newline, "\n");
+    }
+
+    #[test]
+    fn lines_and_columns_are_one_based() {
+        let idx = LineIndex::new("ab\ncdé\nx");
+        assert_eq!(idx.line_col(0), (1, 1));
+        assert_eq!(idx.line_col(3), (2, 1));
+        assert_eq!(idx.line_col(7), (2, 4));
+        assert_eq!(idx.line_col(8), (3, 1));
+    }
+}

@@ -1,0 +1,89 @@
+//! Proves an edit did what the plan said and nothing else: the edited file's statement lists
+//! are the original ones with the planned permutations applied, and its comments are the same.
+
+use oxc_ast::ast::{Program, Statement};
+use oxc_ast_visit::{Visit, walk};
+use oxc_span::GetSpan;
+
+/// The statement lists and comments of a program, as comparable text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape {
+    /// Each list keyed by the offset of its first statement, with each statement's text
+    /// (indentation removed, since a move re-indents).
+    lists: Vec<(u32, Vec<String>)>,
+    comments: Vec<String>,
+}
+
+/// A planned reordering of the list whose first statement starts at `first`.
+#[derive(Debug, Clone)]
+pub struct Permutation {
+    pub first: u32,
+    pub order: Vec<usize>,
+}
+
+impl Shape {
+    pub fn of(program: &Program<'_>, text: &str) -> Shape {
+        let mut collector = Lists { text, lists: Vec::new() };
+        collector.visit_program(program);
+        let comments =
+            program.comments.iter().map(|c| c.span.source_text(text).trim_end().to_string()).collect();
+        Shape { lists: collector.lists, comments }
+    }
+
+    /// This shape with `permutations` applied: what the edited file must look like.
+    pub fn permuted(&self, permutations: &[Permutation]) -> Shape {
+        let mut shape = self.clone();
+        for p in permutations {
+            if let Some((_, list)) = shape.lists.iter_mut().find(|(first, _)| *first == p.first) {
+                *list = p.order.iter().map(|&i| list[i].clone()).collect();
+            }
+        }
+        shape
+    }
+
+    /// Checks `actual` against this expected shape. Offsets differ after a move, so lists and
+    /// comments are compared as multisets.
+    pub fn check(&self, actual: &Shape) -> Result<(), String> {
+        if sorted_lists(self) != sorted_lists(actual) {
+            return Err(
+                "the statements after the edit are not the planned reordering of the original ones".into()
+            );
+        }
+        if sorted_comments(self) != sorted_comments(actual) {
+            return Err("the comments after the edit differ from the original ones".into());
+        }
+        Ok(())
+    }
+}
+
+fn sorted_lists(shape: &Shape) -> Vec<&Vec<String>> {
+    let mut lists: Vec<&Vec<String>> = shape.lists.iter().map(|(_, l)| l).collect();
+    lists.sort();
+    lists
+}
+
+fn sorted_comments(shape: &Shape) -> Vec<&String> {
+    let mut comments: Vec<&String> = shape.comments.iter().collect();
+    comments.sort();
+    comments
+}
+
+struct Lists<'t> {
+    text: &'t str,
+    lists: Vec<(u32, Vec<String>)>,
+}
+
+impl<'a> Visit<'a> for Lists<'_> {
+    fn visit_statements(&mut self, it: &oxc_allocator::Vec<'a, Statement<'a>>) {
+        if let Some(first) = it.first() {
+            let texts = it.iter().map(|s| dedent(s.span().source_text(self.text))).collect();
+            self.lists.push((first.span().start, texts));
+        }
+        walk::walk_statements(self, it);
+    }
+}
+
+/// The text with each line's leading whitespace removed.
+fn dedent(text: &str) -> String {
+    text.lines().map(str::trim_start).collect::<Vec<_>>().join("\n")
+}
