@@ -227,8 +227,8 @@ fn fix_text(
         if edits.is_empty() {
             return Ok((text != source.text).then_some(text));
         }
-        expected = Some(Shape::of(&program, &text).permuted(&permutations));
         edits.sort_by_key(|e| (e.start, e.end));
+        expected = Some(Shape::of(&program, &text).expected(&text, &permutations, &edits));
         text = apply(&text, &edits);
     }
     Err(FileError::Verify("the fixes did not settle after several passes".into()))

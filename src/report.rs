@@ -86,8 +86,8 @@ impl FindingReport {
             receiver: block.receiver.clone(),
             session_what: finding.session_part.what.clone(),
             static_what: finding.static_part.what.clone(),
+            explain: if explain { explain_plan(block, finding, &status, lines) } else { Vec::new() },
             status,
-            explain: if explain { explain_plan(block, finding, lines) } else { Vec::new() },
         }
     }
 
@@ -104,7 +104,7 @@ impl FindingReport {
 }
 
 /// Renders a plan: every candidate move, every crossing judged, and the choice.
-pub fn explain_plan(block: &Block, finding: &Finding, lines: &LineIndex<'_>) -> Vec<String> {
+pub fn explain_plan(block: &Block, finding: &Finding, status: &Status, lines: &LineIndex<'_>) -> Vec<String> {
     let line = |i: usize| lines.line(block.stmts[i].span.start);
     let list = |idx: &[usize]| idx.iter().map(|&i| line(i).to_string()).collect::<Vec<_>>().join(", ");
     let mut out = vec![format!(
@@ -133,9 +133,10 @@ pub fn explain_plan(block: &Block, finding: &Finding, lines: &LineIndex<'_>) -> 
                     line(step.crossed)
                 )),
                 Decision::Carried(kind) => out.push(format!(
-                    "    line {} cannot be crossed by line {} ({what}, {kind}): it moves along",
+                    "    line {} may not cross line {} ({what}, {kind}), so line {} moves along",
+                    line(step.mover),
                     line(step.crossed),
-                    line(step.mover)
+                    line(step.crossed)
                 )),
             }
         }
@@ -149,6 +150,9 @@ pub fn explain_plan(block: &Block, finding: &Finding, lines: &LineIndex<'_>) -> 
             let c = &finding.plan.candidates[*i];
             let name = if c.direction == Direction::Lift { "lift" } else { "sink" };
             out.push(format!("  chosen: {name} (fewest statements moved; lift wins a tie)"));
+            if let Status::Review { reason, .. } = status {
+                out.push(format!("  not applied: {reason}"));
+            }
         }
         Outcome::Review(b) => {
             out.push(format!("  no safe move: needs review (blocked by line {}: {})", line(b.stmt), b.reason))

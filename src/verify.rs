@@ -2,6 +2,9 @@
 //! are the original ones with the planned permutations applied, and its comments are the same.
 
 use oxc_ast::ast::{Program, Statement};
+use oxc_span::Span;
+
+use crate::edit::{Edit, apply};
 use oxc_ast_visit::{Visit, walk};
 use oxc_span::GetSpan;
 
@@ -11,6 +14,8 @@ pub struct Shape {
     /// Each list keyed by the offset of its first statement, with each statement's text
     /// (indentation removed, since a move re-indents).
     lists: Vec<(u32, Vec<String>)>,
+    /// Each statement's span, parallel to `lists`.
+    spans: Vec<Vec<Span>>,
     comments: Vec<String>,
 }
 
@@ -23,19 +28,33 @@ pub struct Permutation {
 
 impl Shape {
     pub fn of(program: &Program<'_>, text: &str) -> Shape {
-        let mut collector = Lists { text, lists: Vec::new() };
+        let mut collector = Lists { text, lists: Vec::new(), spans: Vec::new() };
         collector.visit_program(program);
         let comments =
             program.comments.iter().map(|c| c.span.source_text(text).trim_end().to_string()).collect();
-        Shape { lists: collector.lists, comments }
+        Shape { lists: collector.lists, spans: collector.spans, comments }
     }
 
-    /// This shape with `permutations` applied: what the edited file must look like.
-    pub fn permuted(&self, permutations: &[Permutation]) -> Shape {
+    /// What the file must look like after `edits` carried out `permutations` on `text` (the
+    /// text this shape was taken from): the permuted lists reordered, every statement that
+    /// contains an edited list with those edits applied, everything else unchanged.
+    pub fn expected(&self, text: &str, permutations: &[Permutation], edits: &[Edit]) -> Shape {
         let mut shape = self.clone();
-        for p in permutations {
-            if let Some((_, list)) = shape.lists.iter_mut().find(|(first, _)| *first == p.first) {
+        for (index, (first, list)) in shape.lists.iter_mut().enumerate() {
+            if let Some(p) = permutations.iter().find(|p| p.first == *first) {
                 *list = p.order.iter().map(|&i| list[i].clone()).collect();
+                continue;
+            }
+            for (stmt, span) in list.iter_mut().zip(&self.spans[index]) {
+                let (start, end) = (span.start as usize, span.end as usize);
+                let inside: Vec<Edit> = edits
+                    .iter()
+                    .filter(|e| e.start >= start && e.end <= end && (e.start, e.end) != (start, end))
+                    .map(|e| Edit { start: e.start - start, end: e.end - start, insert: e.insert.clone() })
+                    .collect();
+                if !inside.is_empty() {
+                    *stmt = dedent(&apply(&text[start..end], &inside));
+                }
             }
         }
         shape
@@ -71,6 +90,7 @@ fn sorted_comments(shape: &Shape) -> Vec<&String> {
 struct Lists<'t> {
     text: &'t str,
     lists: Vec<(u32, Vec<String>)>,
+    spans: Vec<Vec<Span>>,
 }
 
 impl<'a> Visit<'a> for Lists<'_> {
@@ -78,6 +98,7 @@ impl<'a> Visit<'a> for Lists<'_> {
         if let Some(first) = it.first() {
             let texts = it.iter().map(|s| dedent(s.span().source_text(self.text))).collect();
             self.lists.push((first.span().start, texts));
+            self.spans.push(it.iter().map(GetSpan::span).collect());
         }
         walk::walk_statements(self, it);
     }

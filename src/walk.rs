@@ -57,7 +57,7 @@ where
             Box::new(move |entry| {
                 let item = match &entry {
                     Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                        Some((e.path().to_path_buf(), e.depth() == 0, None))
+                        Some((display_path(e.path()), e.depth() == 0, None))
                     }
                     Ok(_) => None,
                     Err(err) => Some((error_path(err).unwrap_or_default(), true, Some(err.to_string()))),
@@ -79,6 +79,11 @@ where
     let mut results: Vec<(PathBuf, T)> = rx.into_iter().collect();
     results.sort_by(|a, b| a.0.cmp(&b.0));
     results
+}
+
+/// `./src/app.js` as `src/app.js`, the way ripgrep prints paths under the current directory.
+fn display_path(path: &Path) -> PathBuf {
+    path.strip_prefix("./").unwrap_or(path).to_path_buf()
 }
 
 fn error_path(err: &ignore::Error) -> Option<PathBuf> {

@@ -1,0 +1,181 @@
+//! Command-line behaviour: modes, exit codes, what is written, which files are walked.
+
+use std::process::Command;
+
+use crate::support::{Project, stderr, stdout};
+
+const BAD: &str = "const express = require('express');
+const session = require('express-session');
+const app = express();
+app.use(session({ secret: 's' }));
+app.use(express.static('public'));
+";
+
+const FIXED: &str = "const express = require('express');
+const session = require('express-session');
+const app = express();
+app.use(express.static('public'));
+app.use(session({ secret: 's' }));
+";
+
+const BLOCKED: &str = "const express = require('express');
+const session = require('express-session');
+const app = express();
+app.use(session({ secret: 's' }));
+app.get('/x', (req, res) => res.end());
+app.use(express.static('public'));
+";
+
+#[test]
+fn dry_run_prints_a_diff_writes_nothing_and_exits_1() {
+    let p = Project::new(&[("app.js", BAD)]);
+    let out = p.run(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(text.starts_with("--- a/app.js\n+++ b/app.js\n@@ "), "{text}");
+    assert!(text.contains("+app.use(express.static('public'));\n app.use(session({ secret: 's' }));\n-app.use(express.static('public'));"), "{text}");
+    assert_eq!(p.read("app.js"), BAD);
+    assert!(stderr(&out).contains("1 file(s) scanned, 1 finding(s) (1 fixable, 0 need review), 0 error(s)"));
+}
+
+#[test]
+fn write_fixes_in_place_and_exits_0() {
+    let p = Project::new(&[("app.js", BAD)]);
+    let out = p.run(&["--write"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "fixed app.js\n");
+    assert_eq!(p.read("app.js"), FIXED);
+    assert_eq!(p.run(&["--check"]).status.code(), Some(0));
+}
+
+#[test]
+fn check_prints_findings_without_diff() {
+    let p = Project::new(&[("app.js", BAD), ("blocked.js", BLOCKED)]);
+    let out = p.run(&["--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(!text.contains("+++"), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0].starts_with(
+            "app.js:5:9: warning: `express.static` is registered after `express-session` (line 4)"
+        )
+    );
+    assert!(lines[0].ends_with("(fixable: lift moves 1 statement(s))"), "{}", lines[0]);
+    assert!(lines[1].starts_with("blocked.js:6:9: warning: "), "{}", lines[1]);
+    assert!(lines[1].ends_with("blocked by line 5)"), "{}", lines[1]);
+    assert_eq!(p.read("app.js"), BAD);
+}
+
+#[test]
+fn write_leaves_unfixable_findings_and_exits_1() {
+    let p = Project::new(&[("app.js", BAD), ("blocked.js", BLOCKED)]);
+    let out = p.run(&["--write"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(p.read("app.js"), FIXED);
+    assert_eq!(p.read("blocked.js"), BLOCKED);
+    assert!(stdout(&out).contains("blocked.js:6:9: warning:"));
+    assert!(stderr(&out).contains("(1 fixed, 1 need review)"));
+}
+
+#[test]
+fn syntax_error_exits_2_but_other_files_are_still_fixed() {
+    let broken = "const session = require('express-session');\napp.use(express.static(;\n";
+    let p = Project::new(&[("a.js", BAD), ("broken.js", broken)]);
+    let out = p.run(&["--write"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(p.read("a.js"), FIXED);
+    assert_eq!(p.read("broken.js"), broken);
+    let err = stderr(&out);
+    assert!(err.contains("broken.js: error: 2:24: syntax error:"), "{err}");
+}
+
+#[test]
+fn files_without_both_middleware_names_are_not_parsed() {
+    let p = Project::new(&[("junk.js", "this is not javascript {{{"), ("ok.js", BAD)]);
+    let out = p.run(&["--check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+#[test]
+fn clean_tree_exits_0_with_no_output() {
+    let p = Project::new(&[("app.js", FIXED)]);
+    let out = p.run(&[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn gitignore_hidden_and_node_modules_are_skipped_but_explicit_paths_are_not() {
+    let p = Project::new(&[
+        (".gitignore", "ignored/\n"),
+        ("ignored/app.js", BAD),
+        ("node_modules/pkg/app.js", BAD),
+        (".hidden/app.js", BAD),
+        ("src/app.ts", BAD),
+        ("component.vue", BAD),
+    ]);
+    Command::new("git").args(["init", "-q"]).current_dir(p.path()).status().unwrap();
+    let out = p.run(&["--check"]);
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("src/app.ts:5:9:"), "{text}");
+
+    let out = p.run(&["--check", "ignored/app.js"]);
+    assert!(stdout(&out).starts_with("ignored/app.js:5:9:"), "{}", stdout(&out));
+}
+
+#[test]
+fn missing_path_and_unsupported_file_are_errors() {
+    let p = Project::new(&[("notes.txt", BAD), ("app.js", BAD)]);
+    let out = p.run(&["--check", "nope.js", "notes.txt", "app.js"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("nope.js: error: no such file or directory"), "{err}");
+    assert!(err.contains("notes.txt: error: not a JavaScript or TypeScript file"), "{err}");
+    assert!(stdout(&out).starts_with("app.js:5:9:"));
+}
+
+#[test]
+fn non_utf8_file_is_an_error() {
+    let p = Project::new(&[]);
+    std::fs::write(p.file("bin.js"), b"session static \xff\xfe").unwrap();
+    let out = p.run(&["--check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bin.js: error: the file is not valid UTF-8"));
+}
+
+#[test]
+fn output_order_does_not_depend_on_threads() {
+    let files: Vec<(String, &str)> = (0..40).map(|i| (format!("d{}/app{i}.js", i % 7), BAD)).collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+    let p = Project::new(&refs);
+    let one = stdout(&p.run(&["-j1"]));
+    let eight = stdout(&p.run(&["-j8"]));
+    assert_eq!(one, eight);
+    assert_eq!(one.matches("+++ b/").count(), 40);
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let p = Project::new(&[]);
+    assert_eq!(p.run(&["--write", "--check"]).status.code(), Some(2));
+    assert_eq!(p.run(&["--color=sometimes"]).status.code(), Some(2));
+}
+
+#[test]
+fn color_always_paints_the_diff() {
+    let p = Project::new(&[("app.js", BAD)]);
+    let out = Command::new(crate::support::BIN).arg("--color=always").current_dir(p.path()).output().unwrap();
+    assert!(stdout(&out).contains("\x1b[32m+app.use(express.static"), "{}", stdout(&out));
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let p = Project::new(&[]);
+    let out = p.run(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("Exit codes:") && text.contains("2  an error"), "{text}");
+}

@@ -1,0 +1,69 @@
+//! Fixture tests: every file under `tests/fixtures/<group>/` is run through the binary and its
+//! input, plan (`--explain`) and diff are snapshotted in the top-level `snapshots/`.
+//!
+//! Each fixture's first line states what must happen, so a wrong snapshot cannot hide:
+//! `// expect: fix`, `// expect: review` or `// expect: no finding`.
+
+use std::fs;
+
+use crate::support::{Project, stdout};
+
+/// Shows carriage returns and a BOM, which a snapshot would otherwise hide.
+fn visible(text: &str) -> String {
+    text.replace('\u{feff}', "<BOM>").replace('\r', "<CR>")
+}
+
+#[test]
+fn fixtures() {
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::glob!("fixtures/**/*.*", |path| {
+            let input = fs::read_to_string(path).unwrap();
+            let expect = input
+                .trim_start_matches('\u{feff}')
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("// expect: "))
+                .unwrap_or_else(|| panic!("{} must start with `// expect: ...`", path.display()))
+                .trim()
+                .to_string();
+            let name = path.file_name().unwrap().to_str().unwrap();
+            let project = Project::new(&[]);
+            fs::write(project.file(name), &input).unwrap();
+
+            let dry = project.run(&["--explain", name]);
+            let out = stdout(&dry);
+            let has_diff = out.contains("\n+++ b/");
+            let has_review = out.contains("blocked by line");
+            match expect.as_str() {
+                "fix" => assert!(has_diff && dry.status.code() == Some(1), "{name}: expected a fix:\n{out}"),
+                "review" => assert!(!has_diff && has_review && dry.status.code() == Some(1), "{name}: expected a review finding only:\n{out}"),
+                "no finding" => assert!(out.is_empty() && dry.status.code() == Some(0), "{name}: expected no finding:\n{out}"),
+                other => panic!("{name}: unknown expectation `{other}`"),
+            }
+            assert_eq!(project.read(name), input, "{name}: a dry run must not write");
+
+            // Writing the fix, then running again, changes nothing more.
+            let write = project.run(&["--write", name]);
+            assert_ne!(write.status.code(), Some(2), "{name}: --write failed: {}", crate::support::stderr(&write));
+            let fixed = project.read(name);
+            let again = project.run(&[name]);
+            assert!(!stdout(&again).contains("\n+++ b/"), "{name}: not idempotent:\n{}", stdout(&again));
+            if expect == "fix" {
+                assert_eq!(again.status.code(), Some(0), "{name}: the fix left findings:\n{}", stdout(&again));
+            } else {
+                assert_eq!(fixed, input, "{name}: a file without a fix was changed");
+            }
+
+            insta::assert_snapshot!(format!(
+                "## input\n\n{}\n## output (dry run --explain, exit {})\n\n{}",
+                visible(&input),
+                dry.status.code().unwrap_or(-1),
+                visible(&out)
+            ));
+        });
+    });
+}

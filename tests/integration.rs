@@ -1,0 +1,6 @@
+//! One test binary for everything that runs the built `static-first`: fixtures, CLI, end to end.
+
+mod support;
+
+mod cli;
+mod fixtures;
