@@ -90,8 +90,7 @@ impl<'a> Origin<'a> {
 
 /// Classifies the value made by calling `origin`: `session(...)` is made by `express-session`.
 pub fn classify_made(origin: &Origin<'_>) -> Option<(Kind, String)> {
-    let path: Vec<&str> = origin.path.iter().copied().collect();
-    let kind = match (origin.module, path.as_slice()) {
+    let kind = match (origin.module, origin.path.as_slice()) {
         ("express-session" | "cookie-session", []) => Kind::Session,
         ("express", ["static"]) | ("serve-static" | "serve-favicon", []) => Kind::Static,
         ("express", ["json" | "urlencoded" | "raw" | "text"]) => Kind::Inert,

@@ -333,12 +333,11 @@ fn classify_expression<'a>(
     if mentions_receiver {
         return one(Kind::Unknown, "call that is passed the receiver".into());
     }
-    if let Value::Module(origin) = resolver.resolve(&call.callee, 0) {
-        if origin.module == "passport" && origin.path.len() == 1 {
-            if let "use" | "serializeUser" | "deserializeUser" = origin.path[0] {
-                return one(Kind::Inert, format!("passport.{}", origin.path[0]));
-            }
-        }
+    if let Value::Module(origin) = resolver.resolve(&call.callee, 0)
+        && let ("passport", ["use" | "serializeUser" | "deserializeUser"]) =
+            (origin.module, origin.path.as_slice())
+    {
+        return one(Kind::Inert, origin.display());
     }
     if is_console_call(resolver, call) && !facts.nested_call_in_args {
         return one(Kind::Inert, "console output".into());
@@ -488,12 +487,24 @@ fn flatten_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>, parts:
 fn classify_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>) -> Part {
     let span = expr.span();
     let (kind, what) = match resolver.resolve(expr, 0) {
+        // `passport.authenticate('session')` restores the user from the session; any other
+        // strategy may answer 401 (the table classes it as a guard).
+        Value::Made(origin)
+            if origin.module == "passport"
+                && origin.path == ["authenticate"]
+                && first_argument_is(expr, "session") =>
+        {
+            (Kind::Consumer, "passport.authenticate('session')".into())
+        }
         Value::Made(origin) => match classify_made(&origin) {
             Some((kind, what)) => (kind, what),
             None => (Kind::Unknown, format!("middleware from {}", origin.display())),
         },
+        Value::Module(origin) if origin.is_relative() && origin.path.is_empty() => {
+            (Kind::Route, format!("local module {} (a router or middleware)", origin.module))
+        }
         Value::Module(origin) if origin.is_relative() => {
-            (Kind::Route, format!("module {}", origin.display()))
+            (Kind::Unknown, format!("`{}` from local module {}", origin.path.join("."), origin.module))
         }
         Value::Module(origin) => (Kind::Unknown, format!("{} used without being called", origin.display())),
         Value::Unknown => match expr.get_inner_expression() {
@@ -505,6 +516,15 @@ fn classify_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>) -> Pa
         },
     };
     Part { kind, what, span }
+}
+
+fn first_argument_is(expr: &Expression<'_>, value: &str) -> bool {
+    match expr.get_inner_expression() {
+        Expression::CallExpression(call) => {
+            matches!(call.arguments.first(), Some(Argument::StringLiteral(s)) if s.value.as_str() == value)
+        }
+        _ => false,
+    }
 }
 
 /// What an expression evaluates to, as far as imports and constant bindings tell.

@@ -1,0 +1,226 @@
+//! End-to-end: real Express apps run under Node with Express 4 and 5, before and after the
+//! fix, checked over real HTTP.
+//!
+//! The pinned runtimes live in `tests/e2e/express4` and `tests/e2e/express5`; the first test
+//! that needs one installs it with `npm ci`.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::mpsc;
+use std::time::Duration;
+use std::{fs, thread};
+
+use crate::support::{Project, stderr};
+
+/// One test app and what must hold for it.
+struct App {
+    dir: &'static str,
+    entry: &'static str,
+    /// Whether the tool fixes it (otherwise it must refuse and leave the file alone).
+    fixed: bool,
+    /// A header that a response shaper puts on every response, static ones included.
+    shaper_header: Option<(&'static str, &'static str)>,
+    /// A path that needs a login.
+    protected: Option<&'static str>,
+}
+
+fn e2e_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e")
+}
+
+/// Installs the pinned npm packages for one Express major, once per test run.
+fn runtime(major: u8) -> PathBuf {
+    static RUNTIMES: [OnceLock<PathBuf>; 2] = [OnceLock::new(), OnceLock::new()];
+    RUNTIMES[usize::from(major == 5)]
+        .get_or_init(|| {
+            let dir = e2e_root().join(format!("express{major}"));
+            if !dir.join("node_modules/.package-lock.json").exists() {
+                let status = Command::new("npm")
+                    .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                    .current_dir(&dir)
+                    .status()
+                    .expect("npm must be installed to run the end-to-end tests");
+                assert!(status.success(), "npm ci failed in {}", dir.display());
+            }
+            dir.join("node_modules")
+        })
+        .clone()
+}
+
+/// A running app; killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(dir: &Path, entry: &str) -> Server {
+    let mut child = Command::new("node")
+        .arg(entry)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node must be installed to run the end-to-end tests");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
+    let Some(port) = line.trim().strip_prefix("listening on ").and_then(|p| p.parse().ok()) else {
+        let _ = child.kill();
+        let mut err = String::new();
+        let _ = child.stderr.take().unwrap().read_to_string(&mut err);
+        panic!("{entry} in {} did not start: {line:?}\n{err}", dir.display());
+    };
+    Server { child, port }
+}
+
+struct Response {
+    status: u16,
+    headers: HashMap<String, Vec<String>>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.first()).map(String::as_str)
+    }
+
+    /// The `name=value` part of the first Set-Cookie, to send back.
+    fn cookie(&self) -> Option<String> {
+        self.header("set-cookie").map(|c| c.split(';').next().unwrap().to_string())
+    }
+}
+
+/// A plain HTTP/1.0 GET: the server closes the connection and sends no chunked encoding.
+fn get(server: &Server, path: &str, cookie: Option<&str>) -> Response {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect to the app");
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let cookie = cookie.map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n{cookie}\r\n").unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("read the response");
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a complete HTTP response");
+    let mut lines = head.lines();
+    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap();
+    let mut headers: HashMap<String, Vec<String>> = HashMap::new();
+    for line in lines {
+        let (name, value) = line.split_once(':').unwrap();
+        headers.entry(name.trim().to_ascii_lowercase()).or_default().push(value.trim().to_string());
+    }
+    Response { status, headers, body: body.to_string() }
+}
+
+/// What must hold both before and after the tool ran: routes and sessions work, shapers
+/// still shape static responses, protected files stay protected.
+fn check_behaviour(app: &App, server: &Server, stage: &str) {
+    let name = format!("{} ({stage})", app.dir);
+    let asset = get(server, "/style.css", None);
+    assert_eq!(asset.status, 200, "{name}: static file");
+    assert!(asset.body.contains("rebeccapurple"), "{name}: static body");
+    if let Some((header, value)) = app.shaper_header {
+        assert_eq!(asset.header(header), Some(value), "{name}: {header} on the static response");
+    }
+
+    let login = get(server, "/login", None);
+    assert_eq!(login.status, 200, "{name}: /login");
+    let cookie = login.cookie().unwrap_or_else(|| panic!("{name}: /login must create a session"));
+    assert_eq!(get(server, "/me", Some(&cookie)).body, "alice", "{name}: the session carries the user");
+    assert_eq!(get(server, "/me", None).body, "nobody", "{name}: no cookie, no user");
+
+    if let Some(path) = app.protected {
+        let anonymous = get(server, path, None);
+        assert_eq!(anonymous.status, 401, "{name}: {path} without a login");
+        assert!(!anonymous.body.contains("top secret"), "{name}: {path} leaked");
+        let member = get(server, path, Some(&cookie));
+        assert_eq!(member.status, 200, "{name}: {path} with a login");
+        assert!(member.body.contains("top secret"));
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn run_app(app: &App, major: u8) {
+    let modules = runtime(major);
+    let project = Project::new(&[]);
+    copy_dir(&e2e_root().join("apps").join(app.dir), project.path());
+    std::os::unix::fs::symlink(&modules, project.file("node_modules")).unwrap();
+    let original = project.read(app.entry);
+
+    let before = start(project.path(), app.entry);
+    let leaked = get(&before, "/style.css", None);
+    assert!(leaked.cookie().is_some(), "{} under Express {major}: the bug must show before the fix", app.dir);
+    check_behaviour(app, &before, &format!("Express {major}, before"));
+    drop(before);
+
+    let out = project.run(&["--write"]);
+    let fixed_source = project.read(app.entry);
+    if app.fixed {
+        assert_eq!(out.status.code(), Some(0), "{}: {}", app.dir, stderr(&out));
+        assert_ne!(fixed_source, original, "{}: the file must change", app.dir);
+    } else {
+        assert_eq!(out.status.code(), Some(1), "{}: {}", app.dir, stderr(&out));
+        assert_eq!(fixed_source, original, "{}: a refused fix must not touch the file", app.dir);
+    }
+
+    let after = start(project.path(), app.entry);
+    let asset = get(&after, "/style.css", None);
+    assert_eq!(
+        asset.cookie().is_none(),
+        app.fixed,
+        "{} under Express {major}: Set-Cookie on static after the run: {:?}",
+        app.dir,
+        asset.header("set-cookie")
+    );
+    check_behaviour(app, &after, &format!("Express {major}, after"));
+}
+
+const HELMET: Option<(&str, &str)> = Some(("x-content-type-options", "nosniff"));
+
+macro_rules! e2e {
+    ($($name:ident: $app:expr;)*) => {
+        mod express4 {
+            use super::*;
+            $( #[test] fn $name() { run_app(&$app, 4) } )*
+        }
+        mod express5 {
+            use super::*;
+            $( #[test] fn $name() { run_app(&$app, 5) } )*
+        }
+    };
+}
+
+e2e! {
+    lift_basic: App { dir: "lift-basic", entry: "server.js", fixed: true, shaper_header: None, protected: None };
+    sink_keeps_helmet_headers: App { dir: "sink-helmet", entry: "server.js", fixed: true, shaper_header: HELMET, protected: None };
+    lift_carries_helmet_past_passport: App { dir: "lift-helmet-passport", entry: "server.mjs", fixed: true, shaper_header: HELMET, protected: None };
+    router_receiver: App { dir: "router", entry: "server.js", fixed: true, shaper_header: None, protected: None };
+    guarded_static_stays_protected: App { dir: "protected-after-fix", entry: "server.js", fixed: true, shaper_header: None, protected: Some("/private/secret.txt") };
+    guard_blocks_the_move: App { dir: "blocked-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt") };
+    route_blocks_the_move: App { dir: "blocked-route", entry: "server.js", fixed: false, shaper_header: None, protected: None };
+}

@@ -1,0 +1,18 @@
+// session; helmet; static: sinking session below static moves one statement and keeps
+// helmet's headers on static responses.
+const express = require('express');
+const session = require('express-session');
+const helmet = require('helmet');
+
+const app = express();
+app.use(session({ secret: 'e2e secret', resave: false, saveUninitialized: true }));
+app.use(helmet());
+app.use(express.static(__dirname + '/public'));
+
+app.get('/login', (req, res) => {
+  req.session.user = 'alice';
+  res.send('logged in');
+});
+app.get('/me', (req, res) => res.send(req.session.user || 'nobody'));
+
+const server = app.listen(0, '127.0.0.1', () => console.log(`listening on ${server.address().port}`));
