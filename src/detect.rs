@@ -199,7 +199,9 @@ fn find_receivers<'a>(
             && origin.is_express_app_or_router()
         {
             let name = resolver.scoping.symbol_name(symbol).to_string();
-            receivers.insert(symbol, Receiver { name, created: true });
+            // `const same = app` reaches an app through a hop: an alias, not a new app.
+            let created = matches!(init.get_inner_expression(), Expression::CallExpression(_));
+            receivers.insert(symbol, Receiver { name, created });
         }
     }
     for call in use_calls {
@@ -267,7 +269,10 @@ fn classify_statement<'a>(
             classify_expression(resolver, receivers, r, &e.expression, &facts, mentions_receiver)
         }
         Statement::VariableDeclaration(_) if mentions_receiver => {
-            part(Kind::Unknown, "declaration that uses the receiver")
+            part(Kind::Unknown, "a declaration that uses the receiver")
+        }
+        Statement::VariableDeclaration(_) if facts.loads_local_module => {
+            part(Kind::Unknown, "a declaration that loads a local module (which may register middleware)")
         }
         Statement::VariableDeclaration(_)
         | Statement::FunctionDeclaration(_)
@@ -275,14 +280,14 @@ fn classify_statement<'a>(
         | Statement::ImportDeclaration(_)
         | Statement::EmptyStatement(_)
         | Statement::TSTypeAliasDeclaration(_)
-        | Statement::TSInterfaceDeclaration(_) => part(Kind::Inert, "declaration"),
+        | Statement::TSInterfaceDeclaration(_) => part(Kind::Inert, "a declaration"),
         Statement::ReturnStatement(_)
         | Statement::ThrowStatement(_)
         | Statement::BreakStatement(_)
-        | Statement::ContinueStatement(_) => part(Kind::Unknown, "control flow"),
-        _ if mentions_receiver => part(Kind::Unknown, "compound statement that uses the receiver"),
-        _ if facts.has_call => part(Kind::Unknown, "statement with calls"),
-        _ => part(Kind::Inert, "statement without calls"),
+        | Statement::ContinueStatement(_) => part(Kind::Unknown, "a return, throw, break or continue"),
+        _ if mentions_receiver => part(Kind::Unknown, "a compound statement that uses the receiver"),
+        _ if facts.has_call => part(Kind::Unknown, "a statement with calls"),
+        _ => part(Kind::Inert, "a statement without calls"),
     };
     Stmt { span, parts, nested: facts.nested, bindings: facts.bindings }
 }
@@ -309,10 +314,10 @@ fn classify_expression<'a>(
     let span = expr.span();
     let one = |kind: Kind, what: String| vec![Part { kind, what, span }];
     if !facts.has_call {
-        return one(Kind::Inert, "statement without calls".into());
+        return one(Kind::Inert, "a statement without calls".into());
     }
     let Expression::CallExpression(call) = expr.get_inner_expression() else {
-        return one(Kind::Unknown, "expression with calls".into());
+        return one(Kind::Unknown, "an expression with calls".into());
     };
     // A call or chain rooted at a receiver: `r.use(...)`, `r.get(...)`, `r.use(a).use(b)`.
     let links = chain_links(call);
@@ -325,13 +330,13 @@ fn classify_expression<'a>(
     {
         let mine = receivers.get(&r).is_some_and(|m| m.created);
         return if other.created && mine {
-            one(Kind::Inert, format!("registration on another app or router ({})", other.name))
+            one(Kind::Inert, format!("a registration on another app or router (`{}`)", other.name))
         } else {
-            one(Kind::Unknown, format!("registration on {}, which may be the same app", other.name))
+            one(Kind::Unknown, format!("a registration on `{}`, which may be the same app", other.name))
         };
     }
     if mentions_receiver {
-        return one(Kind::Unknown, "call that is passed the receiver".into());
+        return one(Kind::Unknown, "a call that is passed the receiver".into());
     }
     if let Value::Module(origin) = resolver.resolve(&call.callee, 0)
         && let ("passport", ["use" | "serializeUser" | "deserializeUser"]) =
@@ -342,7 +347,7 @@ fn classify_expression<'a>(
     if is_console_call(resolver, call) && !facts.nested_call_in_args {
         return one(Kind::Inert, "console output".into());
     }
-    one(Kind::Unknown, "unclassified call".into())
+    one(Kind::Unknown, "an unclassified call".into())
 }
 
 /// A call and the calls its callee is chained on, outermost first: `a.use(x).use(y)` gives
@@ -401,7 +406,7 @@ fn classify_link(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<
     let span = call.span;
     let one = |kind: Kind, what: String| vec![Part { kind, what, span }];
     let Some(method) = method_name(call) else {
-        return one(Kind::Unknown, "computed method call on the receiver".into());
+        return one(Kind::Unknown, "a computed method call on the receiver".into());
     };
     let first_literal = call.arguments.first().and_then(|a| match a {
         Argument::StringLiteral(s) => Some(s.value.as_str()),
@@ -409,7 +414,7 @@ fn classify_link(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<
     });
     match method {
         "use" => use_parts(resolver, call),
-        "get" if call.arguments.len() == 1 => one(Kind::Inert, "app.get setting".into()),
+        "get" if call.arguments.len() == 1 => one(Kind::Inert, "app.get of a setting".into()),
         "set" | "enable" | "disable" => match first_literal {
             Some("case sensitive routing" | "strict routing") | None => {
                 one(Kind::RouterSetting, format!("app.{method} of a routing setting"))
@@ -417,8 +422,8 @@ fn classify_link(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<
             Some(_) => one(Kind::Inert, format!("app.{method}")),
         },
         "engine" | "enabled" | "disabled" => one(Kind::Inert, format!("app.{method}")),
-        m if ROUTE_METHODS.contains(&m) => one(Kind::Route, format!("route app.{m}")),
-        m => one(Kind::Unknown, format!("app.{m} call")),
+        m if ROUTE_METHODS.contains(&m) => one(Kind::Route, format!("the route app.{m}")),
+        m => one(Kind::Unknown, format!("a call to app.{m}")),
     }
 }
 
@@ -682,6 +687,8 @@ struct Facts<'a, 'r, 's> {
     nested: Vec<Part>,
     bindings: Bindings,
     has_call: bool,
+    /// `require('./x')` or `import('./x')`: running a local module can register middleware.
+    loads_local_module: bool,
     /// A call inside a call's arguments (so even `console.log(f())` may do something).
     nested_call_in_args: bool,
     call_depth: u32,
@@ -697,6 +704,7 @@ impl<'a, 'r, 's> Facts<'a, 'r, 's> {
             nested: Vec::new(),
             bindings: Bindings::default(),
             has_call: false,
+            loads_local_module: false,
             nested_call_in_args: false,
             call_depth: 0,
         }
@@ -734,10 +742,10 @@ impl<'a, 'r, 's> Facts<'a, 'r, 's> {
     /// Walks a function body: defining a function calls nothing, but what its body touches
     /// still counts for bindings.
     fn in_function(&mut self, walk: impl FnOnce(&mut Self)) {
-        let saved = (self.has_call, self.call_depth, self.nested_call_in_args);
+        let saved = (self.has_call, self.call_depth, self.nested_call_in_args, self.loads_local_module);
         self.call_depth = 0;
         walk(self);
-        (self.has_call, self.call_depth, self.nested_call_in_args) = saved;
+        (self.has_call, self.call_depth, self.nested_call_in_args, self.loads_local_module) = saved;
     }
 }
 
@@ -764,6 +772,9 @@ impl<'a> Visit<'a> for Facts<'a, '_, '_> {
 
     fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
         self.enter_call();
+        if require_specifier(self.resolver, it).is_some_and(|m| Origin::new(m).is_relative()) {
+            self.loads_local_module = true;
+        }
         // A call may mutate anything it is passed, except modules.
         for arg in &it.arguments {
             if let Some(Expression::Identifier(id)) =
@@ -812,6 +823,7 @@ impl<'a> Visit<'a> for Facts<'a, '_, '_> {
 
     fn visit_import_expression(&mut self, it: &ImportExpression<'a>) {
         self.has_call = true;
+        self.loads_local_module = true;
         walk::walk_import_expression(self, it);
     }
 

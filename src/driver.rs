@@ -225,6 +225,7 @@ fn fix_text(
             }
         }
         if edits.is_empty() {
+            findings.sort_by_key(|f| (f.line, f.col));
             return Ok((text != source.text).then_some(text));
         }
         edits.sort_by_key(|e| (e.start, e.end));
@@ -238,6 +239,9 @@ fn fix_text(
 /// flushed to disk with the original's permissions, renamed over the original. Skips the file
 /// if it changed since it was read.
 fn write_atomically(path: &Path, change: &Change) -> Result<(), FileError> {
+    if fs::symlink_metadata(path).map_err(FileError::Read)?.file_type().is_symlink() {
+        return Err(FileError::Symlink);
+    }
     let current = fs::read(path).map_err(FileError::Read)?;
     let current = String::from_utf8_lossy(&current);
     let source = Source::new(&current);

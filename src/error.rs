@@ -19,6 +19,8 @@ pub enum FileError {
     /// The edited text failed its check; nothing was written.
     Verify(String),
     Write(io::Error),
+    /// A fix for a symbolic link: writing would replace the link with a regular file.
+    Symlink,
     Walk(String),
 }
 
@@ -43,6 +45,10 @@ impl fmt::Display for FileError {
                 "the fix failed its safety check and was not applied ({why}); please report this with the file"
             ),
             FileError::Write(e) => write!(f, "cannot write the fix: {e}; the file is unchanged"),
+            FileError::Symlink => write!(
+                f,
+                "is a symbolic link, which would be replaced by a regular file; run on the link's target to fix it"
+            ),
             FileError::Walk(e) => write!(f, "{e}"),
         }
     }

@@ -112,8 +112,8 @@ pub fn plan_block(block: &Block) -> Option<Finding> {
         let stmt = &stmts[session];
         let session_at = stmt.parts.iter().position(|p| p.kind == Kind::Session)?;
         let static_part = stmt.parts[session_at..].iter().find(|p| p.kind == Kind::Static)?.clone();
-        let reason = "session and static middleware are registered in the same call; \
-                      put the static argument first"
+        let reason = "session and static middleware are registered in the same statement \
+                      (one call or one chain); put the static middleware first"
             .to_string();
         return Some(Finding {
             session,
@@ -238,7 +238,7 @@ fn blocked_reason(mover: Mover, part: &Part) -> String {
         (Mover::Shaper, _) => "it would change those responses",
         _ => "the crossing rules forbid it",
     };
-    format!("{moving} {} ({}): {why}", part.what, part.kind)
+    format!("{moving} {} [{}]: {why}", part.what, part.kind)
 }
 
 /// Judges one crossing: every part of the crossed statement, then the bindings both touch.

@@ -179,3 +179,31 @@ fn help_documents_exit_codes() {
     let text = stdout(&out);
     assert!(text.contains("Exit codes:") && text.contains("2  an error"), "{text}");
 }
+
+#[test]
+fn symlinks_are_not_walked_and_never_replaced_by_files() {
+    let p = Project::new(&[("real/app.js", BAD)]);
+    std::os::unix::fs::symlink(p.file("real/app.js"), p.file("link.js")).unwrap();
+    // Walking does not follow links: only the real file is reported.
+    let out = p.run(&["--check"]);
+    assert_eq!(stdout(&out).lines().count(), 1, "{}", stdout(&out));
+    // A link named explicitly is read, but not replaced.
+    let out = p.run(&["--write", "link.js"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("link.js: error: is a symbolic link"), "{}", stderr(&out));
+    assert!(std::fs::symlink_metadata(p.file("link.js")).unwrap().file_type().is_symlink());
+    assert_eq!(p.read("real/app.js"), BAD);
+}
+
+#[test]
+fn write_keeps_permissions_and_a_bom() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = Project::new(&[("app.js", &format!("\u{feff}{BAD}"))]);
+    std::fs::set_permissions(p.file("app.js"), std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert_eq!(p.run(&["--write"]).status.code(), Some(0));
+    assert_eq!(p.read("app.js"), format!("\u{feff}{FIXED}"));
+    let mode = std::fs::metadata(p.file("app.js")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+    let leftovers: Vec<_> = std::fs::read_dir(p.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "temporary files left behind: {leftovers:?}");
+}

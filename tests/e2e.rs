@@ -100,9 +100,10 @@ impl Response {
         self.headers.get(name).and_then(|v| v.first()).map(String::as_str)
     }
 
-    /// The `name=value` part of the first Set-Cookie, to send back.
+    /// Every Set-Cookie's `name=value`, joined as a Cookie header to send back.
     fn cookie(&self) -> Option<String> {
-        self.header("set-cookie").map(|c| c.split(';').next().unwrap().to_string())
+        let cookies = self.headers.get("set-cookie")?;
+        Some(cookies.iter().map(|c| c.split(';').next().unwrap()).collect::<Vec<_>>().join("; "))
     }
 }
 
@@ -222,5 +223,6 @@ e2e! {
     router_receiver: App { dir: "router", entry: "server.js", fixed: true, shaper_header: None, protected: None };
     guarded_static_stays_protected: App { dir: "protected-after-fix", entry: "server.js", fixed: true, shaper_header: None, protected: Some("/private/secret.txt") };
     guard_blocks_the_move: App { dir: "blocked-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt") };
+    cookie_session_refused_across_inline_function: App { dir: "blocked-cookie-session", entry: "server.js", fixed: false, shaper_header: None, protected: None };
     route_blocks_the_move: App { dir: "blocked-route", entry: "server.js", fixed: false, shaper_header: None, protected: None };
 }
