@@ -39,6 +39,15 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
     pub color: Color,
 
+    /// Follow symbolic links while walking (loops are detected); fixes are written through a
+    /// link only when its target is inside the given paths.
+    #[arg(long, short = 'L')]
+    pub follow: bool,
+
+    /// Skip files larger than this (bytes, or with a K, M or G suffix).
+    #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_size)]
+    pub max_filesize: u64,
+
     /// Worker threads (default: the number of cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
@@ -70,8 +79,33 @@ impl Args {
             .filter(|&n| n > 0)
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
         let paths = if self.paths.is_empty() { vec![PathBuf::from(".")] } else { self.paths };
-        Options { paths, mode, explain: self.explain, threads, color }
+        Options {
+            paths,
+            mode,
+            explain: self.explain,
+            threads,
+            color,
+            follow: self.follow,
+            max_filesize: self.max_filesize,
+        }
     }
+}
+
+/// `100`, `50K`, `1M`, `2G` (powers of 1024).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let (digits, unit) = match text.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&text[..i], c.to_ascii_uppercase()),
+        _ => (text, 'B'),
+    };
+    let shift = match unit {
+        'B' => 0,
+        'K' => 10,
+        'M' => 20,
+        'G' => 30,
+        _ => return Err(format!("unknown size suffix in `{text}` (use K, M or G)")),
+    };
+    let n: u64 = digits.parse().map_err(|_| format!("`{text}` is not a size"))?;
+    n.checked_shl(shift).filter(|v| v >> shift == n).ok_or_else(|| format!("`{text}` is too large"))
 }
 
 /// Parses the command line and runs. Usage errors exit 2, like every other error.
@@ -84,4 +118,18 @@ pub fn main() -> Exit {
         }
     };
     run(&args.into_options())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_take_suffixes() {
+        assert_eq!(parse_size("100"), Ok(100));
+        assert_eq!(parse_size("50K"), Ok(50 * 1024));
+        assert_eq!(parse_size("1m"), Ok(1 << 20));
+        assert!(parse_size("1X").is_err());
+        assert!(parse_size("K").is_err());
+    }
 }

@@ -1,25 +1,24 @@
-//! Runs the pipeline on every file (read, prefilter, parse, detect, plan, edit, verify), and is
-//! the only code that writes files.
+//! Runs the pipeline on every file and is the only code that reads and writes files: it
+//! walks, reads, screens out what cannot or should not be parsed, calls the pipeline, writes
+//! fixes atomically and prints the report.
 
+use std::any::Any;
 use std::fs;
 use std::io::{self, Write};
+use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 use std::time::Instant;
 
 use memchr::memmem::Finder;
 use oxc_allocator::Allocator;
-use oxc_span::SourceType;
 
-use crate::detect::analyze;
-use crate::edit::{Edit, Layout, apply};
 use crate::error::{Exit, FileError};
-use crate::parse::{parse, source_type};
-use crate::plan::{Outcome, plan_block};
-use crate::report::{Change, FileReport, FindingReport, Mode, Printer, Status, Summary};
-use crate::source::{LineIndex, Source};
-use crate::verify::{Permutation, Shape};
-use crate::walk::{Entry, walk};
+use crate::parse::source_type;
+use crate::pipeline::fix_text;
+use crate::report::{Change, FileReport, Mode, Printer, Summary};
+use crate::source::Source;
+use crate::walk::{Entry, WalkOptions, walk};
 
 /// What the command line asked for.
 #[derive(Debug, Clone)]
@@ -29,22 +28,32 @@ pub struct Options {
     pub explain: bool,
     pub threads: usize,
     pub color: bool,
+    /// Follow symbolic links while walking, and write through them inside the roots.
+    pub follow: bool,
+    /// Files larger than this many bytes are skipped.
+    pub max_filesize: u64,
 }
 
-/// Fixes that had to wait for another fix in the same statement list get this many more passes.
-const MAX_PASSES: usize = 4;
+/// A line this long means minified or generated code: fix its source instead.
+const MAX_LINE: usize = 10_000;
 
 /// Runs the whole tool and returns the exit code.
 pub fn run(options: &Options) -> Exit {
     let started = Instant::now();
+    quiet_worker_panics();
+    let walk_options = WalkOptions { threads: options.threads, follow: options.follow };
     let mut reports: Vec<FileReport> =
-        walk(&options.paths, options.threads, Allocator::default, |allocator, entry| match entry {
+        walk(&options.paths, walk_options, Allocator::default, |allocator, entry| match entry {
             Entry::File { path, explicit } => {
                 if !explicit && source_type(path).is_none() {
                     return None;
                 }
                 allocator.reset();
-                Some(process_file(allocator, path, options.explain))
+                let result = panic::catch_unwind(AssertUnwindSafe(|| process_file(allocator, path, options)));
+                Some(result.unwrap_or_else(|payload| {
+                    *allocator = Allocator::default();
+                    FileReport::failed(path, FileError::Internal(panic_message(payload.as_ref())))
+                }))
             }
             Entry::Error { path, message } if message.is_empty() => {
                 Some(FileReport::failed(path, FileError::Missing))
@@ -56,9 +65,18 @@ pub fn run(options: &Options) -> Exit {
         .collect();
 
     if options.mode == Mode::Write {
+        let roots: Vec<PathBuf> = options.paths.iter().filter_map(|p| p.canonicalize().ok()).collect();
+        // With --follow one file can be reached by several paths: write it once.
+        let mut written = std::collections::HashSet::new();
         for report in &mut reports {
             if let Some(change) = &report.change {
-                match write_atomically(&report.path, change) {
+                if let Ok(target) = report.path.canonicalize()
+                    && !written.insert(target)
+                {
+                    report.written = true;
+                    continue;
+                }
+                match write_atomically(&report.path, change, options.follow, &roots) {
                     Ok(()) => report.written = true,
                     Err(error) => report.error = Some(error),
                 }
@@ -75,6 +93,25 @@ pub fn run(options: &Options) -> Exit {
         return Exit::Error;
     }
     exit_code(options.mode, &summary)
+}
+
+/// Panics inside a file's processing are caught and reported for that file; keep the default
+/// hook's message off stderr for them.
+fn quiet_worker_panics() {
+    let default = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        if !std::thread::current().name().is_some_and(|n| n.starts_with("static-first-")) {
+            default(info);
+        }
+    }));
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
 }
 
 fn print_all(
@@ -117,7 +154,20 @@ fn may_hold_finding(bytes: &[u8]) -> bool {
     SESSION.find(bytes).is_some() && (STATIC.find(bytes).is_some() || FAVICON.find(bytes).is_some())
 }
 
-fn process_file(allocator: &mut Allocator, path: &Path, explain: bool) -> FileReport {
+fn process_file(allocator: &mut Allocator, path: &Path, options: &Options) -> FileReport {
+    let size = match fs::metadata(path) {
+        Ok(meta) => meta.len(),
+        Err(e) => return FileReport::failed(path, FileError::Read(e)),
+    };
+    if size > options.max_filesize {
+        return FileReport::skipped(
+            path,
+            format!(
+                "larger than --max-filesize ({size} > {} bytes); raise the limit to check it",
+                options.max_filesize
+            ),
+        );
+    }
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => return FileReport::failed(path, FileError::Read(e)),
@@ -128,12 +178,23 @@ fn process_file(allocator: &mut Allocator, path: &Path, explain: bool) -> FileRe
     if !may_hold_finding(&bytes) {
         return FileReport::new(path);
     }
+    if memchr::memchr(0, &bytes).is_some() {
+        return FileReport::skipped(path, "a binary file (it contains NUL bytes)".into());
+    }
     let Ok(raw) = String::from_utf8(bytes) else {
         return FileReport::failed(path, FileError::NotUtf8);
     };
+    if let Some(longest) = raw.split('\n').map(str::len).max().filter(|&n| n > MAX_LINE) {
+        return FileReport::skipped(
+            path,
+            format!(
+                "looks minified or generated (a line of {longest} bytes); fix the source it is built from"
+            ),
+        );
+    }
     let source = Source::new(&raw);
     let mut report = FileReport::new(path);
-    match fix_text(allocator, source, source_type, explain, &mut report.findings) {
+    match fix_text(allocator, source, source_type, options.explain, &mut report.findings) {
         Ok(Some(fixed)) => {
             report.change = Some(Change { before: source.text.to_string(), after: fixed, bom: source.bom })
         }
@@ -147,114 +208,75 @@ fn process_file(allocator: &mut Allocator, path: &Path, explain: bool) -> FileRe
     report
 }
 
-/// Finds, plans and applies every safe fix in `source`, re-parsing and checking after each
-/// pass. Returns the fixed text (after the BOM, like `source.text`) if it changed.
-fn fix_text(
-    allocator: &mut Allocator,
-    source: Source<'_>,
-    source_type: SourceType,
-    explain: bool,
-    findings: &mut Vec<FindingReport>,
-) -> Result<Option<String>, FileError> {
-    let mut text = source.text.to_string();
-    let mut expected: Option<Shape> = None;
-    for pass in 0..MAX_PASSES {
-        let allocator: &Allocator = allocator;
-        let program = match parse(allocator, &text, source_type) {
-            Ok(program) => program,
-            Err(e) if pass == 0 => {
-                let (line, col) = LineIndex::new(&text).line_col(e.offset);
-                return Err(FileError::Syntax { line, col, message: e.message });
-            }
-            Err(e) => {
-                return Err(FileError::Verify(format!("the edited file does not parse: {}", e.message)));
-            }
-        };
-        if let Some(expected) = &expected {
-            expected.check(&Shape::of(&program, &text)).map_err(FileError::Verify)?;
-        }
-        let analysis = analyze(&program);
-        let lines = LineIndex::new(&text);
-        let layout = Layout {
-            text: &text,
-            comments: &analysis.comments,
-            verbatim: &analysis.verbatim,
-            newline: source.newline,
-        };
-
-        let mut edits: Vec<Edit> = Vec::new();
-        let mut permutations = Vec::new();
-        for block in &analysis.blocks {
-            let Some(finding) = plan_block(block) else {
-                continue;
-            };
-            let status = match &finding.plan.outcome {
-                Outcome::Fix(i) => {
-                    let candidate = &finding.plan.candidates[*i];
-                    match layout.edits(block, candidate) {
-                        Ok(mine) => {
-                            let (start, end) = (mine[0].start, mine.iter().map(|e| e.end).max().unwrap_or(0));
-                            // Another fix already edits this stretch: this one waits for the next pass.
-                            if edits.iter().all(|e| e.end < start || e.start > end) {
-                                permutations.push(Permutation {
-                                    first: block.stmts[0].span.start,
-                                    order: candidate.order(block.stmts.len()),
-                                });
-                                edits.extend(mine);
-                            }
-                            Status::Fixable { direction: candidate.direction, moved: candidate.moved.len() }
-                        }
-                        Err(refusal) => Status::Review {
-                            reason: format!(
-                                "cannot move line {} as whole lines: {}",
-                                lines.line(block.stmts[refusal.stmt].span.start),
-                                refusal.reason
-                            ),
-                            blocked_by: lines.line(block.stmts[refusal.stmt].span.start),
-                        },
-                    }
-                }
-                Outcome::Review(blocker) => Status::Review {
-                    reason: blocker.reason.clone(),
-                    blocked_by: lines.line(block.stmts[blocker.stmt].span.start),
-                },
-            };
-            // Later passes only re-plan what earlier fixes left; report what is new there.
-            if pass == 0 || !matches!(status, Status::Fixable { .. }) {
-                findings.push(FindingReport::new(block, &finding, status, &lines, explain));
-            }
-        }
-        if edits.is_empty() {
-            findings.sort_by_key(|f| (f.line, f.col));
-            return Ok((text != source.text).then_some(text));
-        }
-        edits.sort_by_key(|e| (e.start, e.end));
-        expected = Some(Shape::of(&program, &text).expected(&text, &permutations, &edits));
-        text = apply(&text, &edits);
-    }
-    Err(FileError::Verify("the fixes did not settle after several passes".into()))
-}
-
-/// Replaces `path` with `after`, all or nothing: a temporary file in the same directory,
-/// flushed to disk with the original's permissions, renamed over the original. Skips the file
-/// if it changed since it was read.
-fn write_atomically(path: &Path, change: &Change) -> Result<(), FileError> {
+/// Replaces the file with the fixed text, all or nothing: a temporary file in the same
+/// directory, flushed to disk with the original's permissions, renamed over the original.
+/// Refuses links (unless following, and then only inside `roots`), read-only files, and files
+/// that changed since they were read.
+fn write_atomically(path: &Path, change: &Change, follow: bool, roots: &[PathBuf]) -> Result<(), FileError> {
+    let mut target = path.to_path_buf();
     if fs::symlink_metadata(path).map_err(FileError::Read)?.file_type().is_symlink() {
-        return Err(FileError::Symlink);
+        if !follow {
+            return Err(FileError::Symlink);
+        }
+        target = path.canonicalize().map_err(FileError::Read)?;
+        if !roots.iter().any(|root| target.starts_with(root)) {
+            return Err(FileError::OutsideRoots(target));
+        }
     }
-    let current = fs::read(path).map_err(FileError::Read)?;
+    let permissions = fs::metadata(&target).map_err(FileError::Read)?.permissions();
+    if permissions.readonly() {
+        return Err(FileError::ReadOnly);
+    }
+    let current = fs::read(&target).map_err(FileError::Read)?;
     let current = String::from_utf8_lossy(&current);
     let source = Source::new(&current);
     if source.text != change.before || source.bom != change.bom {
-        return Err(FileError::Write(io::Error::other("the file changed while it was being processed")));
+        return Err(FileError::Changed);
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let permissions = fs::metadata(path).map_err(FileError::Read)?.permissions();
+    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let mut tmp =
         tempfile::Builder::new().prefix(".static-first").tempfile_in(dir).map_err(FileError::Write)?;
     tmp.write_all(source.with_text(&change.after).as_bytes()).map_err(FileError::Write)?;
     tmp.as_file().sync_all().map_err(FileError::Write)?;
     fs::set_permissions(tmp.path(), permissions).map_err(FileError::Write)?;
-    tmp.persist(path).map_err(|e| FileError::Write(e.error))?;
+    tmp.persist(&target).map_err(|e| FileError::Write(e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(before: &str, after: &str) -> Change {
+        Change { before: before.into(), after: after.into(), bom: false }
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.js");
+        fs::write(&path, "edited meanwhile\n").unwrap();
+        let err = write_atomically(&path, &change("original\n", "fixed\n"), false, &[]).unwrap_err();
+        assert!(matches!(err, FileError::Changed));
+        assert_eq!(fs::read_to_string(&path).unwrap(), "edited meanwhile\n");
+    }
+
+    #[test]
+    fn read_only_files_are_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.js");
+        fs::write(&path, "original\n").unwrap();
+        let mut perms = fs::metadata(&path).unwrap().permissions();
+        perms.set_readonly(true);
+        fs::set_permissions(&path, perms).unwrap();
+        let err = write_atomically(&path, &change("original\n", "fixed\n"), false, &[]).unwrap_err();
+        assert!(matches!(err, FileError::ReadOnly));
+        assert_eq!(fs::read_to_string(&path).unwrap(), "original\n");
+    }
+
+    #[test]
+    fn panics_are_reported_as_messages() {
+        let payload = panic::catch_unwind(|| panic!("boom {}", 1)).unwrap_err();
+        assert_eq!(panic_message(payload.as_ref()), "boom 1");
+    }
 }

@@ -21,6 +21,13 @@ pub enum FileError {
     Write(io::Error),
     /// A fix for a symbolic link: writing would replace the link with a regular file.
     Symlink,
+    /// A link whose target is outside the paths given on the command line.
+    OutsideRoots(std::path::PathBuf),
+    ReadOnly,
+    /// The file changed between reading and writing.
+    Changed,
+    /// A panic while processing the file: a bug.
+    Internal(String),
     Walk(String),
 }
 
@@ -47,7 +54,20 @@ impl fmt::Display for FileError {
             FileError::Write(e) => write!(f, "cannot write the fix: {e}; the file is unchanged"),
             FileError::Symlink => write!(
                 f,
-                "is a symbolic link, which would be replaced by a regular file; run on the link's target to fix it"
+                "is a symbolic link and was not written (it would become a regular file); pass --follow to write its target"
+            ),
+            FileError::OutsideRoots(target) => write!(
+                f,
+                "links to {}, outside the paths given; not written (run on that path to fix it)",
+                target.display()
+            ),
+            FileError::ReadOnly => write!(f, "the file is read-only; make it writable to apply the fix"),
+            FileError::Changed => {
+                write!(f, "the file changed while static-first was running; not written, run again")
+            }
+            FileError::Internal(message) => write!(
+                f,
+                "internal error ({message}); the file was not changed. Please report this with the file"
             ),
             FileError::Walk(e) => write!(f, "{e}"),
         }

@@ -3,7 +3,8 @@
 //! nothing else.
 //!
 //! Pipeline: [`walk`] → read → prefilter → [`parse`] → [`detect`] → [`plan`] → [`edit`] →
-//! [`verify`] → [`report`] / write, driven by [`driver`].
+//! [`verify`] → [`report`] / write, driven by [`driver`]; [`pipeline`] runs the text-only
+//! steps for one file.
 
 pub mod classify;
 pub mod cli;
@@ -12,6 +13,7 @@ pub mod driver;
 pub mod edit;
 pub mod error;
 pub mod parse;
+pub mod pipeline;
 pub mod plan;
 pub mod report;
 pub mod source;

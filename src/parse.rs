@@ -44,6 +44,14 @@ fn parse_once<'a>(
     source_type: SourceType,
 ) -> Result<Program<'a>, SyntaxError> {
     let ret = Parser::new(allocator, text, source_type).parse();
+    if ret.is_flow_language && (ret.panicked || !ret.diagnostics.is_empty()) {
+        return Err(SyntaxError {
+            message: "Flow type annotations are not supported (strip them, for example with \
+                      flow-remove-types, or exclude the file)"
+                .into(),
+            offset: 0,
+        });
+    }
     if let Some(diagnostic) = ret.diagnostics.into_iter().next() {
         let offset = diagnostic.labels.first().map_or(0, |label| label.offset());
         return Err(SyntaxError { message: diagnostic.message.to_string(), offset });
@@ -72,6 +80,14 @@ mod tests {
         let err = parse(&alloc, "let a = ;", st).unwrap_err();
         assert!(!err.message.is_empty());
         assert_eq!(err.offset, 8);
+    }
+
+    #[test]
+    fn flow_files_say_so() {
+        let alloc = Allocator::default();
+        let st = source_type(Path::new("a.js")).unwrap();
+        let err = parse(&alloc, "// @flow\nfunction f(x: ?number): %checks { return x; }\n", st).unwrap_err();
+        assert!(err.message.contains("Flow"), "{}", err.message);
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub struct FileReport {
     /// The original and fixed contents, when there is a fix.
     pub change: Option<Change>,
     pub error: Option<FileError>,
+    /// Why the file was not checked, when it was skipped (too large, binary, minified).
+    pub skipped: Option<String>,
     /// Whether the fix was written to disk.
     pub written: bool,
 }
@@ -60,12 +62,17 @@ impl FileReport {
             findings: Vec::new(),
             change: None,
             error: None,
+            skipped: None,
             written: false,
         }
     }
 
     pub fn failed(path: &Path, error: FileError) -> Self {
         FileReport { error: Some(error), ..FileReport::new(path) }
+    }
+
+    pub fn skipped(path: &Path, why: String) -> Self {
+        FileReport { skipped: Some(why), ..FileReport::new(path) }
     }
 }
 
@@ -181,6 +188,7 @@ pub struct Summary {
     pub errors: usize,
     /// Findings whose fix was written.
     pub fixed: usize,
+    pub skipped: usize,
 }
 
 impl Summary {
@@ -190,6 +198,7 @@ impl Summary {
             s.findings += r.findings.len();
             s.fixable += r.findings.iter().filter(|f| f.is_fixable()).count();
             s.errors += usize::from(r.error.is_some());
+            s.skipped += usize::from(r.skipped.is_some());
             if r.written {
                 s.fixed += r.findings.iter().filter(|f| f.is_fixable()).count();
             }
@@ -220,6 +229,9 @@ impl Printer {
         let path = report.path.display();
         if let Some(error) = &report.error {
             writeln!(err, "{path}: {}: {error}", self.paint(RED, "error"))?;
+        }
+        if let Some(why) = &report.skipped {
+            writeln!(err, "{path}: skipped: {why}")?;
         }
         if self.mode == Mode::DryRun
             && let Some(change) = &report.change
@@ -294,11 +306,12 @@ impl Printer {
         };
         writeln!(
             err,
-            "static-first: {} file(s) scanned, {} finding(s) ({fixed}, {} need review), {} error(s) in {:.2}s",
-            summary.files,
+            "static-first: {} file(s) scanned, {} finding(s) ({fixed}, {} need review), {} error(s), {} skipped in {:.2}s",
+            summary.files - summary.skipped,
             summary.findings,
             summary.findings - summary.fixable,
             summary.errors,
+            summary.skipped,
             elapsed.as_secs_f64()
         )
     }

@@ -207,3 +207,61 @@ fn write_keeps_permissions_and_a_bom() {
     let leftovers: Vec<_> = std::fs::read_dir(p.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(leftovers.len(), 1, "temporary files left behind: {leftovers:?}");
 }
+
+#[test]
+fn hostile_files_get_one_line_each_and_are_never_written() {
+    let nested = format!(
+        "const session = require('express-session'); // static\nconst x = {}1{};\n",
+        "(\n".repeat(150_000),
+        ")\n".repeat(150_000)
+    );
+    let minified = format!("{}\n", BAD.replace('\n', " ").repeat(400));
+    let p = Project::new(&[
+        ("nested.js", &nested),
+        ("bundle.min.js", &minified),
+        ("big.js", &format!("{BAD}//{}\n", "x".repeat(2000))),
+        ("empty.js", ""),
+        ("bom-only.js", "\u{feff}"),
+        (
+            "flow.js",
+            "// @flow\nconst session = require('express-session');\nfunction f(x: ?number): %checks { return x; }\napp.use(express.static('p'));\n",
+        ),
+        ("app.js", BAD),
+    ]);
+    std::fs::write(p.file("binary.js"), b"session static \0\0\0").unwrap();
+    let out = p.run(&["--write", "nested.js", "empty.js", "bom-only.js", "flow.js", "binary.js", "app.js"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("binary.js: skipped: a binary file"), "{err}");
+    assert!(
+        err.contains("flow.js: error: 1:1: syntax error: Flow type annotations are not supported"),
+        "{err}"
+    );
+    assert!(!err.contains("nested.js") && !err.contains("empty.js") && !err.contains("bom-only.js"), "{err}");
+    assert!(err.contains("1 skipped"), "{err}");
+    assert_eq!(p.read("app.js"), FIXED);
+    assert_eq!(p.read("nested.js"), nested);
+
+    let out = p.run(&["--check", "--max-filesize", "1K", "big.js"]);
+    assert!(stderr(&out).contains("big.js: skipped: larger than --max-filesize (2"), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(0));
+
+    let out = p.run(&["--check", "bundle.min.js"]);
+    assert!(stderr(&out).contains("bundle.min.js: skipped: looks minified or generated"), "{}", stderr(&out));
+}
+
+#[test]
+fn follow_writes_through_links_inside_the_roots_only() {
+    let outside = Project::new(&[("app.js", BAD)]);
+    let p = Project::new(&[("real/app.js", BAD)]);
+    std::fs::create_dir(p.file("links")).unwrap();
+    std::os::unix::fs::symlink(p.file("real/app.js"), p.file("links/inside.js")).unwrap();
+    std::os::unix::fs::symlink(outside.file("app.js"), p.file("links/outside.js")).unwrap();
+    std::os::unix::fs::symlink(p.path(), p.file("links/loop")).unwrap();
+    let out = p.run(&["--write", "--follow", "links", "real"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("links/outside.js: error: links to"), "{}", stderr(&out));
+    assert_eq!(outside.read("app.js"), BAD);
+    assert_eq!(p.read("real/app.js"), FIXED);
+    assert!(std::fs::symlink_metadata(p.file("links/inside.js")).unwrap().file_type().is_symlink());
+}

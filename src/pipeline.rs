@@ -1,0 +1,107 @@
+//! The per-file pipeline on text: parse, detect, plan, edit, verify, repeated until nothing is
+//! left to fix. No I/O: the driver reads and writes; property tests and the fuzzer call this.
+
+use oxc_allocator::Allocator;
+use oxc_span::SourceType;
+
+use crate::detect::analyze;
+use crate::edit::{Edit, Layout, apply};
+use crate::error::FileError;
+use crate::parse::parse;
+use crate::plan::{Outcome, plan_block};
+use crate::report::{FindingReport, Status};
+use crate::source::{LineIndex, Source};
+use crate::verify::{Permutation, Shape};
+
+/// Fixes that had to wait for another fix in the same statement list get this many more passes.
+const MAX_PASSES: usize = 4;
+
+/// Finds, plans and applies every safe fix in `source`, re-parsing and checking after each
+/// pass. Returns the fixed text (after the BOM, like `source.text`) if it changed.
+pub fn fix_text(
+    allocator: &mut Allocator,
+    source: Source<'_>,
+    source_type: SourceType,
+    explain: bool,
+    findings: &mut Vec<FindingReport>,
+) -> Result<Option<String>, FileError> {
+    let mut text = source.text.to_string();
+    let mut expected: Option<Shape> = None;
+    for pass in 0..MAX_PASSES {
+        let allocator: &Allocator = allocator;
+        let program = match parse(allocator, &text, source_type) {
+            Ok(program) => program,
+            Err(e) if pass == 0 => {
+                let (line, col) = LineIndex::new(&text).line_col(e.offset);
+                return Err(FileError::Syntax { line, col, message: e.message });
+            }
+            Err(e) => {
+                return Err(FileError::Verify(format!("the edited file does not parse: {}", e.message)));
+            }
+        };
+        if let Some(expected) = &expected {
+            expected.check(&Shape::of(&program, &text)).map_err(FileError::Verify)?;
+        }
+        let analysis = analyze(&program);
+        let lines = LineIndex::new(&text);
+        let layout = Layout {
+            text: &text,
+            comments: &analysis.comments,
+            verbatim: &analysis.verbatim,
+            newline: source.newline,
+        };
+
+        let mut edits: Vec<Edit> = Vec::new();
+        let mut claimed: Vec<(usize, usize)> = Vec::new();
+        let mut permutations = Vec::new();
+        for block in &analysis.blocks {
+            let Some(finding) = plan_block(block) else {
+                continue;
+            };
+            let status = match &finding.plan.outcome {
+                Outcome::Fix(i) => {
+                    let candidate = &finding.plan.candidates[*i];
+                    match layout.edits(block, candidate) {
+                        Ok(mine) => {
+                            let range = (mine[0].start, mine.iter().map(|e| e.end).max().unwrap_or(0));
+                            // Another fix already edits this stretch: this one waits for the next pass.
+                            if claimed.iter().all(|&(start, end)| end < range.0 || start > range.1) {
+                                claimed.push(range);
+                                permutations.push(Permutation {
+                                    first: block.stmts[0].span.start,
+                                    order: candidate.order(block.stmts.len()),
+                                });
+                                edits.extend(mine);
+                            }
+                            Status::Fixable { direction: candidate.direction, moved: candidate.moved.len() }
+                        }
+                        Err(refusal) => Status::Review {
+                            reason: format!(
+                                "cannot move line {} as whole lines: {}",
+                                lines.line(block.stmts[refusal.stmt].span.start),
+                                refusal.reason
+                            ),
+                            blocked_by: lines.line(block.stmts[refusal.stmt].span.start),
+                        },
+                    }
+                }
+                Outcome::Review(blocker) => Status::Review {
+                    reason: blocker.reason.clone(),
+                    blocked_by: lines.line(block.stmts[blocker.stmt].span.start),
+                },
+            };
+            // Later passes only re-plan what earlier fixes left; report what is new there.
+            if pass == 0 || !matches!(status, Status::Fixable { .. }) {
+                findings.push(FindingReport::new(block, &finding, status, &lines, explain));
+            }
+        }
+        if edits.is_empty() {
+            findings.sort_by_key(|f| (f.line, f.col));
+            return Ok((text != source.text).then_some(text));
+        }
+        edits.sort_by_key(|e| (e.start, e.end));
+        expected = Some(Shape::of(&program, &text).expected(&text, &permutations, &edits));
+        text = apply(&text, &edits);
+    }
+    Err(FileError::Verify("the fixes did not settle after several passes".into()))
+}
