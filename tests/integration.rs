@@ -5,3 +5,5 @@ mod support;
 mod cli;
 mod e2e;
 mod fixtures;
+mod generate;
+mod properties;

@@ -1,0 +1,203 @@
+//! Generates Express setup files from a stream of choices, and checks a fix against an oracle
+//! that knows what every generated statement is. Shared by the property tests and the fuzzer
+//! (`fuzz/fuzz_targets/pipeline.rs` includes this file).
+//!
+//! Every statement is one line ending in `// #<id>`, so its position can be followed through a
+//! fix without parsing.
+
+use oxc_allocator::Allocator;
+use oxc_span::SourceType;
+use static_first::error::FileError;
+use static_first::pipeline::fix_text;
+use static_first::report::Status;
+use static_first::source::Source;
+
+/// What a generated statement is, for the oracle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Session,
+    /// Static middleware; `Some(n)` when it serves the directory held in binding `dN`.
+    Static(Option<u8>),
+    Consumer,
+    Shaper,
+    Inert,
+    /// `const dN = ...` or `dN = ...`.
+    Binding(u8),
+    /// Guards, routes, rewriters, routing settings, unknown code: nothing may cross them.
+    Barrier,
+    /// A comment line: it belongs to the next statement.
+    Comment,
+}
+
+/// A generated file and the class of each statement id.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub text: String,
+    pub classes: Vec<Class>,
+}
+
+const HEADER: &[&str] = &[
+    "const express = require('express');",
+    "const session = require('express-session');",
+    "const helmet = require('helmet');",
+    "const passport = require('passport');",
+    "const flash = require('connect-flash');",
+    "const history = require('connect-history-api-fallback');",
+    "const { ensureLoggedIn } = require('connect-ensure-login');",
+];
+
+/// Builds a file from `choices` (any bytes; the stream repeats its last byte when it runs out).
+pub fn generate(choices: &[u8]) -> Generated {
+    let mut bytes = choices.iter().copied();
+    let mut next = move || bytes.next().unwrap_or(0);
+    let flags = next();
+    let crlf = flags & 1 != 0;
+    let semicolons = flags & 2 == 0;
+    let wrapped = flags & 4 != 0;
+    let indent = if flags & 8 != 0 { "\t" } else { "  " };
+    let count = (next() % 14) as usize + 2;
+
+    let semi = if semicolons { ";" } else { "" };
+    let mut lines: Vec<String> = HEADER
+        .iter()
+        .map(|l| if semicolons { l.to_string() } else { l.trim_end_matches(';').to_string() })
+        .collect();
+    let mut body = Vec::new();
+    let mut classes = Vec::new();
+    // `let` bindings exist from the start so that assignments are valid anywhere.
+    for n in 0..3 {
+        lines.push(format!("let d{n} = 'public{n}'{semi}"));
+    }
+    if !wrapped {
+        lines.push(format!("const app = express(){semi}"));
+    }
+    for id in 0..count {
+        let pick = next();
+        let (class, code) = match pick % 16 {
+            0 | 1 => (Class::Session, format!("app.use(session({{ secret: 's{id}' }})){semi}")),
+            2 | 3 => (Class::Static(None), format!("app.use(express.static('dir{id}')){semi}")),
+            4 => {
+                let n = next() % 3;
+                (Class::Static(Some(n)), format!("app.use(express.static(d{n})){semi}"))
+            }
+            5 => (Class::Consumer, format!("app.use(passport.session()){semi}")),
+            6 => (Class::Consumer, format!("app.use(flash()){semi}")),
+            7 => (Class::Shaper, format!("app.use(helmet()){semi}")),
+            8 => (Class::Inert, format!("app.use(express.json()){semi}")),
+            9 => (Class::Inert, format!("app.set('view engine', 'v{id}'){semi}")),
+            10 => {
+                let n = next() % 3;
+                (Class::Binding(n), format!("d{n} = 'other{id}'{semi}"))
+            }
+            11 => (Class::Barrier, format!("app.get('/r{id}', (req, res) => res.end()){semi}")),
+            12 => (Class::Barrier, format!("app.use(ensureLoggedIn('/login')){semi}")),
+            13 => (Class::Barrier, format!("app.use(history()){semi}")),
+            14 => (Class::Barrier, format!("app.use((req, res, next) => next()){semi}")),
+            _ => (Class::Comment, format!("// note {id}")),
+        };
+        classes.push(class);
+        let spacer = next();
+        if spacer % 5 == 0 {
+            body.push(String::new());
+        }
+        body.push(if class == Class::Comment { format!("{code} #{id}") } else { format!("{code} // #{id}") });
+    }
+    if wrapped {
+        lines.push("module.exports = function (app) {".into());
+        lines.extend(body.into_iter().map(|l| if l.is_empty() { l } else { format!("{indent}{l}") }));
+        lines.push("}".into());
+    } else {
+        lines.extend(body);
+    }
+    let newline = if crlf { "\r\n" } else { "\n" };
+    let mut text = lines.join(newline);
+    text.push_str(newline);
+    Generated { text, classes }
+}
+
+/// The statement ids in the order their lines appear.
+fn order(text: &str) -> Vec<usize> {
+    text.lines().filter_map(|line| line.rsplit_once('#').and_then(|(_, id)| id.trim().parse().ok())).collect()
+}
+
+/// Whether two statements may change their relative order: the crossing table, written
+/// independently of the planner.
+fn may_swap(a: Class, b: Class) -> bool {
+    use Class::*;
+    match (a, b) {
+        (Barrier, _) | (_, Barrier) | (Comment, _) | (_, Comment) => false,
+        (Static(Some(n)), Binding(m)) | (Binding(m), Static(Some(n))) => n != m,
+        (Binding(_), Binding(_)) => false,
+        (Static(_), Static(_)) | (Session, Session) | (Shaper, Shaper) | (Consumer, Consumer) => false,
+        (Static(_), Shaper) | (Shaper, Static(_)) => false,
+        (Session, Consumer) | (Consumer, Session) => false,
+        _ => true,
+    }
+}
+
+/// Runs the pipeline on `text` and returns the fixed text, if any, and how many findings were
+/// fixable. Panics on any internal failure: a fix that failed its own check is a bug.
+pub fn run(text: &str, source_type: SourceType) -> Result<(Option<String>, usize), FileError> {
+    let mut allocator = Allocator::default();
+    let mut findings = Vec::new();
+    let fixed = fix_text(&mut allocator, Source::new(text), source_type, true, &mut findings)?;
+    let fixable = findings.iter().filter(|f| matches!(f.status, Status::Fixable { .. })).count();
+    Ok((fixed, fixable))
+}
+
+/// Checks every invariant on one generated file; panics with a description when one fails.
+pub fn check(generated: &Generated) {
+    let text = &generated.text;
+    let source_type = SourceType::cjs();
+    let (fixed, fixable) = match run(text, source_type) {
+        Ok(result) => result,
+        Err(e) => panic!("the pipeline failed: {e}\n{text}"),
+    };
+    let Some(fixed) = fixed else {
+        assert_eq!(fixable, 0, "fixable findings but no change:\n{text}");
+        return;
+    };
+
+    // The fixed text is a permutation of the input's lines (blank lines aside).
+    let lines = |t: &str| {
+        let mut l: Vec<String> = t.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+        l.sort();
+        l
+    };
+    assert_eq!(lines(text), lines(&fixed), "lines were lost or changed:\n{text}\n---\n{fixed}");
+    assert_eq!(text.contains('\r'), fixed.contains('\r'), "line endings changed");
+
+    // Nothing forbidden was crossed.
+    let before = order(text);
+    let after = order(&fixed);
+    let position = |ids: &[usize], id: usize| ids.iter().position(|&x| x == id).unwrap();
+    let statements: Vec<usize> =
+        before.iter().copied().filter(|&id| generated.classes[id] != Class::Comment).collect();
+    for (i, &a) in statements.iter().enumerate() {
+        for &b in &statements[i + 1..] {
+            let swapped = position(&after, a) > position(&after, b);
+            let (ca, cb) = (generated.classes[a], generated.classes[b]);
+            assert!(
+                !swapped || may_swap(ca, cb),
+                "#{a} ({ca:?}) and #{b} ({cb:?}) swapped:\n{text}\n---\n{fixed}"
+            );
+        }
+    }
+
+    // No static registration still follows a session registration.
+    let mut seen_session = false;
+    for &id in &after {
+        match generated.classes[id] {
+            Class::Session => seen_session = true,
+            Class::Static(_) => assert!(!seen_session, "static #{id} still follows a session:\n{fixed}"),
+            _ => {}
+        }
+    }
+
+    // The output parses and a second run changes nothing.
+    match run(&fixed, source_type) {
+        Ok((None, 0)) => {}
+        Ok(other) => panic!("a second run changed more ({other:?}):\n{fixed}"),
+        Err(e) => panic!("the fixed text fails: {e}\n{fixed}"),
+    }
+}

@@ -1,0 +1,47 @@
+//! Property tests: generated Express setup files are fixed safely (see `generate`), and arbitrary
+//! JavaScript-like text never makes the pipeline panic or fail its own checks.
+
+use oxc_span::SourceType;
+use proptest::prelude::*;
+use static_first::error::FileError;
+
+use crate::generate::{check, generate, run};
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_setups_are_fixed_safely(choices in proptest::collection::vec(any::<u8>(), 0..48)) {
+        check(&generate(&choices));
+    }
+
+    #[test]
+    fn token_soup_never_breaks_the_pipeline(tokens in proptest::collection::vec(prop_oneof![
+        Just("app.use(session());"), Just("app.use(express.static('p'));"), Just("const app = express();"),
+        Just("const express = require('express');"), Just("const session = require('express-session');"),
+        Just("\n"), Just("\r\n"), Just("{"), Just("}"), Just("// c\n"), Just("/* c */"), Just("if (x)"),
+        Just("app.get('/', f);"), Just("function f(app) {"), Just("`\n`"), Just("\u{feff}"), Just("("), Just(")"),
+    ], 0..40)) {
+        let text: String = tokens.concat();
+        match run(&text, SourceType::mjs()) {
+            Ok(_) | Err(FileError::Syntax { .. }) => {}
+            Err(e) => panic!("{e}\n{text}"),
+        }
+    }
+}
+
+#[test]
+fn the_generator_covers_fixes_and_refusals() {
+    // Guards the property test against a generator that never produces a fix or a refusal.
+    let (mut fixed, mut refused) = (0, 0);
+    for seed in 0..200u8 {
+        let choices: Vec<u8> = (0..48u8).map(|i| i.wrapping_mul(seed).wrapping_add(seed / 3)).collect();
+        let generated = generate(&choices);
+        match run(&generated.text, SourceType::cjs()) {
+            Ok((Some(_), _)) => fixed += 1,
+            Ok((None, _)) => refused += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(fixed > 20 && refused > 20, "fixed {fixed}, unchanged {refused}");
+}
