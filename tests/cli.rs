@@ -265,3 +265,44 @@ fn follow_writes_through_links_inside_the_roots_only() {
     assert_eq!(p.read("real/app.js"), FIXED);
     assert!(std::fs::symlink_metadata(p.file("links/inside.js")).unwrap().file_type().is_symlink());
 }
+
+#[test]
+fn killing_a_write_leaves_every_file_original_or_fully_fixed() {
+    let count = 2000;
+    let names: Vec<String> = (0..count).map(|i| format!("d{:02}/app{i:05}.js", i % 50)).collect();
+    let content = |i: usize, text: &str| format!("{text}// file {i}\n");
+    let files: Vec<(String, String)> =
+        names.iter().enumerate().map(|(i, n)| (n.clone(), content(i, BAD))).collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(n, c)| (n.as_str(), c.as_str())).collect();
+    let p = Project::new(&refs);
+
+    let mut child = Command::new(crate::support::BIN)
+        .args(["--write", "--color=never"])
+        .current_dir(p.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Writes go in path order: kill as soon as the first file is fixed.
+    let first = p.file(&names[0]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::fs::read_to_string(&first).unwrap() == content(0, BAD) && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let (mut fixed, mut original) = (0, 0);
+    for (i, name) in names.iter().enumerate() {
+        let now = p.read(name);
+        if now == content(i, FIXED) {
+            fixed += 1;
+        } else {
+            assert_eq!(now, content(i, BAD), "{name} is neither original nor fixed");
+            original += 1;
+        }
+    }
+    assert!(fixed >= 1, "the run was killed before any write");
+    assert!(original >= 1, "the run finished before it was killed; nothing was interrupted");
+}

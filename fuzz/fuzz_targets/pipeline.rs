@@ -1,0 +1,30 @@
+//! Fuzzes the whole per-file pipeline. The first byte picks the mode: even, the rest of the
+//! input drives the Express setup generator and every fix is checked against its oracle; odd,
+//! the rest is taken as source text, which must never panic or fail the pipeline's own checks,
+//! and whose fix (if any) must be final.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use oxc_span::SourceType;
+use static_first::error::FileError;
+
+#[path = "../../tests/generate/mod.rs"]
+mod generate;
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&mode, rest)) = data.split_first() else { return };
+    if mode % 2 == 0 {
+        generate::check(&generate::generate(rest));
+        return;
+    }
+    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let source_type = if mode & 2 == 0 { SourceType::cjs() } else { SourceType::tsx() };
+    match generate::run(text, source_type) {
+        Ok((Some(fixed), _)) => match generate::run(&fixed, source_type) {
+            Ok((None, 0)) => {}
+            other => panic!("a second run changed more: {other:?}"),
+        },
+        Ok((None, _)) | Err(FileError::Syntax { .. }) => {}
+        Err(e) => panic!("{e}"),
+    }
+});
