@@ -3,11 +3,12 @@
 //! fixes atomically and prints the report.
 
 use std::any::Any;
+use std::collections::HashSet;
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 use std::time::Instant;
 
 use memchr::memmem::Finder;
@@ -16,7 +17,7 @@ use oxc_allocator::Allocator;
 use crate::error::{Exit, FileError};
 use crate::parse::source_type;
 use crate::pipeline::fix_text;
-use crate::report::{Change, FileReport, Mode, Printer, Summary};
+use crate::report::{FileReport, Mode, Printer, Summary, unified_diff};
 use crate::source::Source;
 use crate::walk::{Entry, WalkOptions, walk};
 
@@ -34,6 +35,14 @@ pub struct Options {
     pub max_filesize: u64,
 }
 
+/// What each worker thread keeps between files: one oxc arena, reset per file, and one read
+/// buffer.
+#[derive(Default)]
+struct Worker {
+    allocator: Allocator,
+    buffer: Vec<u8>,
+}
+
 /// A line this long means minified or generated code: fix its source instead.
 const MAX_LINE: usize = 10_000;
 
@@ -42,16 +51,22 @@ pub fn run(options: &Options) -> Exit {
     let started = Instant::now();
     quiet_worker_panics();
     let walk_options = WalkOptions { threads: options.threads, follow: options.follow };
-    let mut reports: Vec<FileReport> =
-        walk(&options.paths, walk_options, Allocator::default, |allocator, entry| match entry {
+    let writer = Writer {
+        follow: options.follow,
+        roots: options.paths.iter().filter_map(|p| p.canonicalize().ok()).collect(),
+        written: Mutex::new(HashSet::new()),
+    };
+    let reports: Vec<FileReport> =
+        walk(&options.paths, walk_options, Worker::default, |worker, entry| match entry {
             Entry::File { path, explicit } => {
                 if !explicit && source_type(path).is_none() {
                     return None;
                 }
-                allocator.reset();
-                let result = panic::catch_unwind(AssertUnwindSafe(|| process_file(allocator, path, options)));
+                worker.allocator.reset();
+                let result =
+                    panic::catch_unwind(AssertUnwindSafe(|| process_file(worker, path, options, &writer)));
                 Some(result.unwrap_or_else(|payload| {
-                    *allocator = Allocator::default();
+                    *worker = Worker::default();
                     FileReport::failed(path, FileError::Internal(panic_message(payload.as_ref())))
                 }))
             }
@@ -63,26 +78,6 @@ pub fn run(options: &Options) -> Exit {
         .into_iter()
         .map(|(_, report)| report)
         .collect();
-
-    if options.mode == Mode::Write {
-        let roots: Vec<PathBuf> = options.paths.iter().filter_map(|p| p.canonicalize().ok()).collect();
-        // With --follow one file can be reached by several paths: write it once.
-        let mut written = std::collections::HashSet::new();
-        for report in &mut reports {
-            if let Some(change) = &report.change {
-                if let Ok(target) = report.path.canonicalize()
-                    && !written.insert(target)
-                {
-                    report.written = true;
-                    continue;
-                }
-                match write_atomically(&report.path, change, options.follow, &roots) {
-                    Ok(()) => report.written = true,
-                    Err(error) => report.error = Some(error),
-                }
-            }
-        }
-    }
 
     let printer = Printer { mode: options.mode, color: options.color };
     let summary = Summary::of(&reports);
@@ -154,7 +149,7 @@ fn may_hold_finding(bytes: &[u8]) -> bool {
     SESSION.find(bytes).is_some() && (STATIC.find(bytes).is_some() || FAVICON.find(bytes).is_some())
 }
 
-fn process_file(allocator: &mut Allocator, path: &Path, options: &Options) -> FileReport {
+fn process_file(worker: &mut Worker, path: &Path, options: &Options, writer: &Writer) -> FileReport {
     let size = match fs::metadata(path) {
         Ok(meta) => meta.len(),
         Err(e) => return FileReport::failed(path, FileError::Read(e)),
@@ -168,20 +163,21 @@ fn process_file(allocator: &mut Allocator, path: &Path, options: &Options) -> Fi
             ),
         );
     }
-    let bytes = match fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => return FileReport::failed(path, FileError::Read(e)),
-    };
+    worker.buffer.clear();
+    if let Err(e) = fs::File::open(path).and_then(|mut f| f.read_to_end(&mut worker.buffer)) {
+        return FileReport::failed(path, FileError::Read(e));
+    }
+    let bytes = &worker.buffer[..];
     let Some(source_type) = source_type(path) else {
         return FileReport::failed(path, FileError::Unsupported);
     };
-    if !may_hold_finding(&bytes) {
+    if !may_hold_finding(bytes) {
         return FileReport::new(path);
     }
-    if memchr::memchr(0, &bytes).is_some() {
+    if memchr::memchr(0, bytes).is_some() {
         return FileReport::skipped(path, "a binary file (it contains NUL bytes)".into());
     }
-    let Ok(raw) = String::from_utf8(bytes) else {
+    let Ok(raw) = std::str::from_utf8(bytes) else {
         return FileReport::failed(path, FileError::NotUtf8);
     };
     if let Some(longest) = raw.split('\n').map(str::len).max().filter(|&n| n > MAX_LINE) {
@@ -192,12 +188,17 @@ fn process_file(allocator: &mut Allocator, path: &Path, options: &Options) -> Fi
             ),
         );
     }
-    let source = Source::new(&raw);
+    let source = Source::new(raw);
     let mut report = FileReport::new(path);
-    match fix_text(allocator, source, source_type, options.explain, &mut report.findings) {
-        Ok(Some(fixed)) => {
-            report.change = Some(Change { before: source.text.to_string(), after: fixed, bom: source.bom })
-        }
+    match fix_text(&mut worker.allocator, source, source_type, options.explain, &mut report.findings) {
+        Ok(Some(fixed)) => match options.mode {
+            Mode::DryRun => report.diff = Some(unified_diff(path, source.text, &fixed)),
+            Mode::Write => match writer.write(path, source, &fixed) {
+                Ok(()) => report.written = true,
+                Err(error) => report.error = Some(error),
+            },
+            Mode::Check => {}
+        },
         Ok(None) => {}
         Err(error) => {
             report.error = Some(error);
@@ -208,47 +209,64 @@ fn process_file(allocator: &mut Allocator, path: &Path, options: &Options) -> Fi
     report
 }
 
-/// Replaces the file with the fixed text, all or nothing: a temporary file in the same
-/// directory, flushed to disk with the original's permissions, renamed over the original.
-/// Refuses links (unless following, and then only inside `roots`), read-only files, and files
-/// that changed since they were read.
-fn write_atomically(path: &Path, change: &Change, follow: bool, roots: &[PathBuf]) -> Result<(), FileError> {
-    let mut target = path.to_path_buf();
-    if fs::symlink_metadata(path).map_err(FileError::Read)?.file_type().is_symlink() {
-        if !follow {
-            return Err(FileError::Symlink);
+/// Writes fixes: the only code that changes files.
+struct Writer {
+    /// Write through symbolic links (only to targets inside `roots`).
+    follow: bool,
+    /// The given paths, canonical.
+    roots: Vec<PathBuf>,
+    /// Files already written: with --follow one file can be reached by several paths.
+    written: Mutex<HashSet<PathBuf>>,
+}
+
+impl Writer {
+    /// Replaces the file with the fixed text, all or nothing: a temporary file in the same
+    /// directory, flushed to disk with the original's permissions, renamed over the original.
+    /// Refuses links (unless following, and then only inside the roots), read-only files, and
+    /// files that changed since they were read.
+    fn write(&self, path: &Path, read: Source<'_>, fixed: &str) -> Result<(), FileError> {
+        let mut target = path.to_path_buf();
+        if fs::symlink_metadata(path).map_err(FileError::Read)?.file_type().is_symlink() {
+            if !self.follow {
+                return Err(FileError::Symlink);
+            }
+            target = path.canonicalize().map_err(FileError::Read)?;
+            if !self.roots.iter().any(|root| target.starts_with(root)) {
+                return Err(FileError::OutsideRoots(target));
+            }
         }
-        target = path.canonicalize().map_err(FileError::Read)?;
-        if !roots.iter().any(|root| target.starts_with(root)) {
-            return Err(FileError::OutsideRoots(target));
+        if let Ok(canonical) = target.canonicalize()
+            && !self.written.lock().expect("no writer panics holding the lock").insert(canonical)
+        {
+            return Ok(());
         }
+        let permissions = fs::metadata(&target).map_err(FileError::Read)?.permissions();
+        if permissions.readonly() {
+            return Err(FileError::ReadOnly);
+        }
+        let current = fs::read(&target).map_err(FileError::Read)?;
+        let current = String::from_utf8_lossy(&current);
+        let now = Source::new(&current);
+        if now.text != read.text || now.bom != read.bom {
+            return Err(FileError::Changed);
+        }
+        let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let mut tmp =
+            tempfile::Builder::new().prefix(".static-first").tempfile_in(dir).map_err(FileError::Write)?;
+        tmp.write_all(read.with_text(fixed).as_bytes()).map_err(FileError::Write)?;
+        tmp.as_file().sync_all().map_err(FileError::Write)?;
+        fs::set_permissions(tmp.path(), permissions).map_err(FileError::Write)?;
+        tmp.persist(&target).map_err(|e| FileError::Write(e.error))?;
+        Ok(())
     }
-    let permissions = fs::metadata(&target).map_err(FileError::Read)?.permissions();
-    if permissions.readonly() {
-        return Err(FileError::ReadOnly);
-    }
-    let current = fs::read(&target).map_err(FileError::Read)?;
-    let current = String::from_utf8_lossy(&current);
-    let source = Source::new(&current);
-    if source.text != change.before || source.bom != change.bom {
-        return Err(FileError::Changed);
-    }
-    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp =
-        tempfile::Builder::new().prefix(".static-first").tempfile_in(dir).map_err(FileError::Write)?;
-    tmp.write_all(source.with_text(&change.after).as_bytes()).map_err(FileError::Write)?;
-    tmp.as_file().sync_all().map_err(FileError::Write)?;
-    fs::set_permissions(tmp.path(), permissions).map_err(FileError::Write)?;
-    tmp.persist(&target).map_err(|e| FileError::Write(e.error))?;
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn change(before: &str, after: &str) -> Change {
-        Change { before: before.into(), after: after.into(), bom: false }
+    fn writer() -> Writer {
+        Writer { follow: false, roots: Vec::new(), written: Mutex::new(HashSet::new()) }
     }
 
     #[test]
@@ -256,7 +274,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.js");
         fs::write(&path, "edited meanwhile\n").unwrap();
-        let err = write_atomically(&path, &change("original\n", "fixed\n"), false, &[]).unwrap_err();
+        let err = writer().write(&path, Source::new("original\n"), "fixed\n").unwrap_err();
         assert!(matches!(err, FileError::Changed));
         assert_eq!(fs::read_to_string(&path).unwrap(), "edited meanwhile\n");
     }
@@ -269,7 +287,7 @@ mod tests {
         let mut perms = fs::metadata(&path).unwrap().permissions();
         perms.set_readonly(true);
         fs::set_permissions(&path, perms).unwrap();
-        let err = write_atomically(&path, &change("original\n", "fixed\n"), false, &[]).unwrap_err();
+        let err = writer().write(&path, Source::new("original\n"), "fixed\n").unwrap_err();
         assert!(matches!(err, FileError::ReadOnly));
         assert_eq!(fs::read_to_string(&path).unwrap(), "original\n");
     }

@@ -15,8 +15,8 @@ use crate::source::LineIndex;
 pub struct FileReport {
     pub path: PathBuf,
     pub findings: Vec<FindingReport>,
-    /// The original and fixed contents, when there is a fix.
-    pub change: Option<Change>,
+    /// The unified diff of the fix (dry runs only; a written or checked fix keeps no text).
+    pub diff: Option<String>,
     pub error: Option<FileError>,
     /// Why the file was not checked, when it was skipped (too large, binary, minified).
     pub skipped: Option<String>,
@@ -24,13 +24,12 @@ pub struct FileReport {
     pub written: bool,
 }
 
-#[derive(Debug)]
-pub struct Change {
-    /// The text after any BOM, before and after the fix.
-    pub before: String,
-    pub after: String,
-    /// Whether the file starts with a UTF-8 BOM (kept on write).
-    pub bom: bool,
+/// A unified diff of a fix with `a/` and `b/` headers and three lines of context.
+pub fn unified_diff(path: &Path, before: &str, after: &str) -> String {
+    let name = path.to_string_lossy().replace('\\', "/");
+    let name = name.strip_prefix("./").unwrap_or(&name);
+    let diff = similar::TextDiff::from_lines(before, after);
+    diff.unified_diff().context_radius(3).header(&format!("a/{name}"), &format!("b/{name}")).to_string()
 }
 
 #[derive(Debug)]
@@ -60,7 +59,7 @@ impl FileReport {
         FileReport {
             path: path.to_path_buf(),
             findings: Vec::new(),
-            change: None,
+            diff: None,
             error: None,
             skipped: None,
             written: false,
@@ -233,10 +232,8 @@ impl Printer {
         if let Some(why) = &report.skipped {
             writeln!(err, "{path}: skipped: {why}")?;
         }
-        if self.mode == Mode::DryRun
-            && let Some(change) = &report.change
-        {
-            self.diff(out, &report.path, change)?;
+        if let Some(diff) = &report.diff {
+            self.diff(out, diff)?;
         }
         if self.mode == Mode::Write && report.written {
             writeln!(out, "fixed {path}")?;
@@ -268,15 +265,7 @@ impl Printer {
         Ok(())
     }
 
-    fn diff(&self, out: &mut impl Write, path: &Path, change: &Change) -> io::Result<()> {
-        let name = path.to_string_lossy().replace('\\', "/");
-        let name = name.strip_prefix("./").unwrap_or(&name);
-        let diff = similar::TextDiff::from_lines(&change.before, &change.after);
-        let text = diff
-            .unified_diff()
-            .context_radius(3)
-            .header(&format!("a/{name}"), &format!("b/{name}"))
-            .to_string();
+    fn diff(&self, out: &mut impl Write, text: &str) -> io::Result<()> {
         for line in text.split_inclusive('\n') {
             let style = if line.starts_with("+++") || line.starts_with("---") {
                 BOLD
