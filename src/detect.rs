@@ -71,25 +71,34 @@ pub struct Bindings {
     pub declares: HashSet<SymbolId>,
     /// Names of the symbols in `writes` and `declares`, for messages.
     pub names: HashMap<SymbolId, String>,
+    /// `this.X` fields read and written (inside class methods).
+    pub fields_read: HashSet<String>,
+    pub fields_written: HashSet<String>,
 }
 
 impl Bindings {
     /// Whether moving a statement with `self` across one with `other` could change what either
-    /// sees. Returns a symbol that conflicts.
-    pub fn conflict(&self, other: &Bindings) -> Option<SymbolId> {
+    /// sees: the name of a binding or field that conflicts.
+    pub fn conflict(&self, other: &Bindings) -> Option<String> {
         let touched = |b: &Bindings, s: &SymbolId| {
             b.reads.contains(s) || b.writes.contains(s) || b.declares.contains(s)
         };
-        self.reads
+        let symbol = self
+            .reads
             .iter()
             .find(|s| other.declares.contains(s) || other.writes.contains(s))
             .or_else(|| self.writes.iter().find(|s| touched(other, s)))
-            .or_else(|| self.declares.iter().find(|s| touched(other, s)))
-            .copied()
-    }
-
-    pub fn name(&self, symbol: SymbolId) -> Option<&str> {
-        self.names.get(&symbol).map(String::as_str)
+            .or_else(|| self.declares.iter().find(|s| touched(other, s)));
+        if let Some(symbol) = symbol {
+            let name = self.names.get(symbol).or_else(|| other.names.get(symbol));
+            return Some(name.cloned().unwrap_or_else(|| "a binding".into()));
+        }
+        let field = self
+            .fields_read
+            .iter()
+            .find(|f| other.fields_written.contains(*f))
+            .or_else(|| self.fields_written.iter().find(|f| other.fields_read.contains(*f)));
+        field.map(|f| format!("this.{f}"))
     }
 }
 
@@ -130,7 +139,9 @@ pub fn analyze<'a>(program: &'a Program<'a>) -> Analysis {
     let scoping = semantic.scoping();
     let mut resolver =
         Resolver { scoping, inits: HashMap::new(), destructured: HashMap::new(), origins: HashMap::new() };
+    let nodes = semantic.nodes();
     let mut use_calls = Vec::new();
+    let mut fields: Vec<(ReceiverId<'a>, &'a Expression<'a>)> = Vec::new();
     let mut lists = Vec::new();
     let mut analysis =
         Analysis { comments: program.comments.iter().map(|c| c.span).collect(), ..Analysis::default() };
@@ -145,29 +156,53 @@ pub fn analyze<'a>(program: &'a Program<'a>) -> Analysis {
                     resolver.origins.insert(symbol, Origin::new(external.expression.value.as_str()));
                 }
             }
-            AstKind::CallExpression(call) if method_name(call) == Some("use") => use_calls.push(call),
+            AstKind::CallExpression(call) if method_name(call) == Some("use") => {
+                use_calls.push((call, this_class(nodes, node.id())));
+            }
+            AstKind::PropertyDefinition(property) => {
+                if let (Some(value), Some(PropertyKey::StaticIdentifier(key)), Some(class)) =
+                    (&property.value, Some(&property.key), this_class(nodes, node.id()))
+                {
+                    fields.push((ReceiverId::Field(class, key.name.as_str()), value));
+                }
+            }
+            AstKind::AssignmentExpression(assign) => {
+                if let Some(name) = assign.left.as_member_expression().and_then(this_field)
+                    && let Some(class) = this_class(nodes, node.id())
+                {
+                    fields.push((ReceiverId::Field(class, name), &assign.right));
+                }
+            }
             AstKind::TemplateLiteral(t) if t.quasis.iter().any(|q| q.value.raw.as_str().contains('\n')) => {
                 analysis.verbatim.push(t.span);
             }
-            AstKind::Program(p) => lists.push((0, true, &p.body)),
-            AstKind::BlockStatement(b) => lists.push((b.span.start + 1, false, &b.body)),
-            AstKind::FunctionBody(b) => lists.push((b.span.start + 1, false, &b.statements)),
+            AstKind::Program(p) => lists.push((0, true, &p.body, None)),
+            AstKind::BlockStatement(b) => {
+                lists.push((b.span.start + 1, false, &b.body, this_class(nodes, node.id())));
+            }
+            AstKind::FunctionBody(b) => {
+                lists.push((b.span.start + 1, false, &b.statements, this_class(nodes, node.id())));
+            }
             // `static {` is seven bytes before the list begins.
-            AstKind::StaticBlock(b) => lists.push((b.span.start + 7, false, &b.body)),
+            AstKind::StaticBlock(b) => {
+                lists.push((b.span.start + 7, false, &b.body, this_class(nodes, node.id())))
+            }
             AstKind::SwitchCase(case) => {
                 let start = case.test.as_ref().map_or(case.span.start, |t| t.span().end);
-                lists.push((start + 1, false, &case.consequent));
+                lists.push((start + 1, false, &case.consequent, this_class(nodes, node.id())));
             }
             _ => {}
         }
     }
 
-    let receivers = find_receivers(&resolver, &use_calls);
-    for (list_start, is_program, list) in lists {
-        for (&symbol, receiver) in &receivers {
-            if let Some(block) =
-                build_block(&resolver, &receivers, symbol, receiver, list_start, is_program, list)
-            {
+    let receivers = find_receivers(&resolver, &use_calls, &fields);
+    for (list_start, is_program, list, this) in lists {
+        for (&id, receiver) in &receivers {
+            if matches!(id, ReceiverId::Field(class, _) if Some(class) != this) {
+                continue;
+            }
+            let context = Context { resolver: &resolver, receivers: &receivers, receiver: id, this };
+            if let Some(block) = build_block(&context, receiver, list_start, is_program, list) {
                 analysis.blocks.push(block);
             }
         }
@@ -181,7 +216,15 @@ fn method_name<'a>(call: &CallExpression<'a>) -> Option<&'a str> {
     call.callee.get_inner_expression().as_member_expression().and_then(|m| m.static_property_name())
 }
 
-/// What a receiver symbol is known to be.
+/// Who registrations are made on: a binding (`app`), or a field of the class whose methods
+/// the code is in (`this.app`, keyed by the class's start offset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ReceiverId<'a> {
+    Symbol(SymbolId),
+    Field(u32, &'a str),
+}
+
+/// What a receiver is known to be.
 #[derive(Debug)]
 struct Receiver {
     name: String,
@@ -191,56 +234,111 @@ struct Receiver {
 
 fn find_receivers<'a>(
     resolver: &Resolver<'a, '_>,
-    use_calls: &[&CallExpression<'a>],
-) -> HashMap<SymbolId, Receiver> {
+    use_calls: &[(&CallExpression<'a>, Option<u32>)],
+    fields: &[(ReceiverId<'a>, &'a Expression<'a>)],
+) -> HashMap<ReceiverId<'a>, Receiver> {
     let mut receivers = HashMap::new();
+    let made_here = |init: &Expression<'a>| matches!(resolver.resolve(init, 0), Value::Made(origin) if origin.is_express_app_or_router());
     for (&symbol, init) in &resolver.inits {
-        if let Value::Made(origin) = resolver.resolve(init, 0)
-            && origin.is_express_app_or_router()
-        {
+        if made_here(init) {
             let name = resolver.scoping.symbol_name(symbol).to_string();
             // `const same = app` reaches an app through a hop: an alias, not a new app.
             let created = matches!(init.get_inner_expression(), Expression::CallExpression(_));
-            receivers.insert(symbol, Receiver { name, created });
+            receivers.insert(ReceiverId::Symbol(symbol), Receiver { name, created });
         }
     }
-    for call in use_calls {
-        let Some(symbol) = call_receiver(resolver, call) else {
+    for &(id, value) in fields {
+        if let ReceiverId::Field(_, name) = id
+            && made_here(value)
+        {
+            let created = matches!(value.get_inner_expression(), Expression::CallExpression(_));
+            receivers.insert(id, Receiver { name: format!("this.{name}"), created });
+        }
+    }
+    for &(call, this) in use_calls {
+        let Some(id) = call_receiver(resolver, call, this) else {
             continue;
         };
-        if receivers.contains_key(&symbol) {
+        if receivers.contains_key(&id) {
             continue;
         }
         if use_parts(resolver, call).iter().any(|p| p.kind == Kind::Session) {
-            let name = resolver.scoping.symbol_name(symbol).to_string();
-            receivers.insert(symbol, Receiver { name, created: false });
+            let name = match id {
+                ReceiverId::Symbol(symbol) => resolver.scoping.symbol_name(symbol).to_string(),
+                ReceiverId::Field(_, name) => format!("this.{name}"),
+            };
+            receivers.insert(id, Receiver { name, created: false });
         }
     }
     receivers
 }
 
-/// The symbol `X` of a call `X.use(...)`.
-fn call_receiver(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Option<SymbolId> {
-    let member = call.callee.get_inner_expression().as_member_expression()?;
-    match member.object().get_inner_expression() {
-        Expression::Identifier(id) => resolver.symbol_of(id),
+/// The class whose instance `this` is at a node: the node sits in a method, a field initializer
+/// or a static block of that class, possibly inside arrow functions. `None` anywhere else.
+fn this_class(nodes: &oxc_semantic::AstNodes<'_>, id: oxc_syntax::node::NodeId) -> Option<u32> {
+    let mut kinds = nodes.ancestor_kinds(id);
+    while let Some(kind) = kinds.next() {
+        match kind {
+            AstKind::Function(_) => {
+                if !matches!(kinds.next(), Some(AstKind::MethodDefinition(_))) {
+                    return None;
+                }
+            }
+            AstKind::Class(class) => return Some(class.span.start),
+            AstKind::Program(_) => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `X` in `this.X`.
+fn this_property<'a>(member: &StaticMemberExpression<'a>) -> Option<&'a str> {
+    matches!(member.object.get_inner_expression(), Expression::ThisExpression(_))
+        .then(|| member.property.name.as_str())
+}
+
+fn this_field<'a>(member: &MemberExpression<'a>) -> Option<&'a str> {
+    match member {
+        MemberExpression::StaticMemberExpression(m) => this_property(m),
         _ => None,
     }
 }
 
-fn build_block<'a>(
+/// Who `X.use(...)` registers on, where `this` is an instance of the class at `this_class`.
+fn call_receiver<'a>(
     resolver: &Resolver<'a, '_>,
-    receivers: &HashMap<SymbolId, Receiver>,
-    symbol: SymbolId,
+    call: &CallExpression<'a>,
+    this_class: Option<u32>,
+) -> Option<ReceiverId<'a>> {
+    let member = call.callee.get_inner_expression().as_member_expression()?;
+    match member.object().get_inner_expression() {
+        Expression::Identifier(id) => resolver.symbol_of(id).map(ReceiverId::Symbol),
+        Expression::StaticMemberExpression(m) => Some(ReceiverId::Field(this_class?, this_property(m)?)),
+        _ => None,
+    }
+}
+
+/// What classifying statements for one receiver needs.
+struct Context<'c, 'a, 's> {
+    resolver: &'c Resolver<'a, 's>,
+    receivers: &'c HashMap<ReceiverId<'a>, Receiver>,
+    receiver: ReceiverId<'a>,
+    /// The class `this` belongs to in the list being classified.
+    this: Option<u32>,
+}
+
+fn build_block(
+    context: &Context<'_, '_, '_>,
     receiver: &Receiver,
     list_start: u32,
     is_program: bool,
-    list: &oxc_allocator::Vec<'a, Statement<'a>>,
+    list: &oxc_allocator::Vec<'_, Statement<'_>>,
 ) -> Option<Block> {
     let mut stmts = Vec::with_capacity(list.len());
     let (mut session, mut statics) = (false, false);
     for stmt in list {
-        let classified = classify_statement(resolver, receivers, symbol, stmt);
+        let classified = classify_statement(context, stmt);
         session |= classified.has_session();
         statics |= classified.has_static();
         stmts.push(classified);
@@ -248,25 +346,34 @@ fn build_block<'a>(
     (session && statics).then(|| Block { receiver: receiver.name.clone(), list_start, is_program, stmts })
 }
 
-fn classify_statement<'a>(
-    resolver: &Resolver<'a, '_>,
-    receivers: &HashMap<SymbolId, Receiver>,
-    r: SymbolId,
-    stmt: &Statement<'a>,
-) -> Stmt {
+impl Context<'_, '_, '_> {
+    /// Whether the facts show the statement touching the receiver.
+    fn mentioned_in(&self, bindings: &Bindings) -> bool {
+        match self.receiver {
+            ReceiverId::Symbol(symbol) => {
+                bindings.reads.contains(&symbol) || bindings.writes.contains(&symbol)
+            }
+            ReceiverId::Field(_, name) => {
+                bindings.fields_read.contains(name) || bindings.fields_written.contains(name)
+            }
+        }
+    }
+}
+
+fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &Statement<'a>) -> Stmt {
     let direct: Vec<Span> = direct_calls(stmt).iter().map(|c| c.span).collect();
-    let mut facts = Facts::new(resolver, r, direct);
+    let mut facts = Facts::new(context, direct);
     if !matches!(stmt, Statement::FunctionDeclaration(_) | Statement::ClassDeclaration(_)) {
         facts.collect_nested = true;
     }
     facts.visit_statement(stmt);
     let span = stmt.span();
     let part = |kind: Kind, what: &str| vec![Part { kind, what: what.to_string(), span }];
-    let mentions_receiver = facts.bindings.reads.contains(&r) || facts.bindings.writes.contains(&r);
+    let mentions_receiver = context.mentioned_in(&facts.bindings);
 
     let parts = match stmt {
         Statement::ExpressionStatement(e) => {
-            classify_expression(resolver, receivers, r, &e.expression, &facts, mentions_receiver)
+            classify_expression(context, &e.expression, &facts, mentions_receiver)
         }
         Statement::VariableDeclaration(_) if mentions_receiver => {
             part(Kind::Unknown, "a declaration that uses the receiver")
@@ -304,13 +411,12 @@ fn direct_calls<'s, 'a>(stmt: &'s Statement<'a>) -> Vec<&'s CallExpression<'a>> 
 }
 
 fn classify_expression<'a>(
-    resolver: &Resolver<'a, '_>,
-    receivers: &HashMap<SymbolId, Receiver>,
-    r: SymbolId,
+    context: &Context<'_, 'a, '_>,
     expr: &Expression<'a>,
-    facts: &Facts<'a, '_, '_>,
+    facts: &Facts<'a, '_>,
     mentions_receiver: bool,
 ) -> Vec<Part> {
+    let (resolver, receivers, r) = (context.resolver, context.receivers, context.receiver);
     let span = expr.span();
     let one = |kind: Kind, what: String| vec![Part { kind, what, span }];
     if !facts.has_call {
@@ -321,7 +427,7 @@ fn classify_expression<'a>(
     };
     // A call or chain rooted at a receiver: `r.use(...)`, `r.get(...)`, `r.use(a).use(b)`.
     let links = chain_links(call);
-    let root = links.last().and_then(|c| call_receiver(resolver, c));
+    let root = links.last().and_then(|c| call_receiver(resolver, c, context.this));
     if root == Some(r) {
         return links.iter().rev().flat_map(|link| classify_link(resolver, link)).collect();
     }
@@ -678,9 +784,8 @@ fn require_specifier<'a>(resolver: &Resolver<'a, '_>, call: &CallExpression<'a>)
 
 /// Per-statement facts: bindings touched, whether anything is called, and session or static
 /// registrations on the receiver nested below the statement's own calls.
-struct Facts<'a, 'r, 's> {
-    resolver: &'r Resolver<'a, 's>,
-    receiver: SymbolId,
+struct Facts<'a, 'c> {
+    context: &'c Context<'c, 'a, 'c>,
     /// Spans of the statement's own calls (not nested).
     direct: Vec<Span>,
     collect_nested: bool,
@@ -692,13 +797,14 @@ struct Facts<'a, 'r, 's> {
     /// A call inside a call's arguments (so even `console.log(f())` may do something).
     nested_call_in_args: bool,
     call_depth: u32,
+    /// The class `this` belongs to here: the list's, or none inside a nested `function`.
+    this: Option<u32>,
 }
 
-impl<'a, 'r, 's> Facts<'a, 'r, 's> {
-    fn new(resolver: &'r Resolver<'a, 's>, receiver: SymbolId, direct: Vec<Span>) -> Self {
+impl<'a, 'c> Facts<'a, 'c> {
+    fn new(context: &'c Context<'c, 'a, 'c>, direct: Vec<Span>) -> Self {
         Facts {
-            resolver,
-            receiver,
+            context,
             direct,
             collect_nested: false,
             nested: Vec::new(),
@@ -707,19 +813,39 @@ impl<'a, 'r, 's> Facts<'a, 'r, 's> {
             loads_local_module: false,
             nested_call_in_args: false,
             call_depth: 0,
+            this: context.this,
         }
     }
 
+    /// Records the write of an assignment to a member: to the `this` field (`this.dir = x`) or
+    /// to what the object is rooted at.
+    fn mark_target_written(&mut self, member: &MemberExpression<'a>) {
+        match this_field(member).filter(|_| self.this.is_some()) {
+            Some(field) => {
+                self.bindings.fields_written.insert(field.to_string());
+            }
+            None => self.mark_root_written(member.object()),
+        }
+    }
+
+    /// Records a write to the binding or `this` field at the root of an assignment target's
+    /// object: `opts` in `opts.a.b = 1`, `dir` in `this.dir.x = 1`.
     fn mark_root_written(&mut self, mut expr: &Expression<'a>) {
         loop {
             match expr.get_inner_expression() {
                 Expression::Identifier(id) => {
-                    if let Some(symbol) = self.resolver.symbol_of(id) {
+                    if let Some(symbol) = self.context.resolver.symbol_of(id) {
                         self.write(symbol, id.name.as_str());
                     }
                     return;
                 }
-                Expression::StaticMemberExpression(m) => expr = &m.object,
+                Expression::StaticMemberExpression(m) => {
+                    if let Some(field) = this_property(m).filter(|_| self.this.is_some()) {
+                        self.bindings.fields_written.insert(field.to_string());
+                        return;
+                    }
+                    expr = &m.object;
+                }
                 Expression::ComputedMemberExpression(m) => expr = &m.object,
                 _ => return,
             }
@@ -740,18 +866,24 @@ impl<'a, 'r, 's> Facts<'a, 'r, 's> {
     }
 
     /// Walks a function body: defining a function calls nothing, but what its body touches
-    /// still counts for bindings.
-    fn in_function(&mut self, walk: impl FnOnce(&mut Self)) {
-        let saved = (self.has_call, self.call_depth, self.nested_call_in_args, self.loads_local_module);
+    /// still counts for bindings. A non-arrow function has its own `this`.
+    fn in_function(&mut self, own_this: bool, walk: impl FnOnce(&mut Self)) {
+        let saved =
+            (self.has_call, self.call_depth, self.nested_call_in_args, self.loads_local_module, self.this);
         self.call_depth = 0;
+        if own_this {
+            self.this = None;
+        }
         walk(self);
-        (self.has_call, self.call_depth, self.nested_call_in_args, self.loads_local_module) = saved;
+        (self.has_call, self.call_depth, self.nested_call_in_args, self.loads_local_module, self.this) =
+            saved;
     }
 }
 
-impl<'a> Visit<'a> for Facts<'a, '_, '_> {
+impl<'a> Visit<'a> for Facts<'a, '_> {
     fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
-        let Some(reference) = it.reference_id.get().map(|r| self.resolver.scoping.get_reference(r)) else {
+        let Some(reference) = it.reference_id.get().map(|r| self.context.resolver.scoping.get_reference(r))
+        else {
             return;
         };
         let Some(symbol) = reference.symbol_id() else {
@@ -763,6 +895,13 @@ impl<'a> Visit<'a> for Facts<'a, '_, '_> {
         }
     }
 
+    fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
+        if let Some(field) = this_property(it).filter(|_| self.this.is_some()) {
+            self.bindings.fields_read.insert(field.to_string());
+        }
+        walk::walk_static_member_expression(self, it);
+    }
+
     fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {
         if let Some(symbol) = it.symbol_id.get() {
             self.bindings.declares.insert(symbol);
@@ -772,15 +911,15 @@ impl<'a> Visit<'a> for Facts<'a, '_, '_> {
 
     fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
         self.enter_call();
-        if require_specifier(self.resolver, it).is_some_and(|m| Origin::new(m).is_relative()) {
+        if require_specifier(self.context.resolver, it).is_some_and(|m| Origin::new(m).is_relative()) {
             self.loads_local_module = true;
         }
         // A call may mutate anything it is passed, except modules.
         for arg in &it.arguments {
             if let Some(Expression::Identifier(id)) =
                 arg.as_expression().map(Expression::get_inner_expression)
-                && let Some(symbol) = self.resolver.symbol_of(id)
-                && !self.resolver.origins.contains_key(&symbol)
+                && let Some(symbol) = self.context.resolver.symbol_of(id)
+                && !self.context.resolver.origins.contains_key(&symbol)
             {
                 self.write(symbol, id.name.as_str());
             }
@@ -788,9 +927,9 @@ impl<'a> Visit<'a> for Facts<'a, '_, '_> {
         if self.collect_nested
             && method_name(it) == Some("use")
             && !self.direct.contains(&it.span)
-            && call_receiver(self.resolver, it) == Some(self.receiver)
+            && call_receiver(self.context.resolver, it, self.this) == Some(self.context.receiver)
         {
-            let found = use_parts(self.resolver, it)
+            let found = use_parts(self.context.resolver, it)
                 .into_iter()
                 .filter(|p| matches!(p.kind, Kind::Session | Kind::Static));
             self.nested.extend(found);
@@ -829,23 +968,23 @@ impl<'a> Visit<'a> for Facts<'a, '_, '_> {
 
     fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
         if let Some(member) = it.left.as_member_expression() {
-            self.mark_root_written(member.object());
+            self.mark_target_written(member);
         }
         walk::walk_assignment_expression(self, it);
     }
 
     fn visit_update_expression(&mut self, it: &UpdateExpression<'a>) {
         if let Some(member) = it.argument.as_member_expression() {
-            self.mark_root_written(member.object());
+            self.mark_target_written(member);
         }
         walk::walk_update_expression(self, it);
     }
 
     fn visit_function(&mut self, it: &Function<'a>, flags: ScopeFlags) {
-        self.in_function(|this| walk::walk_function(this, it, flags));
+        self.in_function(true, |this| walk::walk_function(this, it, flags));
     }
 
     fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
-        self.in_function(|this| walk::walk_arrow_function_expression(this, it));
+        self.in_function(false, |this| walk::walk_arrow_function_expression(this, it));
     }
 }

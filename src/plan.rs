@@ -260,9 +260,7 @@ fn cross(stmts: &[Stmt], mover: Mover, m: usize, c: usize) -> Verdict {
             }
         }
     }
-    if let Some(symbol) = stmts[m].bindings.conflict(&crossed.bindings) {
-        let name =
-            stmts[m].bindings.name(symbol).or_else(|| crossed.bindings.name(symbol)).unwrap_or("a binding");
+    if let Some(name) = stmts[m].bindings.conflict(&crossed.bindings) {
         return Verdict::Blocked(format!(
             "`{name}` is declared or assigned on one side and used on the other"
         ));

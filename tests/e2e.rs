@@ -220,6 +220,7 @@ e2e! {
     lift_basic: App { dir: "lift-basic", entry: "server.js", fixed: true, shaper_header: None, protected: None };
     sink_keeps_helmet_headers: App { dir: "sink-helmet", entry: "server.js", fixed: true, shaper_header: HELMET, protected: None };
     lift_carries_helmet_past_passport: App { dir: "lift-helmet-passport", entry: "server.mjs", fixed: true, shaper_header: HELMET, protected: None };
+    class_field_receiver: App { dir: "class-receiver", entry: "server.js", fixed: true, shaper_header: None, protected: None };
     router_receiver: App { dir: "router", entry: "server.js", fixed: true, shaper_header: None, protected: None };
     guarded_static_stays_protected: App { dir: "protected-after-fix", entry: "server.js", fixed: true, shaper_header: None, protected: Some("/private/secret.txt") };
     guard_blocks_the_move: App { dir: "blocked-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt") };
