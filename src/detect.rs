@@ -279,10 +279,8 @@ fn this_class(nodes: &oxc_semantic::AstNodes<'_>, id: oxc_syntax::node::NodeId) 
     let mut kinds = nodes.ancestor_kinds(id);
     while let Some(kind) = kinds.next() {
         match kind {
-            AstKind::Function(_) => {
-                if !matches!(kinds.next(), Some(AstKind::MethodDefinition(_))) {
-                    return None;
-                }
+            AstKind::Function(_) if !matches!(kinds.next(), Some(AstKind::MethodDefinition(_))) => {
+                return None;
             }
             AstKind::Class(class) => return Some(class.span.start),
             AstKind::Program(_) => return None,

@@ -27,7 +27,7 @@ pub struct FileReport {
 /// A unified diff of a fix with `a/` and `b/` headers and three lines of context.
 pub fn unified_diff(path: &Path, before: &str, after: &str) -> String {
     let name = path.to_string_lossy().replace('\\', "/");
-    let name = name.strip_prefix("./").unwrap_or(&name);
+    let name = name.trim_start_matches("./").trim_start_matches('/');
     let diff = similar::TextDiff::from_lines(before, after);
     diff.unified_diff().context_radius(3).header(&format!("a/{name}"), &format!("b/{name}")).to_string()
 }

@@ -41,20 +41,21 @@ impl Shape {
     pub fn expected(&self, text: &str, permutations: &[Permutation], edits: &[Edit]) -> Shape {
         let mut shape = self.clone();
         for (index, (first, list)) in shape.lists.iter_mut().enumerate() {
-            if let Some(p) = permutations.iter().find(|p| p.first == *first) {
-                *list = p.order.iter().map(|&i| list[i].clone()).collect();
-                continue;
-            }
+            // Edits strictly inside a statement belong to a list nested in it. A list's own
+            // move edits whole lines between its statements, never strictly inside one.
             for (stmt, span) in list.iter_mut().zip(&self.spans[index]) {
                 let (start, end) = (span.start as usize, span.end as usize);
                 let inside: Vec<Edit> = edits
                     .iter()
-                    .filter(|e| e.start >= start && e.end <= end && (e.start, e.end) != (start, end))
+                    .filter(|e| e.start > start && e.end < end)
                     .map(|e| Edit { start: e.start - start, end: e.end - start, insert: e.insert.clone() })
                     .collect();
                 if !inside.is_empty() {
                     *stmt = dedent(&apply(&text[start..end], &inside));
                 }
+            }
+            if let Some(p) = permutations.iter().find(|p| p.first == *first) {
+                *list = p.order.iter().map(|&i| list[i].clone()).collect();
             }
         }
         shape
