@@ -251,6 +251,9 @@ impl Writer {
             return Err(FileError::Changed);
         }
         let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if fs::metadata(dir).map_err(FileError::Read)?.permissions().readonly() {
+            return Err(FileError::ReadOnlyDirectory);
+        }
         let mut tmp =
             tempfile::Builder::new().prefix(".static-first").tempfile_in(dir).map_err(FileError::Write)?;
         tmp.write_all(read.with_text(fixed).as_bytes()).map_err(FileError::Write)?;
@@ -289,6 +292,21 @@ mod tests {
         fs::set_permissions(&path, perms).unwrap();
         let err = writer().write(&path, Source::new("original\n"), "fixed\n").unwrap_err();
         assert!(matches!(err, FileError::ReadOnly));
+        assert_eq!(fs::read_to_string(&path).unwrap(), "original\n");
+    }
+
+    #[test]
+    fn files_in_read_only_directories_are_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.js");
+        fs::write(&path, "original\n").unwrap();
+        let mut perms = fs::metadata(dir.path()).unwrap().permissions();
+        perms.set_readonly(true);
+        fs::set_permissions(dir.path(), perms.clone()).unwrap();
+        let err = writer().write(&path, Source::new("original\n"), "fixed\n").unwrap_err();
+        perms.set_readonly(false);
+        fs::set_permissions(dir.path(), perms).unwrap();
+        assert!(matches!(err, FileError::ReadOnlyDirectory));
         assert_eq!(fs::read_to_string(&path).unwrap(), "original\n");
     }
 

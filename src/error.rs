@@ -24,6 +24,7 @@ pub enum FileError {
     /// A link whose target is outside the paths given on the command line.
     OutsideRoots(std::path::PathBuf),
     ReadOnly,
+    ReadOnlyDirectory,
     /// The file changed between reading and writing.
     Changed,
     /// A panic while processing the file: a bug.
@@ -62,6 +63,9 @@ impl fmt::Display for FileError {
                 target.display()
             ),
             FileError::ReadOnly => write!(f, "the file is read-only; make it writable to apply the fix"),
+            FileError::ReadOnlyDirectory => {
+                write!(f, "its directory is read-only, so the fix cannot be written safely; make it writable")
+            }
             FileError::Changed => {
                 write!(f, "the file changed while static-first was running; not written, run again")
             }

@@ -261,6 +261,7 @@ fn follow_writes_through_links_inside_the_roots_only() {
     let out = p.run(&["--write", "--follow", "links", "real"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("links/outside.js: error: links to"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("File system loop found"), "{}", stderr(&out));
     assert_eq!(outside.read("app.js"), BAD);
     assert_eq!(p.read("real/app.js"), FIXED);
     assert!(std::fs::symlink_metadata(p.file("links/inside.js")).unwrap().file_type().is_symlink());
