@@ -8,7 +8,7 @@ use clap::{Parser, ValueEnum};
 
 use crate::driver::{Options, run};
 use crate::error::{EXIT_CODES_HELP, Exit};
-use crate::report::Mode;
+use crate::report::{Format, Mode};
 
 /// Moves Express static-file middleware above session middleware, where that is provably safe.
 ///
@@ -34,6 +34,15 @@ pub struct Args {
     /// For every finding, print the candidate moves and why each was taken or rejected.
     #[arg(long)]
     pub explain: bool,
+
+    /// Output format: human (diffs and warnings), json, sarif, github (Actions workflow
+    /// commands) or patch (for `git apply`).
+    #[arg(long, value_enum, default_value_t = Format::Human, value_name = "FORMAT")]
+    pub format: Format,
+
+    /// Print nothing but findings and errors: no diffs, notes or summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 
     /// When to color the output (NO_COLOR turns off `auto`).
     #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
@@ -87,6 +96,8 @@ impl Args {
             color,
             follow: self.follow,
             max_filesize: self.max_filesize,
+            format: self.format,
+            quiet: self.quiet,
         }
     }
 }

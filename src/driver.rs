@@ -17,7 +17,7 @@ use oxc_allocator::Allocator;
 use crate::error::{Exit, FileError};
 use crate::parse::source_type;
 use crate::pipeline::fix_text;
-use crate::report::{FileReport, Mode, Printer, Summary, unified_diff};
+use crate::report::{FileReport, Format, Mode, Replacement, Reporter, Summary, reporter, unified_diff};
 use crate::source::Source;
 use crate::walk::{Entry, WalkOptions, walk};
 
@@ -33,6 +33,9 @@ pub struct Options {
     pub follow: bool,
     /// Files larger than this many bytes are skipped.
     pub max_filesize: u64,
+    pub format: Format,
+    /// Print nothing but findings (and errors).
+    pub quiet: bool,
 }
 
 /// What each worker thread keeps between files: one oxc arena, reset per file, and one read
@@ -79,9 +82,9 @@ pub fn run(options: &Options) -> Exit {
         .map(|(_, report)| report)
         .collect();
 
-    let printer = Printer { mode: options.mode, color: options.color };
+    let mut reporter = reporter(options.format, options.mode, options.color, options.quiet);
     let summary = Summary::of(&reports);
-    let printed = print_all(&printer, &reports, &summary, started);
+    let printed = print_all(reporter.as_mut(), &reports, &summary, started);
     if let Err(e) = printed
         && e.kind() != io::ErrorKind::BrokenPipe
     {
@@ -110,7 +113,7 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 }
 
 fn print_all(
-    printer: &Printer,
+    reporter: &mut dyn Reporter,
     reports: &[FileReport],
     summary: &Summary,
     started: Instant,
@@ -118,10 +121,11 @@ fn print_all(
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut err = io::stderr().lock();
     for report in reports {
-        printer.file(&mut out, &mut err, report)?;
+        reporter.file(&mut out, &mut err, report)?;
     }
     out.flush()?;
-    printer.summary(&mut err, summary, started.elapsed())
+    reporter.finish(&mut out, &mut err, summary, started.elapsed())?;
+    out.flush()
 }
 
 fn exit_code(mode: Mode, summary: &Summary) -> Exit {
@@ -191,14 +195,20 @@ fn process_file(worker: &mut Worker, path: &Path, options: &Options, writer: &Wr
     let source = Source::new(raw);
     let mut report = FileReport::new(path);
     match fix_text(&mut worker.allocator, source, source_type, options.explain, &mut report.findings) {
-        Ok(Some(fixed)) => match options.mode {
-            Mode::DryRun => report.diff = Some(unified_diff(path, source.text, &fixed)),
-            Mode::Write => match writer.write(path, source, &fixed) {
-                Ok(()) => report.written = true,
-                Err(error) => report.error = Some(error),
-            },
-            Mode::Check => {}
-        },
+        Ok(Some(fixed)) => {
+            if options.format.needs_diff(options.mode) {
+                report.diff = Some(unified_diff(path, source.text, &fixed));
+            }
+            if options.format.needs_replacement() {
+                report.replacement = Some(Replacement::between(source.text, &fixed));
+            }
+            if options.mode == Mode::Write {
+                match writer.write(path, source, &fixed) {
+                    Ok(()) => report.written = true,
+                    Err(error) => report.error = Some(error),
+                }
+            }
+        }
         Ok(None) => {}
         Err(error) => {
             report.error = Some(error);
@@ -300,12 +310,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.js");
         fs::write(&path, "original\n").unwrap();
-        let mut perms = fs::metadata(dir.path()).unwrap().permissions();
-        perms.set_readonly(true);
-        fs::set_permissions(dir.path(), perms.clone()).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
         let err = writer().write(&path, Source::new("original\n"), "fixed\n").unwrap_err();
-        perms.set_readonly(false);
-        fs::set_permissions(dir.path(), perms).unwrap();
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
         assert!(matches!(err, FileError::ReadOnlyDirectory));
         assert_eq!(fs::read_to_string(&path).unwrap(), "original\n");
     }

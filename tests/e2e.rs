@@ -9,12 +9,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
 use std::sync::mpsc;
 use std::time::Duration;
 use std::{fs, thread};
 
-use crate::support::{Project, stderr};
+use crate::support::{Project, npm_ci, stderr};
 
 /// One test app and what must hold for it.
 struct App {
@@ -30,25 +29,6 @@ struct App {
 
 fn e2e_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e")
-}
-
-/// Installs the pinned npm packages for one Express major, once per test run.
-fn runtime(major: u8) -> PathBuf {
-    static RUNTIMES: [OnceLock<PathBuf>; 2] = [OnceLock::new(), OnceLock::new()];
-    RUNTIMES[usize::from(major == 5)]
-        .get_or_init(|| {
-            let dir = e2e_root().join(format!("express{major}"));
-            if !dir.join("node_modules/.package-lock.json").exists() {
-                let status = Command::new("npm")
-                    .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-                    .current_dir(&dir)
-                    .status()
-                    .expect("npm must be installed to run the end-to-end tests");
-                assert!(status.success(), "npm ci failed in {}", dir.display());
-            }
-            dir.join("node_modules")
-        })
-        .clone()
 }
 
 /// A running app; killed when dropped.
@@ -167,7 +147,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn run_app(app: &App, major: u8) {
-    let modules = runtime(major);
+    let modules = npm_ci(&format!("e2e/express{major}"));
     let project = Project::new(&[]);
     copy_dir(&e2e_root().join("apps").join(app.dir), project.path());
     std::os::unix::fs::symlink(&modules, project.file("node_modules")).unwrap();

@@ -5,5 +5,6 @@ mod support;
 mod cli;
 mod e2e;
 mod fixtures;
+mod formats;
 mod generate;
 mod properties;

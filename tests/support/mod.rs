@@ -1,8 +1,10 @@
 //! Helpers shared by the integration tests: a temporary project and a way to run the binary.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::{Mutex, OnceLock};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_static-first");
 
@@ -61,4 +63,26 @@ impl Project {
     pub fn run(&self, args: &[&str]) -> Output {
         run(self.path(), args)
     }
+}
+
+/// Installs the pinned npm packages of `tests/<dir>` (its package-lock.json) once per test
+/// run, and returns its node_modules.
+pub fn npm_ci(dir: &str) -> PathBuf {
+    static DONE: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
+    let mut done = DONE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(modules) = done.get(dir) {
+        return modules.clone();
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(dir);
+    if !root.join("node_modules/.package-lock.json").exists() {
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&root)
+            .status()
+            .expect("npm must be installed to run these tests");
+        assert!(status.success(), "npm ci failed in {}", root.display());
+    }
+    let modules = root.join("node_modules");
+    done.insert(dir.to_string(), modules.clone());
+    modules
 }

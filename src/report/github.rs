@@ -1,0 +1,74 @@
+//! The github format: GitHub Actions workflow commands, one per finding and per error.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use super::{FileReport, Mode, Reporter, Status, Summary, display_name, write_summary};
+
+pub struct Github {
+    pub quiet: bool,
+}
+
+/// Escapes a workflow command's property value (`%`, CR, LF, `:` and `,`).
+fn property(value: &str) -> String {
+    data(value).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Escapes a workflow command's message (`%`, CR and LF).
+fn data(value: &str) -> String {
+    value.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+impl Reporter for Github {
+    fn file(&mut self, out: &mut dyn Write, _err: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+        let file = property(&display_name(&report.path));
+        if let Some(error) = &report.error {
+            writeln!(
+                out,
+                "::error file={file},title={}::{}",
+                property("static-first"),
+                data(&error.to_string())
+            )?;
+        }
+        for f in &report.findings {
+            let tail = match &f.status {
+                Status::Review { reason, blocked_by } => {
+                    format!(" Needs review: {reason} (blocked by line {blocked_by}).")
+                }
+                Status::Fixable { .. } if report.written => " Fixed.".to_string(),
+                Status::Fixable { .. } => " Fix with `static-first --write`.".to_string(),
+            };
+            writeln!(
+                out,
+                "::warning file={file},line={},col={},endLine={},title={}::{}",
+                f.line,
+                f.col,
+                f.line,
+                property("static before session"),
+                data(&format!("{}{tail}", f.message()))
+            )?;
+        }
+        Ok(())
+    }
+
+    fn finish(
+        &mut self,
+        _out: &mut dyn Write,
+        err: &mut dyn Write,
+        summary: &Summary,
+        elapsed: Duration,
+    ) -> io::Result<()> {
+        if self.quiet { Ok(()) } else { write_summary(err, Mode::Check, summary, elapsed) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workflow_values_are_escaped() {
+        assert_eq!(property("a,b:c%\n"), "a%2Cb%3Ac%25%0A");
+        assert_eq!(data("50%: a\r\nb"), "50%25: a%0D%0Ab");
+    }
+}

@@ -1,0 +1,102 @@
+//! The human format: colored unified diffs, one-line warnings, a summary on stderr.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use super::{Direction, FileReport, Mode, Reporter, Status, Summary, write_summary};
+
+/// The human output: diffs or findings on stdout, errors and the summary on stderr.
+pub struct Human {
+    pub mode: Mode,
+    pub color: bool,
+    /// Print nothing but findings.
+    pub quiet: bool,
+}
+
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const CYAN: &str = "\x1b[36m";
+const YELLOW: &str = "\x1b[33m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+impl Human {
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.color { format!("{style}{text}{RESET}") } else { text.to_string() }
+    }
+
+    fn diff(&self, out: &mut dyn Write, text: &str) -> io::Result<()> {
+        for line in text.split_inclusive('\n') {
+            let style = if line.starts_with("+++") || line.starts_with("---") {
+                BOLD
+            } else if line.starts_with('+') {
+                GREEN
+            } else if line.starts_with('-') {
+                RED
+            } else if line.starts_with("@@") {
+                CYAN
+            } else {
+                ""
+            };
+            if style.is_empty() || !self.color {
+                out.write_all(line.as_bytes())?;
+            } else {
+                let body = line.trim_end_matches(['\n', '\r']);
+                write!(out, "{style}{body}{RESET}{}", &line[body.len()..])?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Reporter for Human {
+    fn file(&mut self, out: &mut dyn Write, err: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+        let path = report.path.display();
+        if let Some(error) = &report.error {
+            writeln!(err, "{path}: {}: {error}", self.paint(RED, "error"))?;
+        }
+        if let Some(why) = report.skipped.as_ref().filter(|_| !self.quiet) {
+            writeln!(err, "{path}: skipped: {why}")?;
+        }
+        if let Some(diff) = report.diff.as_ref().filter(|_| !self.quiet) {
+            self.diff(out, diff)?;
+        }
+        if self.mode == Mode::Write && report.written && !self.quiet {
+            writeln!(out, "fixed {path}")?;
+        }
+        for f in &report.findings {
+            let show = self.quiet
+                || match self.mode {
+                    Mode::Check => true,
+                    Mode::DryRun | Mode::Write => !f.is_fixable() || !f.explain.is_empty(),
+                };
+            if !show {
+                continue;
+            }
+            let tail = match &f.status {
+                Status::Review { reason, blocked_by } => format!("({reason}, blocked by line {blocked_by})"),
+                Status::Fixable { direction, moved } => {
+                    let how = if *direction == Direction::Lift { "lift" } else { "sink" };
+                    let verb = if report.written { "fixed" } else { "fixable" };
+                    format!("({verb}: {how} moves {moved} statement(s))")
+                }
+            };
+            let level = self.paint(YELLOW, "warning");
+            writeln!(out, "{path}:{}:{}: {level}: {} {tail}", f.line, f.col, f.message())?;
+            for line in &f.explain {
+                writeln!(out, "  {line}")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(
+        &mut self,
+        _out: &mut dyn Write,
+        err: &mut dyn Write,
+        summary: &Summary,
+        elapsed: Duration,
+    ) -> io::Result<()> {
+        if self.quiet { Ok(()) } else { write_summary(err, self.mode, summary, elapsed) }
+    }
+}

@@ -1,0 +1,75 @@
+//! The patch format: every fix as a git-style patch that `git apply` accepts from the
+//! directory the paths are relative to.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use super::{FileReport, Mode, Reporter, Summary, display_name, write_summary};
+
+pub struct Patch {
+    pub quiet: bool,
+}
+
+/// A path as git writes it in a patch header: C-quoted when it holds special characters.
+fn git_path(prefix: &str, name: &str) -> String {
+    let path = format!("{prefix}{name}");
+    if !path.bytes().any(|b| b == b'"' || b == b'\\' || !(0x20..0x7f).contains(&b)) {
+        return path;
+    }
+    let mut quoted = String::from("\"");
+    for b in path.bytes() {
+        match b {
+            b'"' => quoted.push_str("\\\""),
+            b'\\' => quoted.push_str("\\\\"),
+            b'\t' => quoted.push_str("\\t"),
+            b'\n' => quoted.push_str("\\n"),
+            b'\r' => quoted.push_str("\\r"),
+            b if !(0x20..0x7f).contains(&b) => quoted.push_str(&format!("\\{b:03o}")),
+            b => quoted.push(b as char),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+impl Reporter for Patch {
+    fn file(&mut self, out: &mut dyn Write, err: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+        super::write_notes(err, report)?;
+        let Some(diff) = &report.diff else { return Ok(()) };
+        let name = display_name(&report.path);
+        let (a, b) = (git_path("a/", &name), git_path("b/", &name));
+        writeln!(out, "diff --git {a} {b}")?;
+        // The unified diff's own header lines, with git's quoting.
+        let mut lines = diff.split_inclusive('\n');
+        let (_, _) = (lines.next(), lines.next());
+        let tab = if name.contains(' ') { "\t" } else { "" };
+        writeln!(out, "--- {a}{tab}")?;
+        writeln!(out, "+++ {b}{tab}")?;
+        for line in lines {
+            out.write_all(line.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn finish(
+        &mut self,
+        _out: &mut dyn Write,
+        err: &mut dyn Write,
+        summary: &Summary,
+        elapsed: Duration,
+    ) -> io::Result<()> {
+        if self.quiet { Ok(()) } else { write_summary(err, Mode::DryRun, summary, elapsed) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::git_path;
+
+    #[test]
+    fn paths_are_quoted_like_git() {
+        assert_eq!(git_path("a/", "src/my app.js"), "a/src/my app.js");
+        assert_eq!(git_path("a/", "tab\there.js"), "\"a/tab\\there.js\"");
+        assert_eq!(git_path("b/", "é.js"), "\"b/\\303\\251.js\"");
+    }
+}

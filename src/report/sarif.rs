@@ -1,0 +1,174 @@
+//! The sarif format: SARIF 2.1.0 for code scanning, with rule metadata, both locations, stable
+//! fingerprints and each file's fix as an exact replacement.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::json::RULE_ID;
+use super::{
+    FileReport, FindingReport, Mode, Replacement, Reporter, Status, Summary, display_name, write_summary,
+};
+
+pub struct Sarif {
+    results: Vec<Value>,
+}
+
+impl Sarif {
+    pub fn new() -> Self {
+        Sarif { results: Vec::new() }
+    }
+}
+
+const HELP: &str = "Register static-file middleware (express.static, serve-static, serve-favicon) before \
+session middleware (express-session, cookie-session). Otherwise every asset request loads, and for a \
+first-time visitor creates, a session and its response carries Set-Cookie: a CDN or proxy that caches it \
+hands one user's session to everyone, and assets become cross-site gadgets to renew or probe sessions. \
+Run `static-first --write` to move the static middleware first where that provably changes nothing else.";
+
+fn rule() -> Value {
+    json!({
+        "id": RULE_ID,
+        "name": "SessionBeforeStatic",
+        "shortDescription": { "text": "Static middleware is registered after session middleware" },
+        "fullDescription": { "text": "Static assets served after session middleware load sessions and can carry Set-Cookie, which shared caches may hand to other users." },
+        "help": { "text": HELP, "markdown": HELP },
+        "helpUri": "https://github.com/expressjs/session/issues/114",
+        "defaultConfiguration": { "level": "warning" },
+        "properties": {
+            "tags": ["security", "external/cwe/cwe-668"],
+            "precision": "high",
+            "problem.severity": "warning",
+            "security-severity": "5.3",
+        },
+    })
+}
+
+/// A relative path as a URI reference: every byte outside RFC 3986's unreserved set and `/`
+/// is percent-encoded.
+fn uri(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            b => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// FNV-1a: a hash whose value never changes between builds, for fingerprints.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
+fn location(uri: &str, line: usize, col: usize, span: (u32, u32)) -> Value {
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": uri },
+            "region": { "startLine": line, "startColumn": col, "byteOffset": span.0, "byteLength": span.1 - span.0 },
+        }
+    })
+}
+
+fn fix(uri: &str, replacement: &Replacement) -> Value {
+    json!({
+        "description": { "text": "Move the static middleware before the session middleware" },
+        "artifactChanges": [{
+            "artifactLocation": { "uri": uri },
+            "replacements": [{
+                "deletedRegion": {
+                    "startLine": replacement.start_line,
+                    "startColumn": replacement.start_col,
+                    "endLine": replacement.end_line,
+                    "endColumn": replacement.end_col,
+                },
+                "insertedContent": { "text": replacement.inserted },
+            }],
+        }],
+    })
+}
+
+fn result(uri: &str, f: &FindingReport, ordinal: usize, fix_value: Option<Value>) -> Value {
+    let text = match &f.status {
+        Status::Review { reason, blocked_by } => {
+            format!("{}. Needs review: {reason} (blocked by line {blocked_by}).", f.message())
+        }
+        Status::Fixable { .. } => format!("{}. `static-first --write` fixes it.", f.message()),
+    };
+    // Stable across unrelated edits: no line numbers, only what the finding is about.
+    let identity = format!("{RULE_ID}|{}|{}|{}|{ordinal}", f.receiver, f.static_what, f.session_what);
+    let mut value = json!({
+        "ruleId": RULE_ID,
+        "ruleIndex": 0,
+        "level": "warning",
+        "message": { "text": text },
+        "locations": [location(uri, f.line, f.col, f.span)],
+        "relatedLocations": [{
+            "id": 1,
+            "message": { "text": format!("`{}` is registered here", f.session_what) },
+            "physicalLocation": location(uri, f.session_line, f.session_col, f.session_span)["physicalLocation"].clone(),
+        }],
+        "partialFingerprints": { "staticFirstFinding/v1": format!("{:016x}", fnv1a(&identity)) },
+    });
+    if let Some(fix_value) = fix_value {
+        value["fixes"] = json!([fix_value]);
+    }
+    value
+}
+
+impl Reporter for Sarif {
+    fn file(&mut self, _out: &mut dyn Write, err: &mut dyn Write, report: &FileReport) -> io::Result<()> {
+        super::write_notes(err, report)?;
+        let uri = uri(&display_name(&report.path));
+        // The file's fix is one replacement; it rides on the first fixable finding.
+        let mut file_fix = report.replacement.as_ref().map(|r| fix(&uri, r));
+        for (ordinal, f) in report.findings.iter().enumerate() {
+            let fix_value = if f.is_fixable() { file_fix.take() } else { None };
+            self.results.push(result(&uri, f, ordinal, fix_value));
+        }
+        Ok(())
+    }
+
+    fn finish(
+        &mut self,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+        summary: &Summary,
+        elapsed: Duration,
+    ) -> io::Result<()> {
+        let log = json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": { "driver": {
+                    "name": "static-first",
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "rules": [rule()],
+                } },
+                "columnKind": "unicodeCodePoints",
+                "results": std::mem::take(&mut self.results),
+            }],
+        });
+        serde_json::to_writer_pretty(&mut *out, &log)?;
+        writeln!(out)?;
+        write_summary(err, Mode::Check, summary, elapsed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(uri("src/my app/é.js"), "src/my%20app/%C3%A9.js");
+    }
+
+    #[test]
+    fn fingerprint_hash_is_fixed() {
+        assert_eq!(fnv1a(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
+    }
+}
