@@ -307,3 +307,20 @@ fn killing_a_write_leaves_every_file_original_or_fully_fixed() {
     assert!(fixed >= 1, "the run was killed before any write");
     assert!(original >= 1, "the run finished before it was killed; nothing was interrupted");
 }
+
+#[test]
+fn a_panic_in_one_file_is_an_internal_error_and_the_run_goes_on() {
+    // oxc 0.146's lexer has a debug assertion that this input trips (found by our fuzzer):
+    // debug builds of static-first, like this test's, panic inside the parser.
+    let tripwire = "// session static\n// #__PURE__x \nc:x('\u{1}// y";
+    let p = Project::new(&[("panics.js", tripwire), ("app.js", BAD)]);
+    let out = p.run(&["--write"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    if cfg!(debug_assertions) {
+        assert!(err.contains("panics.js: error: internal error (assertion failed"), "{err}");
+        assert!(err.contains("Please report this with the file"), "{err}");
+    }
+    assert_eq!(p.read("panics.js"), tripwire);
+    assert_eq!(p.read("app.js"), FIXED);
+}
