@@ -9,6 +9,7 @@ use clap::{Parser, ValueEnum};
 use crate::driver::{Options, run};
 use crate::error::{EXIT_CODES_HELP, Exit};
 use crate::report::{Format, Mode};
+use crate::select::Selection;
 
 /// Moves Express static-file middleware above session middleware, where that is provably safe.
 ///
@@ -24,8 +25,13 @@ pub struct Args {
     pub paths: Vec<PathBuf>,
 
     /// Apply the fixes in place and print which files changed.
-    #[arg(long, conflicts_with = "check")]
+    #[arg(long, conflicts_with_all = ["check", "interactive"])]
     pub write: bool,
+
+    /// Show each fix's diff and ask: y(es), n(o), a(ll remaining), q(uit). Only accepted
+    /// fixes are written.
+    #[arg(long, short = 'i', conflicts_with = "check")]
+    pub interactive: bool,
 
     /// Print findings only, without diffs (for CI).
     #[arg(long)]
@@ -47,6 +53,30 @@ pub struct Args {
     /// When to color the output (NO_COLOR turns off `auto`).
     #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
     pub color: Color,
+
+    /// Check the paths listed in FILE (`-` for stdin), separated by newlines or NUL bytes.
+    /// Listed files that are not JavaScript or TypeScript are passed over.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<PathBuf>,
+
+    /// Check only files changed since the git revision REV (and untracked files), under the
+    /// given paths if any.
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+
+    /// Read source from stdin (PATH `-`) as if it were this file; print the fixed source on
+    /// stdout, findings that need review on stderr.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// With --stdin-filename: print a unified diff instead of the fixed source.
+    #[arg(long, requires = "stdin_filename")]
+    pub diff: bool,
+
+    /// Also write a Markdown pull-request description of the fixes and the findings left for
+    /// review to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub pr_body: Option<PathBuf>,
 
     /// Follow symbolic links while walking (loops are detected); fixes are written through a
     /// link only when its target is inside the given paths.
@@ -71,11 +101,12 @@ pub enum Color {
 
 impl Args {
     pub fn into_options(self) -> Options {
-        let mode = match (self.write, self.check) {
+        let mode = match (self.write || self.interactive, self.check) {
             (true, _) => Mode::Write,
             (false, true) => Mode::Check,
             (false, false) => Mode::DryRun,
         };
+        let progress = !self.quiet && std::io::stderr().is_terminal();
         let color = match self.color {
             Color::Always => true,
             Color::Never => false,
@@ -87,9 +118,10 @@ impl Args {
             .threads
             .filter(|&n| n > 0)
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
-        let paths = if self.paths.is_empty() { vec![PathBuf::from(".")] } else { self.paths };
+        let selection =
+            Selection { paths: self.paths, files_from: self.files_from, changed_since: self.changed_since };
         Options {
-            paths,
+            selection,
             mode,
             explain: self.explain,
             threads,
@@ -98,6 +130,11 @@ impl Args {
             max_filesize: self.max_filesize,
             format: self.format,
             quiet: self.quiet,
+            progress,
+            interactive: self.interactive,
+            pr_body: self.pr_body,
+            stdin_filename: self.stdin_filename,
+            diff: self.diff,
         }
     }
 }

@@ -15,16 +15,22 @@ use memchr::memmem::Finder;
 use oxc_allocator::Allocator;
 
 use crate::error::{Exit, FileError};
+use crate::interactive::{self, Answer};
 use crate::parse::source_type;
 use crate::pipeline::fix_text;
-use crate::report::{FileReport, Format, Mode, Replacement, Reporter, Summary, reporter, unified_diff};
+use crate::progress::Progress;
+use crate::report::{
+    FileReport, Format, Mode, Pending, Replacement, Reporter, Summary, pr_body, reporter, unified_diff,
+};
+use crate::select::{self, Selection};
 use crate::source::Source;
 use crate::walk::{Entry, WalkOptions, walk};
 
 /// What the command line asked for.
 #[derive(Debug, Clone)]
 pub struct Options {
-    pub paths: Vec<PathBuf>,
+    /// Which files: paths, a list, or what changed in git.
+    pub selection: Selection,
     pub mode: Mode,
     pub explain: bool,
     pub threads: usize,
@@ -36,6 +42,16 @@ pub struct Options {
     pub format: Format,
     /// Print nothing but findings (and errors).
     pub quiet: bool,
+    /// Show progress on stderr (a terminal) for runs longer than a second.
+    pub progress: bool,
+    /// Ask before applying each fix (with `mode` Write).
+    pub interactive: bool,
+    /// Also write a Markdown pull-request description here.
+    pub pr_body: Option<PathBuf>,
+    /// Source from stdin: the path it stands for (its extension picks the parser).
+    pub stdin_filename: Option<PathBuf>,
+    /// With stdin: print a diff instead of the fixed source.
+    pub diff: bool,
 }
 
 /// What each worker thread keeps between files: one oxc arena, reset per file, and one read
@@ -53,18 +69,30 @@ const MAX_LINE: usize = 10_000;
 pub fn run(options: &Options) -> Exit {
     let started = Instant::now();
     quiet_worker_panics();
+    if options.selection.paths == [PathBuf::from("-")] {
+        return run_stdin(options);
+    }
+    let (roots, listed) = match select::roots(&options.selection) {
+        Ok(found) => found,
+        Err(message) => {
+            eprintln!("static-first: error: {message}");
+            return Exit::Error;
+        }
+    };
     let walk_options = WalkOptions { threads: options.threads, follow: options.follow };
     let writer = Writer {
         follow: options.follow,
-        roots: options.paths.iter().filter_map(|p| p.canonicalize().ok()).collect(),
+        roots: roots.iter().filter_map(|p| p.canonicalize().ok()).collect(),
         written: Mutex::new(HashSet::new()),
     };
-    let reports: Vec<FileReport> =
-        walk(&options.paths, walk_options, Worker::default, |worker, entry| match entry {
+    let progress = Progress::start(options.progress);
+    let mut reports: Vec<FileReport> =
+        walk(&roots, walk_options, Worker::default, |worker, entry| match entry {
             Entry::File { path, explicit } => {
-                if !explicit && source_type(path).is_none() {
+                if (!explicit || listed) && source_type(path).is_none() {
                     return None;
                 }
+                progress.tick();
                 worker.allocator.reset();
                 let result =
                     panic::catch_unwind(AssertUnwindSafe(|| process_file(worker, path, options, &writer)));
@@ -81,7 +109,17 @@ pub fn run(options: &Options) -> Exit {
         .into_iter()
         .map(|(_, report)| report)
         .collect();
+    progress.finish();
 
+    if options.interactive && confirm_and_write(&mut reports, &writer, options.color).is_err() {
+        return Exit::Error;
+    }
+    if let Some(file) = &options.pr_body
+        && let Err(e) = fs::write(file, pr_body(&reports))
+    {
+        eprintln!("static-first: error: cannot write the pull-request description {}: {e}", file.display());
+        return Exit::Error;
+    }
     let mut reporter = reporter(options.format, options.mode, options.color, options.quiet);
     let summary = Summary::of(&reports);
     let printed = print_all(reporter.as_mut(), &reports, &summary, started);
@@ -91,6 +129,87 @@ pub fn run(options: &Options) -> Exit {
         return Exit::Error;
     }
     exit_code(options.mode, &summary)
+}
+
+/// `--interactive`: shows each fix's diff, asks, and writes the accepted ones.
+fn confirm_and_write(reports: &mut [FileReport], writer: &Writer, color: bool) -> io::Result<()> {
+    let stdin = io::stdin();
+    let mut input = stdin.lock();
+    let mut out = io::stdout().lock();
+    let mut all = false;
+    let shown = crate::report::Human { mode: Mode::DryRun, color, quiet: false };
+    for report in reports.iter_mut() {
+        let Some(pending) = report.pending.take() else { continue };
+        if !all {
+            let diff = unified_diff(&report.path, &pending.before, &pending.after);
+            shown.paint_diff(&mut out, &diff)?;
+            match interactive::ask(
+                &format!("Apply this fix to {}?", report.path.display()),
+                &mut input,
+                &mut out,
+            )? {
+                Answer::Yes => {}
+                Answer::No => continue,
+                Answer::All => all = true,
+                Answer::Quit => break,
+            }
+        }
+        let read = Source { bom: pending.bom, text: &pending.before, newline: "\n" };
+        match writer.write(&report.path, read, &pending.after) {
+            Ok(()) => report.written = true,
+            Err(error) => report.error = Some(error),
+        }
+    }
+    Ok(())
+}
+
+/// `-` as the only path: fix the source on stdin and print it (or its diff) on stdout;
+/// findings that need review go to stderr.
+fn run_stdin(options: &Options) -> Exit {
+    let Some(name) = &options.stdin_filename else {
+        eprintln!("static-first: error: reading source from stdin (`-`) needs --stdin-filename PATH");
+        return Exit::Error;
+    };
+    let Some(source_type) = source_type(name) else {
+        eprintln!("static-first: error: {}: {}", name.display(), FileError::Unsupported);
+        return Exit::Error;
+    };
+    let mut raw = String::new();
+    if let Err(e) = io::stdin().read_to_string(&mut raw) {
+        eprintln!("static-first: error: cannot read stdin: {e}");
+        return Exit::Error;
+    }
+    let source = Source::new(&raw);
+    let mut report = FileReport::new(name);
+    let mut allocator = Allocator::default();
+    let result = fix_text(&mut allocator, source, source_type, options.explain, &mut report.findings);
+    let mut out = io::stdout().lock();
+    let printed = match &result {
+        Ok(Some(fixed)) if options.diff => out.write_all(unified_diff(name, source.text, fixed).as_bytes()),
+        Ok(Some(fixed)) => out.write_all(source.with_text(fixed).as_bytes()),
+        Ok(None) if options.diff => Ok(()),
+        Ok(None) | Err(_) => out.write_all(raw.as_bytes()),
+    };
+    if printed.is_err() {
+        return Exit::Error;
+    }
+    report.written = matches!(result, Ok(Some(_)));
+    if let Err(error) = result {
+        report.error = Some(error);
+        report.findings.clear();
+    }
+    report.findings.retain(|f| !f.is_fixable());
+    let mut human = crate::report::Human { mode: Mode::Check, color: false, quiet: true };
+    let mut err = io::stderr().lock();
+    let _ = human.file(&mut err, &mut io::sink(), &report);
+    match (&report.error, report.findings.is_empty()) {
+        (Some(error), _) => {
+            let _ = writeln!(err, "{}: error: {error}", name.display());
+            Exit::Error
+        }
+        (None, false) => Exit::Findings,
+        (None, true) => Exit::Clean,
+    }
 }
 
 /// Panics inside a file's processing are caught and reported for that file; keep the default
@@ -195,6 +314,9 @@ fn process_file(worker: &mut Worker, path: &Path, options: &Options, writer: &Wr
     let source = Source::new(raw);
     let mut report = FileReport::new(path);
     match fix_text(&mut worker.allocator, source, source_type, options.explain, &mut report.findings) {
+        Ok(Some(fixed)) if options.interactive => {
+            report.pending = Some(Pending { before: source.text.to_string(), after: fixed, bom: source.bom });
+        }
         Ok(Some(fixed)) => {
             if options.format.needs_diff(options.mode) {
                 report.diff = Some(unified_diff(path, source.text, &fixed));

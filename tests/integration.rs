@@ -7,4 +7,6 @@ mod e2e;
 mod fixtures;
 mod formats;
 mod generate;
+mod precommit;
 mod properties;
+mod workflow;

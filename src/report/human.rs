@@ -25,7 +25,8 @@ impl Human {
         if self.color { format!("{style}{text}{RESET}") } else { text.to_string() }
     }
 
-    fn diff(&self, out: &mut dyn Write, text: &str) -> io::Result<()> {
+    /// Prints a unified diff, colored when asked.
+    pub fn paint_diff(&self, out: &mut dyn Write, text: &str) -> io::Result<()> {
         for line in text.split_inclusive('\n') {
             let style = if line.starts_with("+++") || line.starts_with("---") {
                 BOLD
@@ -59,7 +60,7 @@ impl Reporter for Human {
             writeln!(err, "{path}: skipped: {why}")?;
         }
         if let Some(diff) = report.diff.as_ref().filter(|_| !self.quiet) {
-            self.diff(out, diff)?;
+            self.paint_diff(out, diff)?;
         }
         if self.mode == Mode::Write && report.written && !self.quiet {
             writeln!(out, "fixed {path}")?;
@@ -68,7 +69,8 @@ impl Reporter for Human {
             let show = self.quiet
                 || match self.mode {
                     Mode::Check => true,
-                    Mode::DryRun | Mode::Write => !f.is_fixable() || !f.explain.is_empty(),
+                    Mode::DryRun => !f.is_fixable() || !f.explain.is_empty(),
+                    Mode::Write => !f.is_fixable() || !f.explain.is_empty() || !report.written,
                 };
             if !show {
                 continue;

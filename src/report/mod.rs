@@ -5,6 +5,7 @@ mod github;
 mod human;
 mod json;
 mod patch;
+mod pr;
 mod sarif;
 
 use std::io::{self, Write};
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use human::Human;
+pub use pr::pr_body;
 
 use crate::detect::Block;
 use crate::error::FileError;
@@ -27,11 +29,22 @@ pub struct FileReport {
     pub diff: Option<String>,
     /// The fix as one replacement of the original text, when the output needs it (SARIF).
     pub replacement: Option<Replacement>,
+    /// A fix waiting for `--interactive` to be accepted.
+    pub pending: Option<Pending>,
     pub error: Option<FileError>,
     /// Why the file was not checked, when it was skipped (too large, binary, minified).
     pub skipped: Option<String>,
     /// Whether the fix was written to disk.
     pub written: bool,
+}
+
+/// A fix kept in memory until the user accepts it.
+#[derive(Debug)]
+pub struct Pending {
+    /// The text after any BOM, before and after the fix.
+    pub before: String,
+    pub after: String,
+    pub bom: bool,
 }
 
 /// The path as diffs and reports show it: forward slashes, no leading `./` or `/`.
@@ -254,6 +267,7 @@ impl FileReport {
             findings: Vec::new(),
             diff: None,
             replacement: None,
+            pending: None,
             error: None,
             skipped: None,
             written: false,

@@ -1,0 +1,68 @@
+//! The `--pr-body` Markdown: what a bot's pull request changes and why, deterministic so the
+//! bot can update its pull request idempotently.
+
+use super::{Direction, FileReport, Status, display_name};
+
+/// Escapes a table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn pr_body(reports: &[FileReport]) -> String {
+    let mut fixes = Vec::new();
+    let mut reviews = Vec::new();
+    for report in reports {
+        let path = cell(&display_name(&report.path));
+        for f in &report.findings {
+            match &f.status {
+                Status::Fixable { direction, moved } => {
+                    let (verb, place, what, other) = match direction {
+                        Direction::Lift => ("lift", "above", &f.static_what, &f.session_what),
+                        Direction::Sink => ("sink", "below", &f.session_what, &f.static_what),
+                    };
+                    fixes.push(format!(
+                        "| `{path}` | {} | {verb}: `{}` moved {place} `{}` ({moved} statement(s)) |",
+                        f.line,
+                        cell(what),
+                        cell(other)
+                    ));
+                }
+                Status::Review { reason, blocked_by } => {
+                    reviews.push(format!(
+                        "| `{path}` | {} | {} (blocked by line {blocked_by}) |",
+                        f.line,
+                        cell(reason)
+                    ));
+                }
+            }
+        }
+    }
+    let mut out = String::from(
+        "## Serve static files before sessions\n\n\
+         Static middleware registered after session middleware makes every asset response load a \
+         session and carry `Set-Cookie`, and a CDN or proxy that caches one hands that session to \
+         other users. This change registers static files first wherever static-first could prove \
+         the move changes nothing else ([why static goes first](https://github.com/expressjs/session/issues/114)).\n",
+    );
+    out.push_str(&format!("\n### Fixes ({})\n\n", fixes.len()));
+    if fixes.is_empty() {
+        out.push_str("None.\n");
+    } else {
+        out.push_str("| file | line | move |\n|---|---|---|\n");
+        for row in &fixes {
+            out.push_str(row);
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!("\n### Left for review ({})\n\n", reviews.len()));
+    if reviews.is_empty() {
+        out.push_str("None.\n");
+    } else {
+        out.push_str("| file | line | why the tool did not change it |\n|---|---|---|\n");
+        for row in &reviews {
+            out.push_str(row);
+            out.push('\n');
+        }
+    }
+    out
+}
