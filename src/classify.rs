@@ -58,8 +58,12 @@ impl<'a> Origin<'a> {
         Origin { module: specifier.strip_prefix("node:").unwrap_or(specifier), path: Vec::new() }
     }
 
+    /// The property `property` of this value. A module's `default` is the module itself, as
+    /// CommonJS interop has it (`import * as e from 'express'; e.default()`).
     pub fn with(mut self, property: &'a str) -> Self {
-        self.path.push(property);
+        if !(property == "default" && self.path.is_empty()) {
+            self.path.push(property);
+        }
         self
     }
 
@@ -88,12 +92,44 @@ impl<'a> Origin<'a> {
     }
 }
 
+/// What a known middleware is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Class {
+    pub kind: Kind,
+    /// `express.static`, `helmet`, ...
+    pub what: String,
+    /// Why no move may involve or cross it, whatever its kind.
+    pub refusal: Option<&'static str>,
+}
+
+const AUTH: &str = "express-openid-connect's auth() is a session and a login guard at once: moving static \
+                    middleware across it could publish files it protects; if the files are public, \
+                    register them before auth() by hand";
+const EXPRESS_3: &str = "this is Express 3's API (express.session), which the tool reports but never \
+                         edits; upgrade, or move the static middleware first by hand";
+
+/// Modules whose default export makes session middleware.
+pub const SESSION_MODULES: &[&str] = &["express-session", "cookie-session", "client-sessions"];
+/// Modules whose default export makes static-file middleware (besides `express.static`).
+pub const STATIC_MODULES: &[&str] =
+    &["serve-static", "serve-favicon", "express-static-gzip", "serve-index", "sirv"];
+
 /// Classifies the value made by calling `origin`: `session(...)` is made by `express-session`.
-pub fn classify_made(origin: &Origin<'_>) -> Option<(Kind, String)> {
+pub fn classify_made(origin: &Origin<'_>) -> Option<Class> {
+    let mut refusal = None;
     let kind = match (origin.module, origin.path.as_slice()) {
-        ("express-session" | "cookie-session", []) => Kind::Session,
-        ("express", ["static"]) | ("serve-static" | "serve-favicon", []) => Kind::Static,
-        ("express", ["json" | "urlencoded" | "raw" | "text"]) => Kind::Inert,
+        (module, []) if SESSION_MODULES.contains(&module) => Kind::Session,
+        ("express-openid-connect", ["auth"]) => {
+            refusal = Some(AUTH);
+            Kind::Session
+        }
+        ("express", ["session"]) => {
+            refusal = Some(EXPRESS_3);
+            Kind::Session
+        }
+        ("express", ["static"]) => Kind::Static,
+        (module, []) if STATIC_MODULES.contains(&module) => Kind::Static,
+        ("express", ["json" | "urlencoded" | "raw" | "text" | "cookieParser" | "bodyParser"]) => Kind::Inert,
         ("express", []) | ("express", ["Router"]) => Kind::Route,
         ("passport", ["initialize"]) => Kind::Inert,
         ("passport", ["session"]) => Kind::Consumer,
@@ -113,9 +149,10 @@ pub fn classify_made(origin: &Origin<'_>) -> Option<(Kind, String)> {
         ("cookie-parser", []) | ("body-parser", [] | ["json" | "urlencoded" | "raw" | "text"]) => Kind::Inert,
         ("connect-history-api-fallback", []) | ("method-override", []) | ("vhost", []) => Kind::Rewriter,
         ("connect-ensure-login", ["ensureLoggedIn" | "ensureLoggedOut"]) => Kind::Guard,
+        ("express-openid-connect", ["requiresAuth"]) => Kind::Guard,
         _ => return None,
     };
-    Some((kind, origin.display()))
+    Some(Class { kind, what: origin.display(), refusal })
 }
 
 #[cfg(test)]
@@ -126,13 +163,16 @@ mod tests {
     fn node_prefix_is_dropped_and_paths_display() {
         let o = Origin::new("node:express").with("static");
         assert_eq!(o.display(), "express.static");
-        assert_eq!(classify_made(&o).map(|c| c.0), Some(Kind::Static));
+        assert_eq!(classify_made(&o).map(|c| c.kind), Some(Kind::Static));
     }
 
     #[test]
     fn stores_and_unknown_modules_are_not_middleware() {
         assert_eq!(classify_made(&Origin::new("connect-redis")), None);
-        assert_eq!(classify_made(&Origin::new("express-session")).map(|c| c.0), Some(Kind::Session));
+        assert_eq!(classify_made(&Origin::new("express-session")).map(|c| c.kind), Some(Kind::Session));
+        assert!(
+            classify_made(&Origin::new("express-openid-connect").with("auth")).unwrap().refusal.is_some()
+        );
         assert_eq!(classify_made(&Origin::new("express-session").with("Store")), None);
     }
 }

@@ -60,6 +60,9 @@ pub struct Part {
     /// What it is, in a few words: `express-session`, `express.static`, `route app.get`.
     pub what: String,
     pub span: Span,
+    /// Why no move may involve or cross this part, whatever its kind: `auth()` is a session and
+    /// a guard at once; Express 3's `express.session()` belongs to an API the tool never edits.
+    pub refusal: Option<&'static str>,
 }
 
 /// The bindings a statement touches, for the temporal-dead-zone and reassignment checks.
@@ -366,7 +369,7 @@ fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &Statement<'a>) -
     }
     facts.visit_statement(stmt);
     let span = stmt.span();
-    let part = |kind: Kind, what: &str| vec![Part { kind, what: what.to_string(), span }];
+    let part = |kind: Kind, what: &str| vec![Part { kind, what: what.to_string(), span, refusal: None }];
     let mentions_receiver = context.mentioned_in(&facts.bindings);
 
     let parts = match stmt {
@@ -416,7 +419,7 @@ fn classify_expression<'a>(
 ) -> Vec<Part> {
     let (resolver, receivers, r) = (context.resolver, context.receivers, context.receiver);
     let span = expr.span();
-    let one = |kind: Kind, what: String| vec![Part { kind, what, span }];
+    let one = |kind: Kind, what: String| vec![Part { kind, what, span, refusal: None }];
     if !facts.has_call {
         return one(Kind::Inert, "a statement without calls".into());
     }
@@ -508,7 +511,7 @@ const ROUTE_METHODS: &[&str] = &[
 /// One link of a call chain on the receiver.
 fn classify_link(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<Part> {
     let span = call.span;
-    let one = |kind: Kind, what: String| vec![Part { kind, what, span }];
+    let one = |kind: Kind, what: String| vec![Part { kind, what, span, refusal: None }];
     let Some(method) = method_name(call) else {
         return one(Kind::Unknown, "a computed method call on the receiver".into());
     };
@@ -543,9 +546,12 @@ fn use_parts(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<Part
     for arg in args {
         match arg.as_expression() {
             Some(expr) => flatten_middleware(resolver, expr, &mut parts),
-            None => {
-                parts.push(Part { kind: Kind::Unknown, what: "spread arguments".into(), span: arg.span() })
-            }
+            None => parts.push(Part {
+                kind: Kind::Unknown,
+                what: "spread arguments".into(),
+                span: arg.span(),
+                refusal: None,
+            }),
         }
     }
     // A static behind a guard in the same call is deliberate: `use('/p', requireLogin, static)`.
@@ -584,6 +590,7 @@ fn flatten_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>, parts:
                     kind: Kind::Unknown,
                     what: "spread or hole in a middleware array".into(),
                     span: element.span(),
+                    refusal: None,
                 }),
             }
         }
@@ -595,6 +602,7 @@ fn flatten_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>, parts:
 /// Classifies one middleware argument of a `use` call.
 fn classify_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>) -> Part {
     let span = expr.span();
+    let mut refusal = None;
     let (kind, what) = match resolver.resolve(expr, 0) {
         // `passport.authenticate('session')` restores the user from the session; any other
         // strategy may answer 401 (the table classes it as a guard).
@@ -606,7 +614,10 @@ fn classify_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>) -> Pa
             (Kind::Consumer, "passport.authenticate('session')".into())
         }
         Value::Made(origin) => match classify_made(&origin) {
-            Some((kind, what)) => (kind, what),
+            Some(class) => {
+                refusal = class.refusal;
+                (class.kind, class.what)
+            }
             None => (Kind::Unknown, format!("middleware from {}", origin.display())),
         },
         Value::Module(origin) if origin.is_relative() && origin.path.is_empty() => {
@@ -624,7 +635,7 @@ fn classify_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>) -> Pa
             _ => (Kind::Unknown, "unrecognised middleware".into()),
         },
     };
-    Part { kind, what, span }
+    Part { kind, what, span, refusal }
 }
 
 fn first_argument_is(expr: &Expression<'_>, value: &str) -> bool {

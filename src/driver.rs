@@ -265,11 +265,16 @@ fn exit_code(mode: Mode, summary: &Summary) -> Exit {
 static SESSION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("session"));
 static STATIC: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("static"));
 static FAVICON: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("favicon"));
+static OPENID: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("express-openid-connect"));
+static SIRV: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("sirv"));
+static SERVE_INDEX: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("serve-index"));
 
-/// Whether the bytes can hold a finding: every session module name contains `session`, and
-/// every static one `static` or `favicon`.
+/// Whether the bytes can hold a finding: it takes a session module (every one's name contains
+/// `session`, but express-openid-connect's) and a static one (`static`, `favicon`, `sirv`,
+/// `serve-index`). Every module name in `classify` must be matched here.
 fn may_hold_finding(bytes: &[u8]) -> bool {
-    SESSION.find(bytes).is_some() && (STATIC.find(bytes).is_some() || FAVICON.find(bytes).is_some())
+    let session = SESSION.find(bytes).is_some() || OPENID.find(bytes).is_some();
+    session && [&*STATIC, &*FAVICON, &*SIRV, &*SERVE_INDEX].iter().any(|finder| finder.find(bytes).is_some())
 }
 
 fn process_file(worker: &mut Worker, path: &Path, options: &Options, writer: &Writer) -> FileReport {
@@ -438,6 +443,19 @@ mod tests {
         fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
         assert!(matches!(err, FileError::ReadOnlyDirectory));
         assert_eq!(fs::read_to_string(&path).unwrap(), "original\n");
+    }
+
+    #[test]
+    fn the_prefilter_lets_every_known_module_through() {
+        use crate::classify::{SESSION_MODULES, STATIC_MODULES};
+        let sessions = SESSION_MODULES.iter().copied().chain(["express-openid-connect", "express.session"]);
+        for session in sessions {
+            for statics in STATIC_MODULES.iter().copied().chain(["express.static", "express['static']"]) {
+                let text = format!("require('{session}'); require('{statics}')");
+                assert!(may_hold_finding(text.as_bytes()), "{text}");
+            }
+        }
+        assert!(!may_hold_finding(b"require('express').static('x')"));
     }
 
     #[test]

@@ -126,6 +126,15 @@ pub fn plan_block(block: &Block) -> Option<Finding> {
     let static_part = first_part(&stmts[first_static], Kind::Static);
     let last_static = *statics.last().unwrap();
 
+    if let Some(refusal) = session_part.refusal {
+        return Some(Finding {
+            session,
+            statics: first_static,
+            session_part,
+            static_part,
+            plan: refuse(session, refusal.to_string()),
+        });
+    }
     if !stmts[session].is_session_registration() {
         let reason = unmovable_reason(&stmts[session], "session");
         return Some(Finding {
@@ -171,7 +180,9 @@ fn first_part(stmt: &Stmt, kind: Kind) -> Part {
 
 /// Why a statement holding session or static middleware cannot move as a unit.
 fn unmovable_reason(stmt: &Stmt, what: &str) -> String {
-    if !stmt.nested.is_empty() {
+    if let Some(refusal) = stmt.parts.iter().find_map(|p| p.refusal) {
+        refusal.to_string()
+    } else if !stmt.nested.is_empty() {
         format!(
             "the {what} middleware is registered inside a nested block or callback, which the tool does not move"
         )
@@ -250,6 +261,9 @@ fn cross(stmts: &[Stmt], mover: Mover, m: usize, c: usize) -> Verdict {
     };
     let mut result = Verdict::Allowed(Kind::Inert);
     for part in crossed.parts.iter().chain(&crossed.nested) {
+        if let Some(refusal) = part.refusal {
+            return Verdict::Blocked(refusal.to_string());
+        }
         match judge(mover, part, carriable) {
             Verdict::Blocked(reason) => return Verdict::Blocked(reason),
             Verdict::Carry(kind) => result = Verdict::Carry(kind),
@@ -283,7 +297,10 @@ fn sink(stmts: &[Stmt], session: usize, last_static: usize) -> Candidate {
     let mover = |i: usize| {
         if stmts[i].has_session() { Mover::Session } else { Mover::Consumer }
     };
-    let unmovable = moved.iter().copied().find(|&i| !stmts[i].is_session_registration());
+    let unmovable = moved
+        .iter()
+        .copied()
+        .find(|&i| !stmts[i].is_session_registration() || stmts[i].parts.iter().any(|p| p.refusal.is_some()));
     let ranges = |m: usize| (m + 1..=last_static).collect::<Vec<_>>();
     solve(stmts, Direction::Sink, last_static, &mut moved, unmovable, "session", mover, ranges)
 }
