@@ -34,7 +34,9 @@ fn all_fixtures(bencher: divan::Bencher) {
         for (text, st) in &inputs {
             allocator.reset();
             let mut findings = Vec::new();
-            let fixed = fix_text(&mut allocator, Source::new(text), *st, false, &mut findings).unwrap();
+            let fixed =
+                fix_text(&mut allocator, Source::new(text), *st, false, &mut findings, &mut Vec::new())
+                    .unwrap();
             divan::black_box((fixed, findings));
         }
     });

@@ -182,7 +182,14 @@ fn run_stdin(options: &Options) -> Exit {
     let source = Source::new(&raw);
     let mut report = FileReport::new(name);
     let mut allocator = Allocator::default();
-    let result = fix_text(&mut allocator, source, source_type, options.explain, &mut report.findings);
+    let result = fix_text(
+        &mut allocator,
+        source,
+        source_type,
+        options.explain,
+        &mut report.findings,
+        &mut report.notes,
+    );
     let mut out = io::stdout().lock();
     let printed = match &result {
         Ok(Some(fixed)) if options.diff => out.write_all(unified_diff(name, source.text, fixed).as_bytes()),
@@ -248,10 +255,12 @@ fn print_all(
 }
 
 fn exit_code(mode: Mode, summary: &Summary) -> Exit {
-    let remaining = match mode {
-        Mode::Write => summary.findings - summary.fixed,
-        Mode::DryRun | Mode::Check => summary.findings,
-    };
+    // Malformed and unused suppressions count as findings: they are lint errors of their own.
+    let remaining = summary.notes
+        + match mode {
+            Mode::Write => summary.findings - summary.fixed,
+            Mode::DryRun | Mode::Check => summary.findings,
+        };
     if summary.errors > 0 {
         Exit::Error
     } else if remaining > 0 {
@@ -318,7 +327,14 @@ fn process_file(worker: &mut Worker, path: &Path, options: &Options, writer: &Wr
     }
     let source = Source::new(raw);
     let mut report = FileReport::new(path);
-    match fix_text(&mut worker.allocator, source, source_type, options.explain, &mut report.findings) {
+    match fix_text(
+        &mut worker.allocator,
+        source,
+        source_type,
+        options.explain,
+        &mut report.findings,
+        &mut report.notes,
+    ) {
         Ok(Some(fixed)) if options.interactive => {
             report.pending = Some(Pending { before: source.text.to_string(), after: fixed, bom: source.bom });
         }

@@ -20,5 +20,6 @@ pub mod progress;
 pub mod report;
 pub mod select;
 pub mod source;
+pub mod suppress;
 pub mod verify;
 pub mod walk;

@@ -9,8 +9,9 @@ use crate::edit::{Edit, Layout, apply};
 use crate::error::FileError;
 use crate::parse::parse;
 use crate::plan::{Outcome, plan_block};
-use crate::report::{FindingReport, Status};
+use crate::report::{FindingReport, Note, Status};
 use crate::source::{LineIndex, Source};
+use crate::suppress;
 use crate::verify::{Permutation, Shape};
 
 /// Fixes that had to wait for another fix in the same statement list get this many more passes.
@@ -24,6 +25,7 @@ pub fn fix_text(
     source_type: SourceType,
     explain: bool,
     findings: &mut Vec<FindingReport>,
+    notes: &mut Vec<Note>,
 ) -> Result<Option<String>, FileError> {
     let mut text = source.text.to_string();
     let mut expected: Option<Shape> = None;
@@ -44,6 +46,9 @@ pub fn fix_text(
         }
         let analysis = analyze(&program);
         let lines = LineIndex::new(&text);
+        // Found again each pass: a comment moves with the statement below it, so the line
+        // relation holds in the edited text too.
+        let mut suppressions = suppress::find(&text, &analysis.comments, &lines);
         let layout = Layout {
             text: &text,
             comments: &analysis.comments,
@@ -58,8 +63,12 @@ pub fn fix_text(
             let Some(finding) = plan_block(block) else {
                 continue;
             };
-            let status = match &finding.plan.outcome {
-                Outcome::Fix(i) => {
+            let registration_lines =
+                [lines.line(finding.static_part.span.start), lines.line(finding.session_part.span.start)];
+            let suppressed = suppress::claim(&mut suppressions, &registration_lines);
+            let status = match (suppressed, &finding.plan.outcome) {
+                (Some(reason), _) => Status::Suppressed { reason },
+                (None, Outcome::Fix(i)) => {
                     let candidate = &finding.plan.candidates[*i];
                     match layout.edits(block, candidate) {
                         Ok(mine) => {
@@ -85,15 +94,18 @@ pub fn fix_text(
                         },
                     }
                 }
-                Outcome::Review(blocker) => Status::Review {
+                (None, Outcome::Review(blocker)) => Status::Review {
                     reason: blocker.reason.clone(),
                     blocked_by: lines.line(block.stmts[blocker.stmt].span.start),
                 },
             };
             // Later passes only re-plan what earlier fixes left; report what is new there.
-            if pass == 0 || !matches!(status, Status::Fixable { .. }) {
+            if pass == 0 || matches!(status, Status::Review { .. }) {
                 findings.push(FindingReport::new(block, &finding, status, &lines, explain));
             }
+        }
+        if pass == 0 {
+            notes.extend(suppressions.iter().filter_map(Note::about));
         }
         if edits.is_empty() {
             findings.sort_by_key(|f| (f.line, f.col));

@@ -35,7 +35,10 @@ fn dry_run_prints_a_diff_writes_nothing_and_exits_1() {
     assert!(text.starts_with("--- a/app.js\n+++ b/app.js\n@@ "), "{text}");
     assert!(text.contains("+app.use(express.static('public'));\n app.use(session({ secret: 's' }));\n-app.use(express.static('public'));"), "{text}");
     assert_eq!(p.read("app.js"), BAD);
-    assert!(stderr(&out).contains("1 file(s) scanned, 1 finding(s) (1 fixable, 0 need review), 0 error(s)"));
+    assert!(
+        stderr(&out)
+            .contains("1 file(s) scanned, 1 finding(s) (1 fixable, 0 need review), 0 suppressed, 0 error(s)")
+    );
 }
 
 #[test]
@@ -323,4 +326,32 @@ fn a_panic_in_one_file_is_an_internal_error_and_the_run_goes_on() {
     }
     assert_eq!(p.read("panics.js"), tripwire);
     assert_eq!(p.read("app.js"), FIXED);
+}
+
+#[test]
+fn suppression_comments_need_a_reason_and_must_be_used() {
+    let suppressed = BAD.replace(
+        "app.use(express.static('public'));",
+        "app.use(express.static('public')); // static-first-ignore: per-user assets",
+    );
+    let no_reason = BAD.replace("app.use(express.static", "// static-first-ignore\napp.use(express.static");
+    let unused = format!("// static-first-ignore: nothing here\n{FIXED}");
+    let p = Project::new(&[("a.js", &suppressed), ("b.js", &no_reason), ("c.js", &unused)]);
+    let out = p.run(&["--write"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(p.read("a.js"), suppressed, "a suppressed finding is not fixed");
+    assert!(!text.contains("a.js:"), "{text}");
+    assert!(text.contains("b.js:5:1: warning: `static-first-ignore` needs a reason"), "{text}");
+    assert!(text.contains("fixed b.js"), "without a reason the finding is fixed as usual: {text}");
+    assert!(text.contains("c.js:1:1: warning: unused `static-first-ignore`"), "{text}");
+    assert!(stderr(&out).contains("1 suppressed"), "{}", stderr(&out));
+
+    let json: serde_json::Value = serde_json::from_str(&stdout(&p.run(&["--format=json"]))).unwrap();
+    let a = &json["files"][0];
+    assert_eq!(a["findings"][0]["status"], "suppressed");
+    assert_eq!(a["findings"][0]["reason"], "per-user assets");
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&p.run(&["--format=sarif"]))).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["suppressions"][0]["justification"], "per-user assets");
 }

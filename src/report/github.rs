@@ -30,8 +30,18 @@ impl Reporter for Github {
                 data(&error.to_string())
             )?;
         }
+        for note in &report.notes {
+            writeln!(
+                out,
+                "::warning file={file},line={},col={}::{}",
+                note.line,
+                note.col,
+                data(&note.message)
+            )?;
+        }
         for f in &report.findings {
             let tail = match &f.status {
+                Status::Suppressed { .. } => continue,
                 Status::Review { reason, blocked_by } => {
                     format!(" Needs review: {reason} (blocked by line {blocked_by}).")
                 }

@@ -65,7 +65,11 @@ impl Reporter for Human {
         if self.mode == Mode::Write && report.written && !self.quiet {
             writeln!(out, "fixed {path}")?;
         }
-        for f in &report.findings {
+        for note in &report.notes {
+            let level = self.paint(YELLOW, "warning");
+            writeln!(out, "{path}:{}:{}: {level}: {}", note.line, note.col, note.message)?;
+        }
+        for f in report.findings.iter().filter(|f| !f.is_suppressed()) {
             let show = self.quiet
                 || match self.mode {
                     Mode::Check => true,
@@ -77,6 +81,7 @@ impl Reporter for Human {
             }
             let tail = match &f.status {
                 Status::Review { reason, blocked_by } => format!("({reason}, blocked by line {blocked_by})"),
+                Status::Suppressed { .. } => continue,
                 Status::Fixable { direction, moved } => {
                     let how = if *direction == Direction::Lift { "lift" } else { "sink" };
                     let verb = if report.written { "fixed" } else { "fixable" };

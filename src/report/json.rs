@@ -38,12 +38,14 @@ pub fn status(finding: &FindingReport, written: bool) -> &'static str {
         Status::Fixable { .. } if written => "fixed",
         Status::Fixable { .. } => "fixable",
         Status::Review { .. } => "review",
+        Status::Suppressed { .. } => "suppressed",
     }
 }
 
 fn finding(f: &FindingReport, written: bool) -> Value {
     let (reason, blocking_line) = match &f.status {
         Status::Review { reason, blocked_by } => (json!(reason), json!(blocked_by)),
+        Status::Suppressed { reason } => (json!(reason), Value::Null),
         Status::Fixable { .. } => (Value::Null, Value::Null),
     };
     json!({
@@ -81,12 +83,17 @@ fn finding(f: &FindingReport, written: bool) -> Value {
 
 impl Reporter for Json {
     fn file(&mut self, _out: &mut dyn Write, _err: &mut dyn Write, report: &FileReport) -> io::Result<()> {
-        if report.findings.is_empty() && report.error.is_none() && report.skipped.is_none() {
+        if report.findings.is_empty()
+            && report.notes.is_empty()
+            && report.error.is_none()
+            && report.skipped.is_none()
+        {
             return Ok(());
         }
         self.files.push(json!({
             "path": display_name(&report.path),
             "findings": report.findings.iter().map(|f| finding(f, report.written)).collect::<Vec<_>>(),
+            "notes": report.notes.iter().map(|n| json!({ "line": n.line, "column": n.col, "message": n.message })).collect::<Vec<_>>(),
             "diff": report.diff,
             "written": report.written,
             "error": report.error.as_ref().map(|e| e.to_string()),
@@ -120,6 +127,7 @@ impl Reporter for Json {
                 "review": summary.findings - summary.fixable,
                 "errors": summary.errors,
                 "skipped": summary.skipped,
+                "suppressed": summary.suppressed,
             },
         });
         serde_json::to_writer_pretty(&mut *out, &document)?;

@@ -31,6 +31,8 @@ pub struct FileReport {
     pub replacement: Option<Replacement>,
     /// A fix waiting for `--interactive` to be accepted.
     pub pending: Option<Pending>,
+    /// Malformed or unused suppression comments.
+    pub notes: Vec<Note>,
     pub error: Option<FileError>,
     /// Why the file was not checked, when it was skipped (too large, binary, minified).
     pub skipped: Option<String>,
@@ -182,10 +184,11 @@ fn write_summary(err: &mut dyn Write, mode: Mode, summary: &Summary, elapsed: Du
     };
     writeln!(
         err,
-        "static-first: {} file(s) scanned, {} finding(s) ({fixed}, {} need review), {} error(s), {} skipped in {:.2}s",
+        "static-first: {} file(s) scanned, {} finding(s) ({fixed}, {} need review), {} suppressed, {} error(s), {} skipped in {:.2}s",
         summary.files - summary.skipped,
         summary.findings,
         summary.findings - summary.fixable,
+        summary.suppressed,
         summary.errors,
         summary.skipped,
         elapsed.as_secs_f64()
@@ -258,6 +261,32 @@ pub enum Status {
     Fixable { direction: Direction, moved: usize },
     /// No safe fix: a person has to look.
     Review { reason: String, blocked_by: usize },
+    /// Silenced by a `static-first-ignore: <reason>` comment.
+    Suppressed { reason: String },
+}
+
+/// Something wrong with the file's suppression comments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl Note {
+    /// The note a suppression comment deserves, if any: no reason, or nothing suppressed.
+    pub fn about(s: &crate::suppress::Suppression) -> Option<Note> {
+        let message = match (&s.reason, s.used) {
+            (None, _) => {
+                "`static-first-ignore` needs a reason: `// static-first-ignore: <why this order is intended>`"
+            }
+            (Some(_), false) => {
+                "unused `static-first-ignore`: no finding on this line or the next; remove it"
+            }
+            (Some(_), true) => return None,
+        };
+        Some(Note { line: s.line, col: s.col, message: message.to_string() })
+    }
 }
 
 impl FileReport {
@@ -268,6 +297,7 @@ impl FileReport {
             diff: None,
             replacement: None,
             pending: None,
+            notes: Vec::new(),
             error: None,
             skipped: None,
             written: false,
@@ -313,6 +343,10 @@ impl FindingReport {
 
     pub fn is_fixable(&self) -> bool {
         matches!(self.status, Status::Fixable { .. })
+    }
+
+    pub fn is_suppressed(&self) -> bool {
+        matches!(self.status, Status::Suppressed { .. })
     }
 
     /// The one-line description every format uses.
@@ -403,13 +437,20 @@ pub struct Summary {
     /// Findings whose fix was written.
     pub fixed: usize,
     pub skipped: usize,
+    /// Findings silenced by comments (not counted in `findings`).
+    pub suppressed: usize,
+    /// Malformed or unused suppression comments.
+    pub notes: usize,
 }
 
 impl Summary {
     pub fn of(reports: &[FileReport]) -> Summary {
         let mut s = Summary { files: reports.len(), ..Summary::default() };
         for r in reports {
-            s.findings += r.findings.len();
+            let suppressed = r.findings.iter().filter(|f| f.is_suppressed()).count();
+            s.suppressed += suppressed;
+            s.notes += r.notes.len();
+            s.findings += r.findings.len() - suppressed;
             s.fixable += r.findings.iter().filter(|f| f.is_fixable()).count();
             s.errors += usize::from(r.error.is_some());
             s.skipped += usize::from(r.skipped.is_some());

@@ -27,6 +27,7 @@ pub fn pr_body(reports: &[FileReport]) -> String {
                         cell(other)
                     ));
                 }
+                Status::Suppressed { .. } => {}
                 Status::Review { reason, blocked_by } => {
                     reviews.push(format!(
                         "| `{path}` | {} | {} (blocked by line {blocked_by}) |",

@@ -96,6 +96,7 @@ fn result(uri: &str, f: &FindingReport, ordinal: usize, fix_value: Option<Value>
             format!("{}. Needs review: {reason} (blocked by line {blocked_by}).", f.message())
         }
         Status::Fixable { .. } => format!("{}. `static-first --write` fixes it.", f.message()),
+        Status::Suppressed { .. } => f.message(),
     };
     // Stable across unrelated edits: no line numbers, only what the finding is about.
     let identity = format!("{RULE_ID}|{}|{}|{}|{ordinal}", f.receiver, f.static_what, f.session_what);
@@ -114,6 +115,9 @@ fn result(uri: &str, f: &FindingReport, ordinal: usize, fix_value: Option<Value>
     });
     if let Some(fix_value) = fix_value {
         value["fixes"] = json!([fix_value]);
+    }
+    if let Status::Suppressed { reason } = &f.status {
+        value["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
     }
     value
 }

@@ -140,7 +140,8 @@ fn may_swap(a: Class, b: Class) -> bool {
 pub fn run(text: &str, source_type: SourceType) -> Result<(Option<String>, usize), FileError> {
     let mut allocator = Allocator::default();
     let mut findings = Vec::new();
-    let fixed = fix_text(&mut allocator, Source::new(text), source_type, true, &mut findings)?;
+    let fixed =
+        fix_text(&mut allocator, Source::new(text), source_type, true, &mut findings, &mut Vec::new())?;
     let fixable = findings.iter().filter(|f| matches!(f.status, Status::Fixable { .. })).count();
     Ok((fixed, fixable))
 }
