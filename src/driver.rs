@@ -102,7 +102,14 @@ pub fn run(options: &Options) -> Exit {
                 }))
             }
             Entry::Error { path, message } if message.is_empty() => {
-                Some(FileReport::failed(path, FileError::Missing))
+                // `app.js/` names a file as if it were a directory.
+                let as_file = path.to_str().and_then(|p| p.strip_suffix('/')).map(Path::new);
+                let error = if as_file.is_some_and(Path::is_file) {
+                    FileError::NotADirectory
+                } else {
+                    FileError::Missing
+                };
+                Some(FileReport::failed(path, error))
             }
             Entry::Error { path, message } => Some(FileReport::failed(path, FileError::Walk(message))),
         })

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 #[derive(Debug)]
 pub enum FileError {
     Missing,
+    /// A file named with a trailing `/`.
+    NotADirectory,
     Read(io::Error),
     NotUtf8,
     Unsupported,
@@ -36,6 +38,7 @@ impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FileError::Missing => write!(f, "no such file or directory; check the path"),
+            FileError::NotADirectory => write!(f, "is a file, not a directory; drop the trailing `/`"),
             FileError::Read(e) => write!(f, "cannot read the file: {e}"),
             FileError::NotUtf8 => {
                 write!(f, "the file is not valid UTF-8; convert it or exclude it")

@@ -56,7 +56,10 @@ fn read_list(file: &Path) -> Result<Vec<PathBuf>, String> {
     } else {
         std::fs::File::open(file).and_then(|mut f| f.read_to_end(&mut bytes))
     };
-    read.map_err(|e| format!("cannot read the file list {}: {e}", file.display()))?;
+    read.map_err(|e| match file.is_dir() {
+        true => format!("{} is a directory; --files-from takes a file that lists paths", file.display()),
+        false => format!("cannot read the file list {}: {e}", file.display()),
+    })?;
     let separator = if bytes.contains(&0) { 0 } else { b'\n' };
     Ok(bytes
         .split(|&b| b == separator)

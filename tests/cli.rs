@@ -141,6 +141,20 @@ fn missing_path_and_unsupported_file_are_errors() {
 }
 
 #[test]
+fn a_file_for_a_directory_and_a_directory_for_a_file_are_named() {
+    let p = Project::new(&[("app.js", BAD), ("dir/x.js", BAD)]);
+    let out = p.run(&["--check", "app.js/"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("app.js/: error: is a file, not a directory"), "{}", stderr(&out));
+    let out = p.run(&["--check", "--files-from", "dir"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("dir is a directory; --files-from takes a file"), "{}", stderr(&out));
+    let out = p.run(&["--check", "--pr-body", "dir", "app.js"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("cannot write the pull-request description dir"), "{}", stderr(&out));
+}
+
+#[test]
 fn non_utf8_file_is_an_error() {
     let p = Project::new(&[]);
     std::fs::write(p.file("bin.js"), b"session static \xff\xfe").unwrap();
