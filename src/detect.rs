@@ -140,8 +140,14 @@ impl Stmt {
 pub fn analyze<'a>(program: &'a Program<'a>) -> Analysis {
     let semantic = SemanticBuilder::new().with_build_nodes(true).build(program).semantic;
     let scoping = semantic.scoping();
-    let mut resolver =
-        Resolver { scoping, inits: HashMap::new(), destructured: HashMap::new(), origins: HashMap::new() };
+    let mut resolver = Resolver {
+        scoping,
+        inits: HashMap::new(),
+        destructured: HashMap::new(),
+        origins: HashMap::new(),
+        assigned_once: HashSet::new(),
+    };
+    let mut assignments: HashMap<SymbolId, Vec<&'a Expression<'a>>> = HashMap::new();
     let nodes = semantic.nodes();
     let mut use_calls = Vec::new();
     let mut fields: Vec<(ReceiverId<'a>, &'a Expression<'a>)> = Vec::new();
@@ -170,6 +176,12 @@ pub fn analyze<'a>(program: &'a Program<'a>) -> Analysis {
                 }
             }
             AstKind::AssignmentExpression(assign) => {
+                if let AssignmentTarget::AssignmentTargetIdentifier(id) = &assign.left
+                    && assign.operator == AssignmentOperator::Assign
+                    && let Some(symbol) = resolver.symbol_of(id)
+                {
+                    assignments.entry(symbol).or_default().push(&assign.right);
+                }
                 if let Some(name) = assign.left.as_member_expression().and_then(this_field)
                     && let Some(class) = this_class(nodes, node.id())
                 {
@@ -198,6 +210,15 @@ pub fn analyze<'a>(program: &'a Program<'a>) -> Analysis {
         }
     }
 
+    // `let app; app = express();`: a binding without initializer assigned exactly once is as
+    // good as a constant.
+    for (symbol, values) in assignments {
+        let writes = scoping.get_resolved_references(symbol).filter(|r| r.is_write()).count();
+        if let ([value], 1, false) = (values.as_slice(), writes, resolver.inits.contains_key(&symbol)) {
+            resolver.inits.insert(symbol, value);
+            resolver.assigned_once.insert(symbol);
+        }
+    }
     let receivers = find_receivers(&resolver, &use_calls, &fields);
     for (list_start, is_program, list, this) in lists {
         for (&id, receiver) in &receivers {
@@ -665,6 +686,8 @@ struct Resolver<'a, 's> {
     destructured: HashMap<SymbolId, (&'a Expression<'a>, &'a str)>,
     /// Import bindings.
     origins: HashMap<SymbolId, Origin<'a>>,
+    /// Bindings declared without a value and assigned once (their value is in `inits`).
+    assigned_once: HashSet<SymbolId>,
 }
 
 /// How many variable hops a middleware may be reached through.
@@ -735,7 +758,7 @@ impl<'a> Resolver<'a, '_> {
                 if let Some(origin) = self.origins.get(&symbol) {
                     return Value::Module(origin.clone());
                 }
-                if self.scoping.symbol_is_mutated(symbol) {
+                if self.scoping.symbol_is_mutated(symbol) && !self.assigned_once.contains(&symbol) {
                     return Value::Unknown;
                 }
                 if let Some(init) = self.inits.get(&symbol) {
