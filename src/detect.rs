@@ -14,6 +14,7 @@ use oxc_span::{GetSpan, Span};
 use oxc_syntax::scope::ScopeFlags;
 use oxc_syntax::symbol::SymbolId;
 
+use crate::body;
 use crate::classify::{Kind, Origin, classify_made};
 
 /// Everything the planner and rewriter need to know about one file.
@@ -140,15 +141,16 @@ impl Stmt {
 pub fn analyze<'a>(program: &'a Program<'a>) -> Analysis {
     let semantic = SemanticBuilder::new().with_build_nodes(true).build(program).semantic;
     let scoping = semantic.scoping();
+    let nodes = semantic.nodes();
     let mut resolver = Resolver {
         scoping,
+        nodes,
         inits: HashMap::new(),
         destructured: HashMap::new(),
         origins: HashMap::new(),
         assigned_once: HashSet::new(),
     };
     let mut assignments: HashMap<SymbolId, Vec<&'a Expression<'a>>> = HashMap::new();
-    let nodes = semantic.nodes();
     let mut use_calls = Vec::new();
     let mut fields: Vec<(ReceiverId<'a>, &'a Expression<'a>)> = Vec::new();
     let mut lists = Vec::new();
@@ -649,14 +651,39 @@ fn classify_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>) -> Pa
         }
         Value::Module(origin) => (Kind::Unknown, format!("{} used without being called", origin.display())),
         Value::Unknown => match expr.get_inner_expression() {
-            Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_) => {
-                (Kind::Unknown, "inline function middleware".into())
-            }
-            Expression::Identifier(id) => (Kind::Unknown, format!("middleware `{}`", id.name)),
+            Expression::FunctionExpression(f) => match &f.body {
+                Some(body) => function_class(
+                    "inline function",
+                    body::classify(resolver.scoping, &f.params, &body.statements),
+                ),
+                None => (Kind::Unknown, "inline function middleware".into()),
+            },
+            Expression::ArrowFunctionExpression(f) => match &f.body {
+                ArrowFunctionBody::FunctionBody(body) => function_class(
+                    "inline function",
+                    body::classify(resolver.scoping, &f.params, &body.statements),
+                ),
+                _ => (Kind::Unknown, "inline arrow function with an expression body".into()),
+            },
+            Expression::Identifier(id) => match resolver.function_of(id) {
+                Some(f) => match &f.body {
+                    Some(body) => function_class(
+                        &format!("function `{}`", id.name),
+                        body::classify(resolver.scoping, &f.params, &body.statements),
+                    ),
+                    None => (Kind::Unknown, format!("middleware `{}`", id.name)),
+                },
+                None => (Kind::Unknown, format!("middleware `{}`", id.name)),
+            },
             _ => (Kind::Unknown, "unrecognised middleware".into()),
         },
     };
     Part { kind, what, span, refusal }
+}
+
+/// `(Consumer, "inline function: a function that only uses req.session ...")`.
+fn function_class(name: &str, (kind, rule): (Kind, &'static str)) -> (Kind, String) {
+    (kind, format!("{name} ({rule})"))
 }
 
 fn first_argument_is(expr: &Expression<'_>, value: &str) -> bool {
@@ -680,6 +707,7 @@ enum Value<'a> {
 
 struct Resolver<'a, 's> {
     scoping: &'s Scoping,
+    nodes: &'s oxc_semantic::AstNodes<'a>,
     /// `const x = <init>` for simple bindings.
     inits: HashMap<SymbolId, &'a Expression<'a>>,
     /// `const { key: x } = <init>`.
@@ -739,6 +767,19 @@ impl<'a> Resolver<'a, '_> {
             if let Some(symbol) = local.symbol_id.get() {
                 self.origins.insert(symbol, origin);
             }
+        }
+    }
+
+    /// The function a binding is declared as (`function requireLogin(req, res, next) {...}`),
+    /// if it is never reassigned.
+    fn function_of(&self, id: &IdentifierReference<'_>) -> Option<&'a Function<'a>> {
+        let symbol = self.symbol_of(id)?;
+        if self.scoping.symbol_is_mutated(symbol) {
+            return None;
+        }
+        match self.nodes.kind(self.scoping.symbol_declaration(symbol)) {
+            AstKind::Function(f) => Some(f),
+            _ => None,
         }
     }
 

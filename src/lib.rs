@@ -6,6 +6,7 @@
 //! [`verify`] → [`report`] / write, driven by [`driver`]; [`pipeline`] runs the text-only
 //! steps for one file.
 
+pub mod body;
 pub mod classify;
 pub mod cli;
 pub mod detect;

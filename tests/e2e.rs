@@ -204,6 +204,6 @@ e2e! {
     router_receiver: App { dir: "router", entry: "server.js", fixed: true, shaper_header: None, protected: None };
     guarded_static_stays_protected: App { dir: "protected-after-fix", entry: "server.js", fixed: true, shaper_header: None, protected: Some("/private/secret.txt") };
     guard_blocks_the_move: App { dir: "blocked-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt") };
-    cookie_session_refused_across_inline_function: App { dir: "blocked-cookie-session", entry: "server.js", fixed: false, shaper_header: None, protected: None };
+    cookie_session_lifted_over_inline_consumer: App { dir: "cookie-session-rolling", entry: "server.js", fixed: true, shaper_header: None, protected: None };
     route_blocks_the_move: App { dir: "blocked-route", entry: "server.js", fixed: false, shaper_header: None, protected: None };
 }

@@ -1,0 +1,244 @@
+//! Reads the body of a function used as middleware (inline, or declared in the same file) to
+//! classify it: a session consumer, a response shaper, a guard, or unknown.
+//!
+//! The rules are strict on purpose; anything they do not recognise is unknown, which blocks
+//! every move.
+
+use oxc_ast::ast::*;
+use oxc_ast_visit::{Visit, walk};
+use oxc_semantic::Scoping;
+use oxc_syntax::scope::ScopeFlags;
+use oxc_syntax::symbol::SymbolId;
+
+use crate::classify::Kind;
+
+/// The class of a middleware function and the rule that decided it.
+pub fn classify(
+    scoping: &Scoping,
+    params: &FormalParameters<'_>,
+    statements: &[Statement<'_>],
+) -> (Kind, &'static str) {
+    let param = |i: usize| match params.items.get(i).map(|p| &p.pattern) {
+        Some(BindingPattern::BindingIdentifier(id)) => id.symbol_id.get(),
+        _ => None,
+    };
+    let (Some(req), Some(res), Some(next)) = (param(0), param(1), param(2)) else {
+        return (Kind::Unknown, "a function that does not take (req, res, next)");
+    };
+    if params.items.len() != 3 || params.rest.is_some() {
+        return (Kind::Unknown, "a function with an unusual signature (an error handler?)");
+    }
+    let mut reader = Reader {
+        scoping,
+        req,
+        res,
+        next,
+        session: false,
+        sets_headers: false,
+        ends_response: false,
+        next_with_error: false,
+        exits: false,
+        other: false,
+    };
+    // Every path must reach the final `next()`: no early exits anywhere before it.
+    let Some((last, rest)) = statements.split_last() else {
+        return (Kind::Guard, "a function that never calls next()");
+    };
+    for stmt in rest {
+        reader.visit_statement(stmt);
+    }
+    let ends_with_next = reader.is_next_call(last);
+    if !ends_with_next {
+        reader.visit_statement(last);
+    }
+    if reader.ends_response || reader.next_with_error || reader.exits || !ends_with_next {
+        return (Kind::Guard, "a function that may end the response instead of calling next()");
+    }
+    if reader.other {
+        return (Kind::Unknown, "a function the tool cannot read");
+    }
+    match (reader.session, reader.sets_headers) {
+        (false, true) => (Kind::Shaper, "a function that sets headers and always calls next()"),
+        (true, false) => {
+            (Kind::Consumer, "a function that only uses req.session or req.user and always calls next()")
+        }
+        (false, false) => (Kind::Inert, "a function that only calls next()"),
+        (true, true) => (Kind::Unknown, "a function that uses the session and sets headers"),
+    }
+}
+
+/// What a function body does with `req`, `res` and `next`.
+struct Reader<'s> {
+    scoping: &'s Scoping,
+    req: SymbolId,
+    res: SymbolId,
+    next: SymbolId,
+    /// Uses `req.session` or `req.user`.
+    session: bool,
+    sets_headers: bool,
+    ends_response: bool,
+    next_with_error: bool,
+    /// `return`, `throw`, `await`, `yield`, loops with `break`: paths that may skip next().
+    exits: bool,
+    /// Anything else: other calls, other uses of req/res/next, nested functions.
+    other: bool,
+}
+
+impl<'s> Reader<'s> {
+    fn symbol(&self, id: &IdentifierReference<'_>) -> Option<SymbolId> {
+        self.scoping.get_reference(id.reference_id.get()?).symbol_id()
+    }
+
+    /// `next();` or `return next();`
+    fn is_next_call(&self, stmt: &Statement<'_>) -> bool {
+        let expr = match stmt {
+            Statement::ExpressionStatement(e) => &e.expression,
+            Statement::ReturnStatement(r) => match &r.argument {
+                Some(e) => e,
+                None => return false,
+            },
+            _ => return false,
+        };
+        matches!(expr.get_inner_expression(), Expression::CallExpression(call)
+            if call.arguments.is_empty()
+                && matches!(call.callee.get_inner_expression(), Expression::Identifier(id) if self.symbol(id) == Some(self.next)))
+    }
+}
+
+/// Globals whose calls have no effect on the request: `Math.floor`, `Date.now`, `JSON.stringify`.
+fn harmless_global(scoping: &Scoping, callee: &Expression<'_>) -> bool {
+    let global = |id: &IdentifierReference<'_>, names: &[&str]| {
+        names.contains(&id.name.as_str())
+            && id.reference_id.get().and_then(|r| scoping.get_reference(r).symbol_id()).is_none()
+    };
+    match callee.get_inner_expression() {
+        Expression::Identifier(id) => {
+            global(id, &["Number", "String", "Boolean", "parseInt", "parseFloat", "isNaN", "Date"])
+        }
+        Expression::StaticMemberExpression(m) => match m.object.get_inner_expression() {
+            Expression::Identifier(id) => {
+                global(id, &["Math", "JSON"]) || (global(id, &["Date"]) && m.property.name == "now")
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+const ENDS: &[&str] = &[
+    "end",
+    "send",
+    "json",
+    "jsonp",
+    "redirect",
+    "render",
+    "sendFile",
+    "sendStatus",
+    "download",
+    "status",
+    "write",
+    "writeHead",
+];
+const HEADERS: &[&str] = &["setHeader", "set", "header", "append", "vary", "removeHeader"];
+
+impl<'a> Visit<'a> for Reader<'_> {
+    fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
+        let scoping = self.scoping;
+        match it.callee.get_inner_expression() {
+            Expression::Identifier(id) if self.symbol(id) == Some(self.next) => {
+                if it.arguments.is_empty() {
+                    // A call of next() that is not the final statement: the function may go on
+                    // after it, so the final call is not the only one.
+                    self.other = true;
+                } else {
+                    self.next_with_error = true;
+                }
+                for arg in &it.arguments {
+                    self.visit_argument(arg);
+                }
+                return;
+            }
+            Expression::StaticMemberExpression(m) if matches!(m.object.get_inner_expression(), Expression::Identifier(id) if self.symbol(id) == Some(self.res)) =>
+            {
+                let method = m.property.name.as_str();
+                if ENDS.contains(&method) {
+                    self.ends_response = true;
+                } else if HEADERS.contains(&method) {
+                    self.sets_headers = true;
+                } else {
+                    self.other = true;
+                }
+                for arg in &it.arguments {
+                    self.visit_argument(arg);
+                }
+                return;
+            }
+            callee if harmless_global(scoping, callee) => {}
+            _ => self.other = true,
+        }
+        walk::walk_call_expression(self, it);
+    }
+
+    fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
+        if let Expression::Identifier(id) = it.object.get_inner_expression()
+            && self.symbol(id) == Some(self.req)
+        {
+            match it.property.name.as_str() {
+                "session" | "user" => self.session = true,
+                _ => self.other = true,
+            }
+            return;
+        }
+        walk::walk_static_member_expression(self, it);
+    }
+
+    fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        // Reached only for uses not handled above: `req` passed around, `res` aliased...
+        if let Some(symbol) = self.symbol(it)
+            && [self.req, self.res, self.next].contains(&symbol)
+        {
+            self.other = true;
+        }
+    }
+
+    fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
+        let scoping = self.scoping;
+        if !harmless_global(scoping, &it.callee) {
+            self.other = true;
+        }
+        walk::walk_new_expression(self, it);
+    }
+
+    fn visit_return_statement(&mut self, it: &ReturnStatement<'a>) {
+        self.exits = true;
+        walk::walk_return_statement(self, it);
+    }
+
+    fn visit_throw_statement(&mut self, it: &ThrowStatement<'a>) {
+        self.exits = true;
+        walk::walk_throw_statement(self, it);
+    }
+
+    fn visit_await_expression(&mut self, it: &AwaitExpression<'a>) {
+        self.exits = true;
+        walk::walk_await_expression(self, it);
+    }
+
+    fn visit_try_statement(&mut self, it: &TryStatement<'a>) {
+        self.other = true;
+        walk::walk_try_statement(self, it);
+    }
+
+    fn visit_function(&mut self, _it: &Function<'a>, _flags: ScopeFlags) {
+        self.other = true;
+    }
+
+    fn visit_arrow_function_expression(&mut self, _it: &ArrowFunctionExpression<'a>) {
+        self.other = true;
+    }
+
+    fn visit_tagged_template_expression(&mut self, it: &TaggedTemplateExpression<'a>) {
+        self.other = true;
+        walk::walk_tagged_template_expression(self, it);
+    }
+}
