@@ -2,29 +2,7 @@
 
 use std::process::Command;
 
-use crate::support::{Project, stderr, stdout};
-
-const BAD: &str = "const express = require('express');
-const session = require('express-session');
-const app = express();
-app.use(session({ secret: 's' }));
-app.use(express.static('public'));
-";
-
-const FIXED: &str = "const express = require('express');
-const session = require('express-session');
-const app = express();
-app.use(express.static('public'));
-app.use(session({ secret: 's' }));
-";
-
-const BLOCKED: &str = "const express = require('express');
-const session = require('express-session');
-const app = express();
-app.use(session({ secret: 's' }));
-app.get('/x', (req, res) => res.end());
-app.use(express.static('public'));
-";
+use crate::support::{BAD, BLOCKED, FIXED, Project, stderr, stdout};
 
 #[test]
 fn dry_run_prints_a_diff_writes_nothing_and_exits_1() {

@@ -6,22 +6,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{Project, npm_ci, stderr, stdout};
-
-const BAD: &str = "const express = require('express');
-const session = require('express-session');
-const app = express();
-app.use(session({ secret: 's' }));
-app.use(express.static('public'));
-";
-
-const BLOCKED: &str = "const express = require('express');
-const session = require('express-session');
-const app = express();
-app.use(session({ secret: 's' }));
-app.get('/x', (req, res) => res.end());
-app.use(express.static('public'));
-";
+use crate::support::{BAD, BLOCKED, Project, npm_ci, stderr, stdout};
 
 fn project() -> Project {
     Project::new(&[

@@ -4,29 +4,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use crate::support::{BIN, Project, stderr, stdout};
-
-const BAD: &str = "const express = require('express');
-const session = require('express-session');
-const app = express();
-app.use(session({ secret: 's' }));
-app.use(express.static('public'));
-";
-
-const FIXED: &str = "const express = require('express');
-const session = require('express-session');
-const app = express();
-app.use(express.static('public'));
-app.use(session({ secret: 's' }));
-";
-
-const BLOCKED: &str = "const express = require('express');
-const session = require('express-session');
-const app = express();
-app.use(session({ secret: 's' }));
-app.get('/x', (req, res) => res.end());
-app.use(express.static('public'));
-";
+use crate::support::{BAD, BIN, BLOCKED, FIXED, Project, stderr, stdout};
 
 fn with_stdin(p: &Project, args: &[&str], input: &[u8]) -> std::process::Output {
     let mut child = Command::new(BIN)

@@ -8,6 +8,31 @@ use std::sync::{Mutex, OnceLock};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_static-first");
 
+/// A minimal app with session before static, fixable by lifting static.
+pub const BAD: &str = "const express = require('express');
+const session = require('express-session');
+const app = express();
+app.use(session({ secret: 's' }));
+app.use(express.static('public'));
+";
+
+/// `BAD` fixed.
+pub const FIXED: &str = "const express = require('express');
+const session = require('express-session');
+const app = express();
+app.use(express.static('public'));
+app.use(session({ secret: 's' }));
+";
+
+/// A finding the tool must refuse: a route sits between session and static.
+pub const BLOCKED: &str = "const express = require('express');
+const session = require('express-session');
+const app = express();
+app.use(session({ secret: 's' }));
+app.get('/x', (req, res) => res.end());
+app.use(express.static('public'));
+";
+
 /// Runs the binary in `dir` with `args`, colors off.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
