@@ -21,6 +21,7 @@ use crate::pipeline::fix_text;
 use crate::progress::Progress;
 use crate::report::{
     FileReport, Format, Mode, Pending, Replacement, Reporter, Summary, pr_body, reporter, unified_diff,
+    write_summary,
 };
 use crate::select::{self, Selection};
 use crate::source::Source;
@@ -101,7 +102,7 @@ pub fn run(options: &Options) -> Exit {
                     FileReport::failed(path, FileError::Internal(panic_message(payload.as_ref())))
                 }))
             }
-            Entry::Error { path, message } if message.is_empty() => {
+            Entry::Missing { path } => {
                 // `app.js/` names a file as if it were a directory.
                 let as_file = path.to_str().and_then(|p| p.strip_suffix('/')).map(Path::new);
                 let error = if as_file.is_some_and(Path::is_file) {
@@ -129,7 +130,7 @@ pub fn run(options: &Options) -> Exit {
     }
     let mut reporter = reporter(options.format, options.mode, options.color, options.quiet);
     let summary = Summary::of(&reports);
-    let printed = print_all(reporter.as_mut(), &reports, &summary, started);
+    let printed = print_all(reporter.as_mut(), options, &reports, &summary, started);
     if let Err(e) = printed
         && e.kind() != io::ErrorKind::BrokenPipe
     {
@@ -247,6 +248,7 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
 
 fn print_all(
     reporter: &mut dyn Reporter,
+    options: &Options,
     reports: &[FileReport],
     summary: &Summary,
     started: Instant,
@@ -257,8 +259,9 @@ fn print_all(
         reporter.file(&mut out, &mut err, report)?;
     }
     out.flush()?;
-    reporter.finish(&mut out, &mut err, summary, started.elapsed())?;
-    out.flush()
+    reporter.finish(&mut out, summary)?;
+    out.flush()?;
+    if options.quiet { Ok(()) } else { write_summary(&mut err, options.mode, summary, started.elapsed()) }
 }
 
 fn exit_code(mode: Mode, summary: &Summary) -> Exit {

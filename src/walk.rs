@@ -19,7 +19,9 @@ pub enum Entry<'p> {
     /// A file to process. `explicit` files were named on the command line: they are processed
     /// whatever their extension or ignore rules say.
     File { path: &'p Path, explicit: bool },
-    /// A root that does not exist (`message` is empty) or a walk error.
+    /// A path named on the command line that does not exist.
+    Missing { path: &'p Path },
+    /// A path the walk could not read.
     Error { path: &'p Path, message: String },
 }
 
@@ -34,7 +36,12 @@ pub struct WalkOptions {
 struct Found {
     path: PathBuf,
     explicit: bool,
-    error: Option<String>,
+    problem: Option<Problem>,
+}
+
+enum Problem {
+    Missing,
+    Walk(String),
 }
 
 /// Walks `roots` and calls `process` for every file on `options.threads` workers. Each worker
@@ -59,9 +66,10 @@ where
                         let mut state = init();
                         let mut out = Vec::new();
                         for found in rx {
-                            let entry = match found.error {
+                            let entry = match found.problem {
                                 None => Entry::File { path: &found.path, explicit: found.explicit },
-                                Some(message) => Entry::Error { path: &found.path, message },
+                                Some(Problem::Missing) => Entry::Missing { path: &found.path },
+                                Some(Problem::Walk(message)) => Entry::Error { path: &found.path, message },
                             };
                             if let Some(result) = process(&mut state, entry) {
                                 out.push((found.path, result));
@@ -88,7 +96,7 @@ fn discover(roots: &[PathBuf], options: WalkOptions, tx: &crossbeam_channel::Sen
         if root.symlink_metadata().is_ok() {
             existing.push(root.clone());
         } else {
-            let _ = tx.send(Found { path: root.clone(), explicit: true, error: Some(String::new()) });
+            let _ = tx.send(Found { path: root.clone(), explicit: true, problem: Some(Problem::Missing) });
         }
     }
     let Some((first, rest)) = existing.split_first() else { return };
@@ -106,16 +114,16 @@ fn discover(roots: &[PathBuf], options: WalkOptions, tx: &crossbeam_channel::Sen
             let found = match entry {
                 // A root that is a link to a file is still a file named on the command line.
                 Ok(e) if e.depth() == 0 && e.path().is_file() => {
-                    Some(Found { path: display_path(e.path()), explicit: true, error: None })
+                    Some(Found { path: display_path(e.path()), explicit: true, problem: None })
                 }
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
-                    Some(Found { path: display_path(e.path()), explicit: false, error: None })
+                    Some(Found { path: display_path(e.path()), explicit: false, problem: None })
                 }
                 Ok(_) => None,
                 Err(err) => Some(Found {
                     path: error_path(&err).unwrap_or_default(),
                     explicit: true,
-                    error: Some(err.to_string()),
+                    problem: Some(Problem::Walk(err.to_string())),
                 }),
             };
             match found.map(|f| tx.send(f)) {

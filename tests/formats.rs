@@ -191,3 +191,16 @@ fn every_format_is_byte_identical_across_thread_counts() {
         assert_eq!(one, eight, "{format}");
     }
 }
+
+#[test]
+fn the_summary_is_the_same_for_every_format_and_quiet_silences_it() {
+    for format in ["human", "json", "sarif", "github", "patch"] {
+        let p = Project::new(&[("app.js", BAD)]);
+        let flag = format!("--format={format}");
+        let out = p.run(&[&flag, "--write"]);
+        assert!(stderr(&out).contains("1 finding(s) (1 fixed, 0 need review)"), "{format}: {}", stderr(&out));
+        p.write("app.js", BAD);
+        let quiet = p.run(&[&flag, "--check", "--quiet"]);
+        assert_eq!(stderr(&quiet), "", "{format}");
+    }
+}

@@ -1,13 +1,10 @@
 //! The github format: GitHub Actions workflow commands, one per finding and per error.
 
 use std::io::{self, Write};
-use std::time::Duration;
 
-use super::{FileReport, Mode, Reporter, Status, Summary, display_name, write_summary};
+use super::{FileReport, Reporter, Status, display_name};
 
-pub struct Github {
-    pub quiet: bool,
-}
+pub struct Github;
 
 /// Escapes a workflow command's property value (`%`, CR, LF, `:` and `,`).
 fn property(value: &str) -> String {
@@ -59,16 +56,6 @@ impl Reporter for Github {
             )?;
         }
         Ok(())
-    }
-
-    fn finish(
-        &mut self,
-        _out: &mut dyn Write,
-        err: &mut dyn Write,
-        summary: &Summary,
-        elapsed: Duration,
-    ) -> io::Result<()> {
-        if self.quiet { Ok(()) } else { write_summary(err, Mode::Check, summary, elapsed) }
     }
 }
 

@@ -1,9 +1,8 @@
 //! The human format: colored unified diffs, one-line warnings, a summary on stderr.
 
 use std::io::{self, Write};
-use std::time::Duration;
 
-use super::{Direction, FileReport, Mode, Reporter, Status, Summary, write_summary};
+use super::{Direction, FileReport, Mode, Reporter, Status};
 
 /// The human output: diffs or findings on stdout, errors and the summary on stderr.
 pub struct Human {
@@ -95,15 +94,5 @@ impl Reporter for Human {
             }
         }
         Ok(())
-    }
-
-    fn finish(
-        &mut self,
-        _out: &mut dyn Write,
-        err: &mut dyn Write,
-        summary: &Summary,
-        elapsed: Duration,
-    ) -> io::Result<()> {
-        if self.quiet { Ok(()) } else { write_summary(err, self.mode, summary, elapsed) }
     }
 }

@@ -1,13 +1,10 @@
 //! The json format: one document on stdout, its shape fixed by `docs/static-first.schema.json`.
 
 use std::io::{self, Write};
-use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::{
-    Direction, FileReport, FindingReport, Mode, Reporter, Status, Summary, display_name, write_summary,
-};
+use super::{Direction, FileReport, FindingReport, Mode, Reporter, Status, Summary, display_name};
 
 /// Bumped whenever a field is renamed, removed or changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -102,13 +99,7 @@ impl Reporter for Json {
         Ok(())
     }
 
-    fn finish(
-        &mut self,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-        summary: &Summary,
-        elapsed: Duration,
-    ) -> io::Result<()> {
+    fn finish(&mut self, out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
         let mode = match self.mode {
             Mode::DryRun => "dry-run",
             Mode::Write => "write",
@@ -131,7 +122,6 @@ impl Reporter for Json {
             },
         });
         serde_json::to_writer_pretty(&mut *out, &document)?;
-        writeln!(out)?;
-        write_summary(err, self.mode, summary, elapsed)
+        writeln!(out)
     }
 }

@@ -142,16 +142,13 @@ impl Format {
     }
 }
 
-/// One output format. Files arrive in path order; `finish` ends the output.
+/// One output format. Files arrive in path order; `finish` ends the output on stdout (the
+/// summary line on stderr is the driver's, the same for every format).
 pub trait Reporter {
     fn file(&mut self, out: &mut dyn Write, err: &mut dyn Write, report: &FileReport) -> io::Result<()>;
-    fn finish(
-        &mut self,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-        summary: &Summary,
-        elapsed: Duration,
-    ) -> io::Result<()>;
+    fn finish(&mut self, _out: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The reporter for a format.
@@ -160,8 +157,8 @@ pub fn reporter(format: Format, mode: Mode, color: bool, quiet: bool) -> Box<dyn
         Format::Human => Box::new(Human { mode, color, quiet }),
         Format::Json => Box::new(json::Json::new(mode)),
         Format::Sarif => Box::new(sarif::Sarif::new()),
-        Format::Github => Box::new(github::Github { quiet }),
-        Format::Patch => Box::new(patch::Patch { quiet }),
+        Format::Github => Box::new(github::Github),
+        Format::Patch => Box::new(patch::Patch),
     }
 }
 
@@ -177,7 +174,13 @@ fn write_notes(err: &mut dyn Write, report: &FileReport) -> io::Result<()> {
     Ok(())
 }
 
-fn write_summary(err: &mut dyn Write, mode: Mode, summary: &Summary, elapsed: Duration) -> io::Result<()> {
+/// The one-line summary every format prints on stderr (unless quiet).
+pub fn write_summary(
+    err: &mut dyn Write,
+    mode: Mode,
+    summary: &Summary,
+    elapsed: Duration,
+) -> io::Result<()> {
     let fixed = match mode {
         Mode::Write => format!("{} fixed", summary.fixed),
         _ => format!("{} fixable", summary.fixable),

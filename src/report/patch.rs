@@ -2,13 +2,10 @@
 //! directory the paths are relative to.
 
 use std::io::{self, Write};
-use std::time::Duration;
 
-use super::{FileReport, Mode, Reporter, Summary, display_name, write_summary};
+use super::{FileReport, Reporter, display_name};
 
-pub struct Patch {
-    pub quiet: bool,
-}
+pub struct Patch;
 
 /// A path as git writes it in a patch header: C-quoted when it holds special characters.
 fn git_path(prefix: &str, name: &str) -> String {
@@ -40,8 +37,7 @@ impl Reporter for Patch {
         let (a, b) = (git_path("a/", &name), git_path("b/", &name));
         writeln!(out, "diff --git {a} {b}")?;
         // The unified diff's own header lines, with git's quoting.
-        let mut lines = diff.split_inclusive('\n');
-        let (_, _) = (lines.next(), lines.next());
+        let lines = diff.split_inclusive('\n').skip(2);
         let tab = if name.contains(' ') { "\t" } else { "" };
         writeln!(out, "--- {a}{tab}")?;
         writeln!(out, "+++ {b}{tab}")?;
@@ -49,16 +45,6 @@ impl Reporter for Patch {
             out.write_all(line.as_bytes())?;
         }
         Ok(())
-    }
-
-    fn finish(
-        &mut self,
-        _out: &mut dyn Write,
-        err: &mut dyn Write,
-        summary: &Summary,
-        elapsed: Duration,
-    ) -> io::Result<()> {
-        if self.quiet { Ok(()) } else { write_summary(err, Mode::DryRun, summary, elapsed) }
     }
 }
 

@@ -2,14 +2,11 @@
 //! fingerprints and each file's fix as an exact replacement.
 
 use std::io::{self, Write};
-use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use super::json::RULE_ID;
-use super::{
-    FileReport, FindingReport, Mode, Replacement, Reporter, Status, Summary, display_name, write_summary,
-};
+use super::{FileReport, FindingReport, Replacement, Reporter, Status, Summary, display_name};
 
 pub struct Sarif {
     results: Vec<Value>,
@@ -135,13 +132,7 @@ impl Reporter for Sarif {
         Ok(())
     }
 
-    fn finish(
-        &mut self,
-        out: &mut dyn Write,
-        err: &mut dyn Write,
-        summary: &Summary,
-        elapsed: Duration,
-    ) -> io::Result<()> {
+    fn finish(&mut self, out: &mut dyn Write, _summary: &Summary) -> io::Result<()> {
         let log = json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
@@ -156,8 +147,7 @@ impl Reporter for Sarif {
             }],
         });
         serde_json::to_writer_pretty(&mut *out, &log)?;
-        writeln!(out)?;
-        write_summary(err, Mode::Check, summary, elapsed)
+        writeln!(out)
     }
 }
 
