@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use oxc_allocator::Allocator;
+use static_first::arena::Arena;
 use static_first::parse::source_type;
 use static_first::pipeline::fix_text;
 use static_first::source::Source;
@@ -29,14 +29,12 @@ fn fixtures() -> Vec<PathBuf> {
 fn all_fixtures(bencher: divan::Bencher) {
     let inputs: Vec<(String, _)> =
         fixtures().iter().map(|p| (std::fs::read_to_string(p).unwrap(), source_type(p).unwrap())).collect();
-    let mut allocator = Allocator::default();
+    let mut arena = Arena::for_sources_up_to(1 << 20);
     bencher.counter(divan::counter::ItemsCount::new(inputs.len())).bench_local(|| {
         for (text, st) in &inputs {
-            allocator.reset();
             let mut findings = Vec::new();
             let fixed =
-                fix_text(&mut allocator, Source::new(text), *st, false, &mut findings, &mut Vec::new())
-                    .unwrap();
+                fix_text(&mut arena, Source::new(text), *st, false, &mut findings, &mut Vec::new()).unwrap();
             divan::black_box((fixed, findings));
         }
     });

@@ -3,11 +3,13 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 
 use crate::driver::{Options, run};
 use crate::error::{EXIT_CODES_HELP, Exit};
+use crate::probe;
 use crate::report::{Format, Mode};
 use crate::select::Selection;
 
@@ -90,6 +92,10 @@ pub struct Args {
     /// Worker threads (default: the number of cores).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Internal: check one TypeScript source from stdin in this process (see `probe`).
+    #[arg(long, hide = true, requires = "stdin_filename")]
+    pub probe: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -157,15 +163,19 @@ fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 /// Parses the command line and runs. Usage errors exit 2, like every other error.
-pub fn main() -> Exit {
+pub fn main() -> ExitCode {
     let args = match Args::try_parse() {
         Ok(args) => args,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { Exit::Error } else { Exit::Clean };
+            return if e.use_stderr() { Exit::Error } else { Exit::Clean }.into();
         }
     };
-    run(&args.into_options())
+    if args.probe {
+        let path = args.stdin_filename.unwrap_or_default();
+        return ExitCode::from(probe::serve(&path, args.max_filesize));
+    }
+    run(&args.into_options()).into()
 }
 
 #[cfg(test)]

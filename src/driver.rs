@@ -12,12 +12,13 @@ use std::sync::{LazyLock, Mutex};
 use std::time::Instant;
 
 use memchr::memmem::Finder;
-use oxc_allocator::Allocator;
 
+use crate::arena::Arena;
 use crate::error::{Exit, FileError};
 use crate::interactive::{self, Answer};
 use crate::parse::source_type;
 use crate::pipeline::fix_text;
+use crate::probe;
 use crate::progress::Progress;
 use crate::report::{
     FileReport, Format, Mode, Pending, Replacement, Reporter, Summary, pr_body, reporter, unified_diff,
@@ -25,7 +26,7 @@ use crate::report::{
 };
 use crate::select::{self, Selection};
 use crate::source::Source;
-use crate::walk::{Entry, WalkOptions, walk};
+use crate::walk::{Entry, WalkOptions, on_worker_stack, walk};
 
 /// What the command line asked for.
 #[derive(Debug, Clone)]
@@ -57,10 +58,15 @@ pub struct Options {
 
 /// What each worker thread keeps between files: one oxc arena, reset per file, and one read
 /// buffer.
-#[derive(Default)]
 struct Worker {
-    allocator: Allocator,
+    arena: Arena,
     buffer: Vec<u8>,
+}
+
+impl Worker {
+    fn new(max_filesize: u64) -> Worker {
+        Worker { arena: Arena::for_sources_up_to(max_filesize), buffer: Vec::new() }
+    }
 }
 
 /// A line this long means minified or generated code: fix its source instead.
@@ -87,18 +93,20 @@ pub fn run(options: &Options) -> Exit {
         written: Mutex::new(HashSet::new()),
     };
     let progress = Progress::start(options.progress);
-    let mut reports: Vec<FileReport> =
-        walk(&roots, walk_options, Worker::default, |worker, entry| match entry {
+    let mut reports: Vec<FileReport> = walk(
+        &roots,
+        walk_options,
+        || Worker::new(options.max_filesize),
+        |worker, entry| match entry {
             Entry::File { path, explicit } => {
                 if (!explicit || listed) && source_type(path).is_none() {
                     return None;
                 }
                 progress.tick();
-                worker.allocator.reset();
                 let result =
                     panic::catch_unwind(AssertUnwindSafe(|| process_file(worker, path, options, &writer)));
                 Some(result.unwrap_or_else(|payload| {
-                    *worker = Worker::default();
+                    *worker = Worker::new(options.max_filesize);
                     FileReport::failed(path, FileError::Internal(panic_message(payload.as_ref())))
                 }))
             }
@@ -113,10 +121,11 @@ pub fn run(options: &Options) -> Exit {
                 Some(FileReport::failed(path, error))
             }
             Entry::Error { path, message } => Some(FileReport::failed(path, FileError::Walk(message))),
-        })
-        .into_iter()
-        .map(|(_, report)| report)
-        .collect();
+        },
+    )
+    .into_iter()
+    .map(|(_, report)| report)
+    .collect();
     progress.finish();
 
     if options.interactive && confirm_and_write(&mut reports, &writer, options.color).is_err() {
@@ -189,15 +198,26 @@ fn run_stdin(options: &Options) -> Exit {
     }
     let source = Source::new(&raw);
     let mut report = FileReport::new(name);
-    let mut allocator = Allocator::default();
-    let result = fix_text(
-        &mut allocator,
-        source,
-        source_type,
-        options.explain,
-        &mut report.findings,
-        &mut report.notes,
-    );
+    let result = if probe::needed(source_type)
+        && let Err(error) = probe::check(&raw, name, options.max_filesize)
+    {
+        Err(error)
+    } else {
+        on_worker_stack(|| {
+            let mut arena = Arena::for_sources_up_to(options.max_filesize);
+            panic::catch_unwind(AssertUnwindSafe(|| {
+                fix_text(
+                    &mut arena,
+                    source,
+                    source_type,
+                    options.explain,
+                    &mut report.findings,
+                    &mut report.notes,
+                )
+            }))
+            .unwrap_or_else(|payload| Err(FileError::Internal(panic_message(payload.as_ref()))))
+        })
+    };
     let mut out = io::stdout().lock();
     let printed = match &result {
         Ok(Some(fixed)) if options.diff => out.write_all(unified_diff(name, source.text, fixed).as_bytes()),
@@ -335,10 +355,15 @@ fn process_file(worker: &mut Worker, path: &Path, options: &Options, writer: &Wr
             ),
         );
     }
+    if probe::needed(source_type)
+        && let Err(error) = probe::check(raw, path, options.max_filesize)
+    {
+        return FileReport::failed(path, error);
+    }
     let source = Source::new(raw);
     let mut report = FileReport::new(path);
     match fix_text(
-        &mut worker.allocator,
+        &mut worker.arena,
         source,
         source_type,
         options.explain,

@@ -29,6 +29,10 @@ pub enum FileError {
     ReadOnlyDirectory,
     /// The file changed between reading and writing.
     Changed,
+    /// The parser needed more memory or time than a file may use (why, in words).
+    TooComplex(String),
+    /// The child process that checks a TypeScript file first could not run.
+    Probe(io::Error),
     /// A panic while processing the file: a bug.
     Internal(String),
     Walk(String),
@@ -72,6 +76,15 @@ impl fmt::Display for FileError {
             FileError::Changed => {
                 write!(f, "the file changed while static-first was running; not written, run again")
             }
+            FileError::TooComplex(why) => write!(
+                f,
+                "too complex to parse: {why} (oxc backtracks exponentially on some chains of `<` \
+                 and `(` in TypeScript); not changed: simplify those expressions or exclude the file"
+            ),
+            FileError::Probe(e) => write!(
+                f,
+                "cannot start the process that checks TypeScript files first: {e}; the file is unchanged"
+            ),
             FileError::Internal(message) => write!(
                 f,
                 "internal error ({message}); the file was not changed. Please report this with the file"

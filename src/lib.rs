@@ -6,6 +6,7 @@
 //! [`verify`] → [`report`] / write, driven by [`driver`]; [`pipeline`] runs the text-only
 //! steps for one file.
 
+pub mod arena;
 pub mod body;
 pub mod classify;
 pub mod cli;
@@ -17,6 +18,7 @@ pub mod interactive;
 pub mod parse;
 pub mod pipeline;
 pub mod plan;
+pub mod probe;
 pub mod progress;
 pub mod report;
 pub mod select;

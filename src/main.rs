@@ -1,5 +1,5 @@
 //! The `static-first` binary: parse the command line, run, exit with the documented code.
 
 fn main() -> std::process::ExitCode {
-    static_first::cli::main().into()
+    static_first::cli::main()
 }

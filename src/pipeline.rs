@@ -4,6 +4,7 @@
 use oxc_allocator::Allocator;
 use oxc_span::SourceType;
 
+use crate::arena::Arena;
 use crate::detect::analyze;
 use crate::edit::{Edit, Layout, apply};
 use crate::error::FileError;
@@ -18,9 +19,27 @@ use crate::verify::{Permutation, Shape};
 const MAX_PASSES: usize = 4;
 
 /// Finds, plans and applies every safe fix in `source`, re-parsing and checking after each
-/// pass. Returns the fixed text (after the BOM, like `source.text`) if it changed.
+/// pass. Returns the fixed text (after the BOM, like `source.text`) if it changed. A file that
+/// needs more parser memory than the arena holds is an error, with no findings.
 pub fn fix_text(
-    allocator: &mut Allocator,
+    arena: &mut Arena,
+    source: Source<'_>,
+    source_type: SourceType,
+    explain: bool,
+    findings: &mut Vec<FindingReport>,
+    notes: &mut Vec<Note>,
+) -> Result<Option<String>, FileError> {
+    arena
+        .run(|allocator| fix_passes(allocator, source, source_type, explain, findings, notes))
+        .unwrap_or_else(|full| {
+            findings.clear();
+            notes.clear();
+            Err(FileError::TooComplex(full.to_string()))
+        })
+}
+
+fn fix_passes(
+    allocator: &Allocator,
     source: Source<'_>,
     source_type: SourceType,
     explain: bool,
@@ -30,7 +49,6 @@ pub fn fix_text(
     let mut text = source.text.to_string();
     let mut expected: Option<Shape> = None;
     for pass in 0..MAX_PASSES {
-        let allocator: &Allocator = allocator;
         let program = match parse(allocator, &text, source_type) {
             Ok(program) => program,
             Err(e) if pass == 0 => {

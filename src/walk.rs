@@ -14,6 +14,19 @@ use ignore::{WalkBuilder, WalkState};
 /// Only the pages a file actually uses are committed.
 const WORKER_STACK: usize = 1 << 30;
 
+/// Runs `f` on a thread with a worker's stack: for work on one file outside the walk.
+pub fn on_worker_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    thread::scope(|scope| {
+        thread::Builder::new()
+            .name("static-first-single".into())
+            .stack_size(WORKER_STACK)
+            .spawn_scoped(scope, f)
+            .expect("a worker thread starts")
+            .join()
+            .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+    })
+}
+
 /// A file the walk produced, or a path it could not walk.
 pub enum Entry<'p> {
     /// A file to process. `explicit` files were named on the command line: they are processed

@@ -1,5 +1,6 @@
 //! Command-line behaviour: modes, exit codes, what is written, which files are walked.
 
+use std::path::Path;
 use std::process::Command;
 
 use crate::support::{BAD, BLOCKED, FIXED, Project, stderr, stdout};
@@ -243,6 +244,32 @@ fn hostile_files_get_one_line_each_and_are_never_written() {
 
     let out = p.run(&["--check", "bundle.min.js"]);
     assert!(stderr(&out).contains("bundle.min.js: skipped: looks minified or generated"), "{}", stderr(&out));
+}
+
+/// oxc 0.146 backtracks exponentially on these TypeScript texts (our fuzzer found them; they
+/// are kept in `fuzz/upstream/`): without the probe, the first takes 5.7 GB.
+#[test]
+fn typescript_the_parser_cannot_finish_is_an_error_for_that_file_only() {
+    let upstream = |name: &str| {
+        let input =
+            std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/upstream").join(name)).unwrap();
+        format!("{}\n// session static\n", std::str::from_utf8(&input[1..]).unwrap())
+    };
+    let (oom, slow) =
+        (upstream("oxc-tsx-angle-brackets-oom.bin"), upstream("oxc-tsx-angle-brackets-slow.bin"));
+    let p = Project::new(&[("oom.tsx", &oom), ("slow.ts", &slow), ("app.ts", BAD)]);
+    let out = p.run(&["--write"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    for name in ["oom.tsx", "slow.ts"] {
+        assert!(
+            err.contains(&format!("{name}: error: too complex to parse: it needed more than 256 MiB")),
+            "{err}"
+        );
+    }
+    assert!(err.contains("simplify those expressions or exclude the file"), "{err}");
+    assert_eq!((p.read("oom.tsx"), p.read("slow.ts")), (oom, slow));
+    assert_eq!(p.read("app.ts"), FIXED);
 }
 
 #[test]

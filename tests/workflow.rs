@@ -41,6 +41,12 @@ fn stdin_prints_the_fixed_source_or_its_diff() {
     let out = with_stdin(&p, &["-"], BAD.as_bytes());
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("needs --stdin-filename"));
+
+    // Nesting as deep as a file can hold needs a worker's stack, from stdin too.
+    let deep = format!("{BAD}const x = {}1{};\n", "(".repeat(150_000), ")".repeat(150_000));
+    let out = with_stdin(&p, &["-", "--stdin-filename", "app.js"], deep.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), deep.replace(BAD, FIXED));
 }
 
 #[test]

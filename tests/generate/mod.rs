@@ -5,8 +5,8 @@
 //! Every statement is one line ending in `// #<id>`, so its position can be followed through a
 //! fix without parsing.
 
-use oxc_allocator::Allocator;
 use oxc_span::SourceType;
+use static_first::arena::Arena;
 use static_first::error::FileError;
 use static_first::pipeline::fix_text;
 use static_first::report::Status;
@@ -138,10 +138,9 @@ fn may_swap(a: Class, b: Class) -> bool {
 /// Runs the pipeline on `text` and returns the fixed text, if any, and how many findings were
 /// fixable. Panics on any internal failure: a fix that failed its own check is a bug.
 pub fn run(text: &str, source_type: SourceType) -> Result<(Option<String>, usize), FileError> {
-    let mut allocator = Allocator::default();
+    let mut arena = Arena::for_sources_up_to(text.len() as u64);
     let mut findings = Vec::new();
-    let fixed =
-        fix_text(&mut allocator, Source::new(text), source_type, true, &mut findings, &mut Vec::new())?;
+    let fixed = fix_text(&mut arena, Source::new(text), source_type, true, &mut findings, &mut Vec::new())?;
     let fixable = findings.iter().filter(|f| matches!(f.status, Status::Fixable { .. })).count();
     Ok((fixed, fixable))
 }

@@ -1,0 +1,130 @@
+//! A bounded oxc arena per worker: oxc's parser can backtrack exponentially on a few hundred
+//! bytes of TypeScript (`fuzz/upstream/`), so the arena is one fixed-size chunk that cannot grow
+//! and running out of it becomes an error for that file instead of exhausting the machine.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::mem::ManuallyDrop;
+use std::panic::{self, AssertUnwindSafe};
+use std::ptr::NonNull;
+
+use oxc_allocator::Allocator;
+
+/// The message oxc's arena panics with when a fixed-size chunk is full.
+const ARENA_FULL: &str = "out of memory";
+
+/// What a file may use at most, as a multiple of the size limit: one parse of real code takes
+/// up to about 45x (measured over the benchmark corpus) and a fix re-parses up to 4 times.
+const PER_SOURCE_BYTE: usize = 256;
+
+/// The arena never gets smaller than this: small files with deep nesting still parse.
+const MIN_CAPACITY: usize = 64 << 20;
+
+/// The file needed more parser memory than its arena has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exhausted {
+    pub capacity: usize,
+}
+
+impl std::fmt::Display for Exhausted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "it needed more than {} MiB", self.capacity >> 20)
+    }
+}
+
+/// An oxc `Allocator` over one fixed chunk of reserved (lazily committed) memory.
+pub struct Arena {
+    allocator: ManuallyDrop<Allocator>,
+    backing: NonNull<u8>,
+    layout: Layout,
+}
+
+// SAFETY: the arena owns its chunk; `Allocator` itself is `Send`.
+unsafe impl Send for Arena {}
+
+impl Arena {
+    /// An arena for files of up to `max_source` bytes.
+    pub fn for_sources_up_to(max_source: u64) -> Arena {
+        Arena::with_capacity(Arena::capacity_for(max_source))
+    }
+
+    /// The capacity of an arena for files of up to `max_source` bytes.
+    pub fn capacity_for(max_source: u64) -> usize {
+        let wanted = usize::try_from(max_source).unwrap_or(usize::MAX).saturating_mul(PER_SOURCE_BYTE);
+        wanted.max(MIN_CAPACITY)
+    }
+
+    pub fn with_capacity(capacity: usize) -> Arena {
+        let align = Allocator::RAW_MIN_ALIGN;
+        let size = capacity.max(Allocator::RAW_MIN_SIZE).next_multiple_of(align);
+        let layout = Layout::from_size_align(size, align).expect("arena size fits in isize");
+        // SAFETY: `layout` has a non-zero size. The system allocator maps chunks this large
+        // lazily, so untouched capacity costs address space, not memory.
+        let backing = NonNull::new(unsafe { System.alloc(layout) })
+            .unwrap_or_else(|| std::alloc::handle_alloc_error(layout));
+        // SAFETY: the region is the whole allocation, aligned and sized as `from_raw_parts`
+        // requires; `Drop` below frees it with the allocator and layout that made it, and the
+        // `Allocator` is never dropped itself.
+        let allocator = unsafe { Allocator::from_raw_parts(backing, size, backing, layout) };
+        Arena { allocator: ManuallyDrop::new(allocator), backing, layout }
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.layout.size()
+    }
+
+    /// Runs `f` on the emptied arena. A full arena ends `f` early with `Exhausted`; any other
+    /// panic goes on unwinding.
+    pub fn run<T>(&mut self, f: impl FnOnce(&mut Allocator) -> T) -> Result<T, Exhausted> {
+        self.allocator.reset();
+        let result = panic::catch_unwind(AssertUnwindSafe(|| f(&mut self.allocator)));
+        self.allocator.reset();
+        match result {
+            Ok(value) => Ok(value),
+            Err(payload) if is_arena_full(payload.as_ref()) => Err(Exhausted { capacity: self.capacity() }),
+            Err(payload) => panic::resume_unwind(payload),
+        }
+    }
+}
+
+/// Whether a panic payload is oxc's arena reporting a full chunk (std's own allocation
+/// failures abort rather than panic, so this message can only come from the arena).
+pub fn is_arena_full(payload: &(dyn std::any::Any + Send)) -> bool {
+    payload.downcast_ref::<&str>().is_some_and(|s| *s == ARENA_FULL)
+}
+
+impl Drop for Arena {
+    fn drop(&mut self) {
+        // SAFETY: `backing` was allocated by `System` with `layout`; the allocator using it is
+        // never touched again.
+        unsafe { System.dealloc(self.backing.as_ptr(), self.layout) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_arena_is_an_error_and_the_arena_stays_usable() {
+        // Node allocations end in a caught panic. (Growing an arena `Vec` past the end aborts
+        // the process instead: that is why TypeScript, where oxc's blow-ups are, is probed in
+        // a child process first.)
+        let mut arena = Arena::with_capacity(1 << 20);
+        let full = arena.run(|allocator| {
+            for _ in 0..(1 << 20) {
+                allocator.alloc([0u64; 16]);
+            }
+        });
+        assert_eq!(full, Err(Exhausted { capacity: 1 << 20 }));
+        let fits = arena.run(|allocator| allocator.alloc_slice_copy(&[7u64; 1000]).len());
+        assert_eq!(fits, Ok(1000));
+    }
+
+    #[test]
+    fn other_panics_go_on_unwinding() {
+        let mut arena = Arena::with_capacity(1 << 20);
+        let caught = panic::catch_unwind(AssertUnwindSafe(|| arena.run(|_| panic!("a bug"))));
+        assert!(caught.is_err());
+        assert_eq!(arena.run(|_| 7), Ok(7));
+    }
+}
