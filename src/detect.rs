@@ -52,6 +52,10 @@ pub struct Stmt {
     /// `if`, a loop, a callback): they make a finding but cannot be moved.
     pub nested: Vec<Part>,
     pub bindings: Bindings,
+    /// When the statement is one `use` call, or a chain of them, on one mount path, with a
+    /// plain expression for every middleware: the bindings of each argument, parallel to
+    /// `parts`. Such arguments can be reordered in place.
+    pub arguments: Option<Vec<Bindings>>,
 }
 
 /// One classified piece of a statement.
@@ -67,7 +71,7 @@ pub struct Part {
 }
 
 /// The bindings a statement touches, for the temporal-dead-zone and reassignment checks.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Bindings {
     pub reads: HashSet<SymbolId>,
     /// Symbols assigned, or whose properties are assigned, or that a call may mutate.
@@ -420,7 +424,66 @@ fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &Statement<'a>) -
         _ if facts.has_call => part(Kind::Unknown, "a statement with calls"),
         _ => part(Kind::Inert, "a statement without calls"),
     };
-    Stmt { span, parts, nested: facts.nested, bindings: facts.bindings }
+    // Only a statement with static after session in it needs its arguments reordered.
+    let static_after_session = parts
+        .iter()
+        .position(|p| p.kind == Kind::Session)
+        .is_some_and(|i| parts[i..].iter().any(|p| p.kind == Kind::Static));
+    let arguments = (static_after_session && facts.nested.is_empty())
+        .then(|| argument_bindings(context, stmt, &parts))
+        .flatten();
+    Stmt { span, parts, nested: facts.nested, bindings: facts.bindings, arguments }
+}
+
+/// The bindings of each middleware argument of a statement that is one `use` call or a chain
+/// of `use` calls on the receiver, all on the same mount path (none, or one string literal),
+/// with no arrays or spreads: the statements whose arguments can be reordered in place.
+fn argument_bindings<'a>(
+    context: &Context<'_, 'a, '_>,
+    stmt: &Statement<'a>,
+    parts: &[Part],
+) -> Option<Vec<Bindings>> {
+    let Statement::ExpressionStatement(e) = stmt else { return None };
+    let Expression::CallExpression(call) = e.expression.get_inner_expression() else { return None };
+    let links = chain_links(call);
+    if call_receiver(context.resolver, links.last()?, context.this) != Some(context.receiver) {
+        return None;
+    }
+    let mut mount = None;
+    let mut arguments = Vec::new();
+    for link in links.iter().rev() {
+        if method_name(link) != Some("use") {
+            return None;
+        }
+        let mut args = link.arguments.iter().peekable();
+        let path = match args.next_if(|a| is_path_argument(a)) {
+            Some(Argument::StringLiteral(s)) => Some(s.value.as_str()),
+            Some(_) => return None,
+            None => None,
+        };
+        if *mount.get_or_insert(path) != path {
+            return None;
+        }
+        for arg in args {
+            let expr = arg.as_expression()?;
+            if matches!(expr.get_inner_expression(), Expression::ArrayExpression(_)) {
+                return None;
+            }
+            arguments.push(expr);
+        }
+    }
+    if arguments.len() != parts.len() || arguments.iter().zip(parts).any(|(a, p)| a.span() != p.span) {
+        return None;
+    }
+    let bindings = arguments
+        .iter()
+        .map(|arg| {
+            let mut facts = Facts::new(context, Vec::new());
+            facts.visit_expression(arg);
+            facts.bindings
+        })
+        .collect();
+    Some(bindings)
 }
 
 /// The calls that make up an expression statement itself: one call, or every link of a chain.

@@ -74,6 +74,98 @@ impl Layout<'_> {
         Ok(edits)
     }
 
+    /// The edits that reorder the middleware arguments of statement `stmt` as `candidate`
+    /// plans: each argument, with the comments directly before it, is written into the place
+    /// of the argument that went there; the call's text between arguments stays.
+    pub fn argument_edits(
+        &self,
+        block: &Block,
+        stmt: usize,
+        candidate: &Candidate,
+    ) -> Result<Vec<Edit>, Refusal> {
+        let parts = &block.stmts[stmt].parts;
+        let mut slots = Vec::with_capacity(parts.len());
+        for (i, part) in parts.iter().enumerate() {
+            let floor = if i == 0 { block.stmts[stmt].span.start } else { parts[i - 1].span.end };
+            slots.push((
+                self.leading_comments_start(floor as usize, part.span.start as usize),
+                part.span.end as usize,
+            ));
+        }
+        let between = |c: &&Span| {
+            let (start, end) = (c.start as usize, c.end as usize);
+            start > slots[0].0
+                && end < slots[slots.len() - 1].1
+                && !slots.iter().any(|s| s.0 <= start && end <= s.1)
+        };
+        if let Some(comment) = self.comments.iter().find(between) {
+            let unit = slots.iter().position(|s| s.0 > comment.start as usize).unwrap_or(0);
+            return Err(Refusal {
+                stmt: unit,
+                reason: "a comment between the arguments belongs to neither side",
+            });
+        }
+        let order = candidate.order(parts.len());
+        let mut edits = Vec::new();
+        for (place, &unit) in order.iter().enumerate().filter(|&(place, &unit)| place != unit) {
+            let (from, to) = (slots[unit], slots[place]);
+            let text = self.shift_continuation(from.0, from.1, self.indent_at(self.line_start(to.0))).ok_or(
+                Refusal {
+                    stmt: unit,
+                    reason: "a line of the multi-line argument is indented less than its first",
+                },
+            )?;
+            edits.push(Edit { start: to.0, end: to.1, insert: text });
+        }
+        Ok(edits)
+    }
+
+    /// The text of `start..end` with every line after the first moved from the indentation of
+    /// the line `start` is on to `target` (lines inside multi-line templates stay as they are);
+    /// `None` when a line is indented less than that line.
+    fn shift_continuation(&self, start: usize, end: usize, target: &str) -> Option<String> {
+        let text = &self.text[start..end];
+        let own = self.indent_at(self.line_start(start));
+        if own == target || !text.contains('\n') {
+            return Some(text.to_string());
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut offset = start;
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let in_verbatim =
+                self.verbatim.iter().any(|v| (v.start as usize) < offset && offset < v.end as usize);
+            if i == 0 || in_verbatim || line.trim().is_empty() {
+                out.push_str(line);
+            } else {
+                out.push_str(target);
+                out.push_str(line.strip_prefix(own)?);
+            }
+            offset += line.len();
+        }
+        Some(out)
+    }
+
+    /// Where an argument starting at `start` begins once the comments directly before it are
+    /// counted in: a comment on the same line, or comments on their own lines just above. Not
+    /// before `floor` (the end of what precedes it).
+    fn leading_comments_start(&self, floor: usize, argument: usize) -> usize {
+        let mut start = argument;
+        for comment in
+            self.comments.iter().rev().filter(|c| c.end as usize <= argument && c.start as usize >= floor)
+        {
+            let (c_start, c_end) = (comment.start as usize, comment.end as usize);
+            let gap = &self.text[c_end..start];
+            let same_line = !gap.contains('\n');
+            let line_start = self.line_start(c_start);
+            let own_line = line_start >= floor && self.text[line_start..c_start].trim().is_empty();
+            if !gap.trim().is_empty() || gap.matches('\n').count() > 1 || !(same_line || own_line) {
+                break;
+            }
+            start = c_start;
+        }
+        start
+    }
+
     /// The deletion of a moved statement's lines, with the blank lines it would leave doubled.
     fn deletion(&self, ext: Extent) -> Edit {
         let mut start = ext.start;

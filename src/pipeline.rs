@@ -1,6 +1,8 @@
 //! The per-file pipeline on text: parse, detect, plan, edit, verify, repeated until nothing is
 //! left to fix. No I/O: the driver reads and writes; property tests and the fuzzer call this.
 
+use std::collections::HashSet;
+
 use oxc_allocator::Allocator;
 use oxc_span::SourceType;
 
@@ -9,7 +11,7 @@ use crate::detect::analyze;
 use crate::edit::{Edit, Layout, apply};
 use crate::error::FileError;
 use crate::parse::parse;
-use crate::plan::{Outcome, plan_block};
+use crate::plan::{Finding, Outcome, Scope, plan_block};
 use crate::report::{FindingReport, Note, Status};
 use crate::source::{LineIndex, Source};
 use crate::suppress;
@@ -48,6 +50,7 @@ fn fix_passes(
 ) -> Result<Option<String>, FileError> {
     let mut text = source.text.to_string();
     let mut expected: Option<Shape> = None;
+    let mut reviewed: HashSet<String> = HashSet::new();
     for pass in 0..MAX_PASSES {
         let program = match parse(allocator, &text, source_type) {
             Ok(program) => program,
@@ -78,48 +81,71 @@ fn fix_passes(
         let mut claimed: Vec<(usize, usize)> = Vec::new();
         let mut permutations = Vec::new();
         for block in &analysis.blocks {
-            let Some(finding) = plan_block(block) else {
-                continue;
-            };
-            let registration_lines =
-                [lines.line(finding.static_part.span.start), lines.line(finding.session_part.span.start)];
-            let suppressed = suppress::claim(&mut suppressions, &registration_lines);
-            let status = match (suppressed, &finding.plan.outcome) {
-                (Some(reason), _) => Status::Suppressed { reason },
-                (None, Outcome::Fix(i)) => {
-                    let candidate = &finding.plan.candidates[*i];
-                    match layout.edits(block, candidate) {
-                        Ok(mine) => {
-                            let range = (mine[0].start, mine.iter().map(|e| e.end).max().unwrap_or(0));
-                            // Another fix already edits this stretch: this one waits for the next pass.
-                            if claimed.iter().all(|&(start, end)| end < range.0 || start > range.1) {
-                                claimed.push(range);
-                                permutations.push(Permutation {
-                                    first: block.stmts[0].span.start,
-                                    order: candidate.order(block.stmts.len()),
-                                });
-                                edits.extend(mine);
+            for finding in plan_block(block) {
+                let registration_lines =
+                    [lines.line(finding.static_part.span.start), lines.line(finding.session_part.span.start)];
+                let suppressed = suppress::claim(&mut suppressions, &registration_lines);
+                let status = match (suppressed, &finding.plan.outcome) {
+                    (Some(reason), _) => Status::Suppressed { reason },
+                    (None, Outcome::Fix(i)) => {
+                        let candidate = &finding.plan.candidates[*i];
+                        let made = match finding.scope {
+                            Scope::Statements => layout.edits(block, candidate),
+                            Scope::Arguments(stmt) => layout.argument_edits(block, stmt, candidate),
+                        };
+                        match made {
+                            Ok(mine) => {
+                                let range = (
+                                    mine.iter().map(|e| e.start).min().unwrap_or(0),
+                                    mine.iter().map(|e| e.end).max().unwrap_or(0),
+                                );
+                                // Another fix already edits this stretch: this one waits for the next pass.
+                                if claimed.iter().all(|&(start, end)| end < range.0 || start > range.1) {
+                                    claimed.push(range);
+                                    if finding.scope == Scope::Statements {
+                                        permutations.push(Permutation {
+                                            first: block.stmts[0].span.start,
+                                            order: candidate.order(block.stmts.len()),
+                                        });
+                                    }
+                                    edits.extend(mine);
+                                }
+                                Status::Fixable {
+                                    direction: candidate.direction,
+                                    moved: candidate.moved.len(),
+                                    noun: finding.scope.noun(),
+                                }
                             }
-                            Status::Fixable { direction: candidate.direction, moved: candidate.moved.len() }
+                            Err(refusal) => {
+                                let line = lines.line(finding.unit_span(block, refusal.stmt).start);
+                                let noun = finding.scope.noun();
+                                Status::Review {
+                                    reason: format!(
+                                        "cannot move the {noun} at line {line} as written: {}",
+                                        refusal.reason
+                                    ),
+                                    blocked_by: line,
+                                }
+                            }
                         }
-                        Err(refusal) => Status::Review {
-                            reason: format!(
-                                "cannot move line {} as whole lines: {}",
-                                lines.line(block.stmts[refusal.stmt].span.start),
-                                refusal.reason
-                            ),
-                            blocked_by: lines.line(block.stmts[refusal.stmt].span.start),
-                        },
                     }
+                    (None, Outcome::Review(blocker)) => Status::Review {
+                        reason: blocker.reason.clone(),
+                        blocked_by: lines.line(finding.unit_span(block, blocker.stmt).start),
+                    },
+                };
+                // Later passes only re-plan what earlier fixes left; report what is new there
+                // (a finding left for review in an earlier pass is found again unchanged).
+                let key = review_key(&text, &block.receiver, &finding, &status);
+                let new = match (&key, pass) {
+                    (_, 0) => true,
+                    (Some(key), _) => !reviewed.contains(key),
+                    (None, _) => false,
+                };
+                reviewed.extend(key);
+                if new {
+                    findings.push(FindingReport::new(block, &finding, status, &lines, explain));
                 }
-                (None, Outcome::Review(blocker)) => Status::Review {
-                    reason: blocker.reason.clone(),
-                    blocked_by: lines.line(block.stmts[blocker.stmt].span.start),
-                },
-            };
-            // Later passes only re-plan what earlier fixes left; report what is new there.
-            if pass == 0 || matches!(status, Status::Review { .. }) {
-                findings.push(FindingReport::new(block, &finding, status, &lines, explain));
             }
         }
         if pass == 0 {
@@ -134,4 +160,16 @@ fn fix_passes(
         text = apply(&text, &edits);
     }
     Err(FileError::Verify("the fixes did not settle after several passes".into()))
+}
+
+/// What identifies a finding left for review across passes, where offsets and line numbers
+/// move: the receiver, both registrations' code and the reason without its numbers.
+fn review_key(text: &str, receiver: &str, finding: &Finding, status: &Status) -> Option<String> {
+    let Status::Review { reason, .. } = status else { return None };
+    let reason: String = reason.chars().filter(|c| !c.is_ascii_digit()).collect();
+    Some(format!(
+        "{receiver}\n{}\n{}\n{reason}",
+        finding.static_part.span.source_text(text),
+        finding.session_part.span.source_text(text)
+    ))
 }

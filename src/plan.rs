@@ -5,6 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use oxc_span::Span;
+
 use crate::classify::Kind;
 use crate::detect::{Block, Part, Stmt};
 
@@ -17,7 +19,47 @@ pub struct Finding {
     pub statics: usize,
     pub session_part: Part,
     pub static_part: Part,
+    /// What the plan's indices count.
+    pub scope: Scope,
     pub plan: Plan,
+}
+
+/// What a plan moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The block's statements.
+    Statements,
+    /// The middleware arguments of one statement (a `use` call or a chain of them), which
+    /// trade places while the call's text around them stays.
+    Arguments(usize),
+}
+
+impl Scope {
+    /// What one moved unit is called in messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Scope::Statements => "statement",
+            Scope::Arguments(_) => "argument",
+        }
+    }
+}
+
+impl Finding {
+    /// The span of the unit (statement or argument) the plan calls `i`.
+    pub fn unit_span(&self, block: &Block, i: usize) -> Span {
+        match self.scope {
+            Scope::Statements => block.stmts[i].span,
+            Scope::Arguments(stmt) => block.stmts[stmt].parts[i].span,
+        }
+    }
+
+    /// What the unit the plan calls `i` holds, for messages.
+    pub fn unit_parts<'b>(&self, block: &'b Block, i: usize) -> &'b [Part] {
+        match self.scope {
+            Scope::Statements => &block.stmts[i].parts,
+            Scope::Arguments(stmt) => std::slice::from_ref(&block.stmts[stmt].parts[i]),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -100,52 +142,99 @@ impl Candidate {
     }
 }
 
-/// Finds the session-before-static problem in a block, if any, and plans its fix.
-pub fn plan_block(block: &Block) -> Option<Finding> {
+/// Finds the session-before-static problems in a block and plans their fixes: one for each
+/// statement whose own arguments put static after session and can trade places, or else the
+/// one problem of the block's statements (whose plan takes the fixed arguments as they are,
+/// in the next pass).
+pub fn plan_block(block: &Block) -> Vec<Finding> {
+    let within: Vec<Finding> =
+        block.stmts.iter().enumerate().filter_map(|(i, stmt)| plan_arguments(i, stmt)).collect();
+    if within.is_empty() { plan_statements(block).into_iter().collect() } else { within }
+}
+
+/// The session part of a statement and the first static part after it, if any.
+fn static_after_session(stmt: &Stmt) -> Option<(&Part, &Part)> {
+    let at = stmt.parts.iter().position(|p| p.kind == Kind::Session)?;
+    let static_part = stmt.parts[at..].iter().find(|p| p.kind == Kind::Static)?;
+    Some((&stmt.parts[at], static_part))
+}
+
+/// Plans the reordering of one statement's arguments, when they put static after session and
+/// can trade places.
+fn plan_arguments(index: usize, stmt: &Stmt) -> Option<Finding> {
+    let (session_part, static_part) = static_after_session(stmt)?;
+    let units = argument_units(stmt)?;
+    let session = units.iter().position(Stmt::has_session)?;
+    let last_static = units.iter().rposition(Stmt::has_static)?;
+    Some(Finding {
+        session: index,
+        statics: index,
+        session_part: session_part.clone(),
+        static_part: static_part.clone(),
+        scope: Scope::Arguments(index),
+        plan: plan_moves(&units, session, last_static, session_part),
+    })
+}
+
+/// Plans the statement moves for the block's first session registration and the statics after it.
+fn plan_statements(block: &Block) -> Option<Finding> {
     let stmts = &block.stmts;
     let session = stmts.iter().position(Stmt::has_session)?;
     let session_part = first_part(&stmts[session], Kind::Session);
-
     let statics: Vec<usize> = (session + 1..stmts.len()).filter(|&i| stmts[i].has_static()).collect();
     let Some(&first_static) = statics.first() else {
-        // Only a problem when session comes before static inside the one call.
-        let stmt = &stmts[session];
-        let session_at = stmt.parts.iter().position(|p| p.kind == Kind::Session)?;
-        let static_part = stmt.parts[session_at..].iter().find(|p| p.kind == Kind::Static)?.clone();
-        let reason = "session and static middleware are registered in the same statement \
-                      (one call or one chain); put the static middleware first"
+        let (_, static_part) = static_after_session(&stmts[session])?;
+        let reason = "session and static middleware are registered in the same statement, on \
+                      different mount paths or through arrays, spreads or other calls; put the \
+                      static middleware first"
             .to_string();
         return Some(Finding {
             session,
             statics: session,
             session_part,
-            static_part,
+            static_part: static_part.clone(),
+            scope: Scope::Statements,
             plan: refuse(session, reason),
         });
     };
     let static_part = first_part(&stmts[first_static], Kind::Static);
     let last_static = *statics.last().unwrap();
+    let plan = plan_moves(stmts, session, last_static, &session_part);
+    Some(Finding {
+        session,
+        statics: first_static,
+        session_part,
+        static_part,
+        scope: Scope::Statements,
+        plan,
+    })
+}
 
+/// The arguments of a statement whose middleware can trade places, each as a unit the
+/// planner moves like a statement.
+fn argument_units(stmt: &Stmt) -> Option<Vec<Stmt>> {
+    let bindings = stmt.arguments.as_ref()?;
+    let units = stmt
+        .parts
+        .iter()
+        .zip(bindings)
+        .map(|(part, bindings)| Stmt {
+            span: part.span,
+            parts: vec![part.clone()],
+            nested: Vec::new(),
+            bindings: bindings.clone(),
+            arguments: None,
+        })
+        .collect();
+    Some(units)
+}
+
+/// Plans the moves that put every static unit between `session` and `last_static` before
+/// the session unit: lift and sink, the one that moves fewer units (lift on a tie).
+fn plan_moves(stmts: &[Stmt], session: usize, last_static: usize, session_part: &Part) -> Plan {
     if let Some(refusal) = session_part.refusal {
-        return Some(Finding {
-            session,
-            statics: first_static,
-            session_part,
-            static_part,
-            plan: refuse(session, refusal.to_string()),
-        });
+        return refuse(session, refusal.to_string());
     }
-    if !stmts[session].is_session_registration() {
-        let reason = unmovable_reason(&stmts[session], "session");
-        return Some(Finding {
-            session,
-            statics: first_static,
-            session_part,
-            static_part,
-            plan: refuse(session, reason),
-        });
-    }
-
     let candidates = vec![lift(stmts, session, last_static), sink(stmts, session, last_static)];
     let outcome = match candidates
         .iter()
@@ -156,13 +245,7 @@ pub fn plan_block(block: &Block) -> Option<Finding> {
         Some((index, _)) => Outcome::Fix(index),
         None => Outcome::Review(candidates[0].blocked.clone().expect("an invalid lift has a blocker")),
     };
-    Some(Finding {
-        session,
-        statics: first_static,
-        session_part,
-        static_part,
-        plan: Plan { candidates, outcome },
-    })
+    Plan { candidates, outcome }
 }
 
 fn refuse(stmt: usize, reason: String) -> Plan {

@@ -206,4 +206,7 @@ e2e! {
     guard_blocks_the_move: App { dir: "blocked-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt") };
     cookie_session_lifted_over_inline_consumer: App { dir: "cookie-session-rolling", entry: "server.js", fixed: true, shaper_header: None, protected: None };
     route_blocks_the_move: App { dir: "blocked-route", entry: "server.js", fixed: false, shaper_header: None, protected: None };
+    arguments_trade_places: App { dir: "arguments-reorder", entry: "server.js", fixed: true, shaper_header: None, protected: Some("/private/secret.txt") };
+    chain_links_trade_places: App { dir: "chain-reorder", entry: "server.js", fixed: true, shaper_header: None, protected: None };
+    guard_in_the_chain_blocks_the_reorder: App { dir: "blocked-chain-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt") };
 }

@@ -33,15 +33,25 @@ proptest! {
 #[test]
 fn the_generator_covers_fixes_and_refusals() {
     // Guards the property test against a generator that never produces a fix or a refusal.
-    let (mut fixed, mut refused) = (0, 0);
+    let (mut fixed, mut refused, mut arguments) = (0, 0, 0);
+    // The lines of the generated calls with several middleware, one argument per line.
+    let argument_lines = |text: &str| {
+        text.lines().map(str::trim).filter(|l| l.starts_with("/* #")).map(String::from).collect::<Vec<_>>()
+    };
     for seed in 0..200u8 {
         let choices: Vec<u8> = (0..48u8).map(|i| i.wrapping_mul(seed).wrapping_add(seed / 3)).collect();
         let generated = generate(&choices);
         match run(&generated.text, SourceType::cjs()) {
-            Ok((Some(_), _)) => fixed += 1,
+            Ok((Some(text), _)) => {
+                fixed += 1;
+                arguments += usize::from(argument_lines(&text) != argument_lines(&generated.text));
+            }
             Ok((None, _)) => refused += 1,
             Err(e) => panic!("{e}"),
         }
     }
-    assert!(fixed > 20 && refused > 20, "fixed {fixed}, unchanged {refused}");
+    assert!(
+        fixed > 20 && refused > 20 && arguments > 5,
+        "fixed {fixed} ({arguments} by arguments), unchanged {refused}"
+    );
 }

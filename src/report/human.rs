@@ -81,10 +81,10 @@ impl Reporter for Human {
             let tail = match &f.status {
                 Status::Review { reason, blocked_by } => format!("({reason}, blocked by line {blocked_by})"),
                 Status::Suppressed { .. } => continue,
-                Status::Fixable { direction, moved } => {
+                Status::Fixable { direction, moved, noun } => {
                     let how = if *direction == Direction::Lift { "lift" } else { "sink" };
                     let verb = if report.written { "fixed" } else { "fixable" };
-                    format!("({verb}: {how} moves {moved} statement(s))")
+                    format!("({verb}: {how} moves {moved} {noun}(s))")
                 }
             };
             let level = self.paint(YELLOW, "warning");

@@ -17,7 +17,7 @@ pub use pr::pr_body;
 
 use crate::detect::Block;
 use crate::error::FileError;
-use crate::plan::{Decision, Direction, Finding, Outcome};
+use crate::plan::{Decision, Direction, Finding, Outcome, Scope};
 use crate::source::LineIndex;
 
 /// Everything one file produced.
@@ -238,7 +238,7 @@ pub struct CandidateSummary {
 }
 
 fn plan_summary(block: &Block, finding: &Finding, lines: &LineIndex<'_>) -> PlanSummary {
-    let line = |i: usize| lines.line(block.stmts[i].span.start);
+    let line = |i: usize| lines.line(finding.unit_span(block, i).start);
     PlanSummary {
         candidates: finding
             .plan
@@ -261,7 +261,7 @@ fn plan_summary(block: &Block, finding: &Finding, lines: &LineIndex<'_>) -> Plan
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
     /// A safe fix exists (and is part of this file's change).
-    Fixable { direction: Direction, moved: usize },
+    Fixable { direction: Direction, moved: usize, noun: &'static str },
     /// No safe fix: a person has to look.
     Review { reason: String, blocked_by: usize },
     /// Silenced by a `static-first-ignore: <reason>` comment.
@@ -364,56 +364,69 @@ impl FindingReport {
 /// Renders a plan: every candidate move, every crossing judged, and the choice.
 pub fn explain_plan(block: &Block, finding: &Finding, status: &Status, lines: &LineIndex<'_>) -> Vec<String> {
     let line = |i: usize| lines.line(block.stmts[i].span.start);
-    let list = |idx: &[usize]| idx.iter().map(|&i| line(i).to_string()).collect::<Vec<_>>().join(", ");
+    // A statement is named by its line, an argument by its line and column.
+    let name = |i: usize| {
+        let (l, c) = lines.line_col(finding.unit_span(block, i).start);
+        match finding.scope {
+            Scope::Statements => format!("line {l}"),
+            Scope::Arguments(_) => format!("argument {l}:{c}"),
+        }
+    };
+    let list = |idx: &[usize]| {
+        let at = |i: usize| {
+            let (l, c) = lines.line_col(finding.unit_span(block, i).start);
+            if finding.scope == Scope::Statements { l.to_string() } else { format!("{l}:{c}") }
+        };
+        let places = idx.iter().map(|&i| at(i)).collect::<Vec<_>>().join(", ");
+        format!("{}(s) {places}", if finding.scope == Scope::Statements { "line" } else { "argument" })
+    };
+    let noun = finding.scope.noun();
     let mut out = vec![format!(
         "plan for `{}`: session at line {}, first static after it at line {}",
         block.receiver,
         line(finding.session),
         line(finding.statics)
     )];
+    if let Scope::Arguments(_) = finding.scope {
+        out.push("  both are in one statement: its middleware arguments trade places".into());
+    }
     for candidate in &finding.plan.candidates {
-        let (verb, place) = match candidate.direction {
-            Direction::Lift => ("lift", "above"),
-            Direction::Sink => ("sink", "below"),
+        let (verb, place) = match (candidate.direction, finding.scope) {
+            (Direction::Lift, Scope::Statements) => ("lift", "above"),
+            (Direction::Sink, Scope::Statements) => ("sink", "below"),
+            (Direction::Lift, Scope::Arguments(_)) => ("lift", "before"),
+            (Direction::Sink, Scope::Arguments(_)) => ("sink", "after"),
         };
-        out.push(format!(
-            "  {verb}: move line(s) {} {place} line {}",
-            list(&candidate.moved),
-            line(candidate.anchor)
-        ));
+        out.push(format!("  {verb}: move {} {place} {}", list(&candidate.moved), name(candidate.anchor)));
         for step in &candidate.steps {
-            let crossed = &block.stmts[step.crossed];
-            let what = crossed.parts.iter().map(|p| p.what.as_str()).collect::<Vec<_>>().join(", ");
+            let parts = finding.unit_parts(block, step.crossed);
+            let what = parts.iter().map(|p| p.what.as_str()).collect::<Vec<_>>().join(", ");
+            let (mover, crossed) = (name(step.mover), name(step.crossed));
             match &step.decision {
-                Decision::Allowed(kind) => out.push(format!(
-                    "    line {} may cross line {} ({what}): {kind}",
-                    line(step.mover),
-                    line(step.crossed)
-                )),
+                Decision::Allowed(kind) => {
+                    out.push(format!("    {mover} may cross {crossed} ({what}): {kind}"))
+                }
                 Decision::Carried(kind) => out.push(format!(
-                    "    line {} may not cross line {} ({what}, {kind}), so line {} moves along",
-                    line(step.mover),
-                    line(step.crossed),
-                    line(step.crossed)
+                    "    {mover} may not cross {crossed} ({what}, {kind}), so {crossed} moves along"
                 )),
             }
         }
         match &candidate.blocked {
-            Some(b) => out.push(format!("    rejected: blocked by line {}: {}", line(b.stmt), b.reason)),
-            None => out.push(format!("    valid: {} statement(s) move", candidate.moved.len())),
+            Some(b) => out.push(format!("    rejected: blocked by {}: {}", name(b.stmt), b.reason)),
+            None => out.push(format!("    valid: {} {noun}(s) move", candidate.moved.len())),
         }
     }
     match &finding.plan.outcome {
         Outcome::Fix(i) => {
             let c = &finding.plan.candidates[*i];
             let name = if c.direction == Direction::Lift { "lift" } else { "sink" };
-            out.push(format!("  chosen: {name} (fewest statements moved; lift wins a tie)"));
+            out.push(format!("  chosen: {name} (fewest {noun}s moved; lift wins a tie)"));
             if let Status::Review { reason, .. } = status {
                 out.push(format!("  not applied: {reason}"));
             }
         }
         Outcome::Review(b) => {
-            out.push(format!("  no safe move: needs review (blocked by line {}: {})", line(b.stmt), b.reason))
+            out.push(format!("  no safe move: needs review (blocked by {}: {})", name(b.stmt), b.reason))
         }
     }
     out

@@ -15,13 +15,13 @@ pub fn pr_body(reports: &[FileReport]) -> String {
         let path = cell(&display_name(&report.path));
         for f in &report.findings {
             match &f.status {
-                Status::Fixable { direction, moved } => {
+                Status::Fixable { direction, moved, noun } => {
                     let (verb, place, what, other) = match direction {
                         Direction::Lift => ("lift", "above", &f.static_what, &f.session_what),
                         Direction::Sink => ("sink", "below", &f.session_what, &f.static_what),
                     };
                     fixes.push(format!(
-                        "| `{path}` | {} | {verb}: `{}` moved {place} `{}` ({moved} statement(s)) |",
+                        "| `{path}` | {} | {verb}: `{}` moved {place} `{}` ({moved} {noun}(s)) |",
                         f.line,
                         cell(what),
                         cell(other)
