@@ -399,6 +399,11 @@ fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &Statement<'a>) -
     let part = |kind: Kind, what: &str| vec![Part { kind, what: what.to_string(), span, refusal: None }];
     let mentions_receiver = context.mentioned_in(&facts.bindings);
 
+    if let Statement::IfStatement(branching) = stmt
+        && let Some(parts) = classify_if(context, branching)
+    {
+        return Stmt { span, parts, nested: Vec::new(), bindings: facts.bindings, arguments: None };
+    }
     let parts = match stmt {
         Statement::ExpressionStatement(e) => {
             classify_expression(context, &e.expression, &facts, mentions_receiver)
@@ -420,6 +425,11 @@ fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &Statement<'a>) -
         | Statement::ThrowStatement(_)
         | Statement::BreakStatement(_)
         | Statement::ContinueStatement(_) => part(Kind::Unknown, "a return, throw, break or continue"),
+        Statement::IfStatement(_) if mentions_receiver => part(
+            Kind::Unknown,
+            "an `if` whose test may have side effects, or whose branches do more than register static \
+             middleware (or session middleware in both)",
+        ),
         _ if mentions_receiver => part(Kind::Unknown, "a compound statement that uses the receiver"),
         _ if facts.has_call => part(Kind::Unknown, "a statement with calls"),
         _ => part(Kind::Inert, "a statement without calls"),
@@ -433,6 +443,100 @@ fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &Statement<'a>) -
         .then(|| argument_bindings(context, stmt, &parts))
         .flatten();
     Stmt { span, parts, nested: facts.nested, bindings: facts.bindings, arguments }
+}
+
+/// What one branch of an `if` registers on the receiver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Branch {
+    Empty,
+    /// Static registrations only.
+    Static,
+    /// Session registrations, with consumers and inert middleware at most.
+    Session,
+    Other,
+}
+
+fn branch(context: &Context<'_, '_, '_>, stmt: Option<&Statement<'_>>) -> (Branch, Vec<Part>) {
+    let stmts: Vec<Stmt> = match stmt {
+        None => Vec::new(),
+        Some(Statement::BlockStatement(block)) => {
+            block.body.iter().map(|s| classify_statement(context, s)).collect()
+        }
+        Some(single) => vec![classify_statement(context, single)],
+    };
+    let parts: Vec<Part> = stmts.iter().flat_map(|s| s.parts.iter().cloned()).collect();
+    let kind = if stmts.is_empty() {
+        Branch::Empty
+    } else if parts.iter().any(|p| p.refusal.is_some()) {
+        Branch::Other
+    } else if stmts.iter().all(Stmt::is_static_registration) {
+        Branch::Static
+    } else if stmts.iter().any(Stmt::has_session)
+        && stmts.iter().all(|s| {
+            s.nested.is_empty()
+                && s.parts.iter().all(|p| matches!(p.kind, Kind::Session | Kind::Consumer | Kind::Inert))
+        })
+    {
+        Branch::Session
+    } else {
+        Branch::Other
+    };
+    (kind, parts)
+}
+
+/// An `if` with a side-effect-free test whose branches only register static middleware (the
+/// `if` moves as one static registration), or that registers session in both branches (one
+/// session registration at the `if`). Anything else is classified as any statement is.
+fn classify_if<'a>(context: &Context<'_, 'a, '_>, branching: &IfStatement<'a>) -> Option<Vec<Part>> {
+    if !is_side_effect_free(&branching.test) {
+        return None;
+    }
+    let (then, then_parts) = branch(context, Some(&branching.consequent));
+    let (otherwise, else_parts) = branch(context, branching.alternate.as_ref());
+    let summary =
+        |kind: Kind, part: &Part| Part { kind, what: part.what.clone(), span: part.span, refusal: None };
+    match (then, otherwise) {
+        (Branch::Static, Branch::Static | Branch::Empty) => Some(vec![summary(Kind::Static, &then_parts[0])]),
+        (Branch::Session, Branch::Session) => {
+            let all = then_parts.iter().chain(&else_parts);
+            let session = all.clone().find(|p| p.kind == Kind::Session)?;
+            let mut parts = vec![summary(Kind::Session, session)];
+            if let Some(consumer) = all.clone().find(|p| p.kind == Kind::Consumer) {
+                parts.push(summary(Kind::Consumer, consumer));
+            }
+            Some(parts)
+        }
+        _ => None,
+    }
+}
+
+/// Whether evaluating `expr` cannot change anything: names, literals, property reads and
+/// operators on them (no calls, assignments, `delete`, `await` or `new`).
+fn is_side_effect_free(expr: &Expression<'_>) -> bool {
+    match expr {
+        Expression::Identifier(_)
+        | Expression::BooleanLiteral(_)
+        | Expression::NullLiteral(_)
+        | Expression::NumericLiteral(_)
+        | Expression::StringLiteral(_) => true,
+        Expression::TemplateLiteral(t) => t.expressions.iter().all(is_side_effect_free),
+        Expression::StaticMemberExpression(m) => is_side_effect_free(&m.object),
+        Expression::ComputedMemberExpression(m) => {
+            is_side_effect_free(&m.object) && is_side_effect_free(&m.expression)
+        }
+        Expression::UnaryExpression(u) => {
+            u.operator != UnaryOperator::Delete && is_side_effect_free(&u.argument)
+        }
+        Expression::BinaryExpression(b) => is_side_effect_free(&b.left) && is_side_effect_free(&b.right),
+        Expression::LogicalExpression(l) => is_side_effect_free(&l.left) && is_side_effect_free(&l.right),
+        Expression::ParenthesizedExpression(p) => is_side_effect_free(&p.expression),
+        Expression::ConditionalExpression(c) => {
+            is_side_effect_free(&c.test)
+                && is_side_effect_free(&c.consequent)
+                && is_side_effect_free(&c.alternate)
+        }
+        _ => false,
+    }
 }
 
 /// The bindings of each middleware argument of a statement that is one `use` call or a chain

@@ -266,9 +266,11 @@ fn unmovable_reason(stmt: &Stmt, what: &str) -> String {
     if let Some(refusal) = stmt.parts.iter().find_map(|p| p.refusal) {
         refusal.to_string()
     } else if !stmt.nested.is_empty() {
-        format!(
-            "the {what} middleware is registered inside a nested block or callback, which the tool does not move"
-        )
+        let inside = match stmt.parts.as_slice() {
+            [only] if only.kind == Kind::Unknown => only.what.as_str(),
+            _ => "a nested block or callback",
+        };
+        format!("the {what} middleware is registered inside {inside}, which the tool does not move")
     } else {
         let other = stmt
             .parts

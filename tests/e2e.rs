@@ -208,5 +208,7 @@ e2e! {
     route_blocks_the_move: App { dir: "blocked-route", entry: "server.js", fixed: false, shaper_header: None, protected: None };
     arguments_trade_places: App { dir: "arguments-reorder", entry: "server.js", fixed: true, shaper_header: None, protected: Some("/private/secret.txt") };
     chain_links_trade_places: App { dir: "chain-reorder", entry: "server.js", fixed: true, shaper_header: None, protected: None };
+    static_in_an_if_moves_as_one: App { dir: "if-static", entry: "server.js", fixed: true, shaper_header: None, protected: None };
+    session_in_both_branches_of_an_if: App { dir: "session-both-branches", entry: "server.js", fixed: true, shaper_header: None, protected: None };
     guard_in_the_chain_blocks_the_reorder: App { dir: "blocked-chain-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt") };
 }

@@ -33,7 +33,15 @@ proptest! {
 #[test]
 fn the_generator_covers_fixes_and_refusals() {
     // Guards the property test against a generator that never produces a fix or a refusal.
-    let (mut fixed, mut refused, mut arguments) = (0, 0, 0);
+    let (mut fixed, mut refused, mut arguments, mut ifs) = (0, 0, 0, 0);
+    // Where the generated `if` statements are: a fix moved one, or moved something across one.
+    let if_places = |text: &str| {
+        text.lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim().starts_with("if ("))
+            .map(|(i, _)| i)
+            .collect::<Vec<_>>()
+    };
     // The lines of the generated calls with several middleware, one argument per line.
     let argument_lines = |text: &str| {
         text.lines().map(str::trim).filter(|l| l.starts_with("/* #")).map(String::from).collect::<Vec<_>>()
@@ -45,13 +53,14 @@ fn the_generator_covers_fixes_and_refusals() {
             Ok((Some(text), _)) => {
                 fixed += 1;
                 arguments += usize::from(argument_lines(&text) != argument_lines(&generated.text));
+                ifs += usize::from(if_places(&text) != if_places(&generated.text));
             }
             Ok((None, _)) => refused += 1,
             Err(e) => panic!("{e}"),
         }
     }
     assert!(
-        fixed > 20 && refused > 20 && arguments > 5,
-        "fixed {fixed} ({arguments} by arguments), unchanged {refused}"
+        fixed > 20 && refused > 20 && arguments > 5 && ifs > 1,
+        "fixed {fixed} ({arguments} by arguments, {ifs} around an if), unchanged {refused}"
     );
 }

@@ -73,7 +73,39 @@ pub fn generate(choices: &[u8]) -> Generated {
     let mut id = 0;
     while id < count {
         let pick = next();
-        if pick % 18 >= 16 {
+        if pick % 20 >= 18 {
+            // An `if` with a side-effect-free test: static only (moves as one unit), session in
+            // both branches (one session registration), or session and static in exclusive
+            // branches (a statement nothing may cross).
+            let spacer = next();
+            if spacer % 5 == 0 {
+                body.push(String::new());
+            }
+            let (first, second) = match next() % 3 {
+                0 => (Class::Static(None), None),
+                1 => (Class::Session, Some(Class::Session)),
+                _ => (Class::Barrier, Some(Class::Barrier)),
+            };
+            let code = |class: Class, slot: usize, id: usize| match (class, slot) {
+                (Class::Static(_), _) | (Class::Barrier, 1) => {
+                    format!("app.use(express.static('dir{id}')){semi}")
+                }
+                _ => format!("app.use(session({{ secret: 's{id}' }})){semi}"),
+            };
+            body.push(format!("if (process.env.FLAG{id} === 'on') {{"));
+            body.push(format!("{indent}{} // #{id}", code(first, 0, id)));
+            classes.push(first);
+            id += 1;
+            if let Some(second) = second {
+                body.push("} else {".into());
+                body.push(format!("{indent}{} // #{id}", code(second, 1, id)));
+                classes.push(second);
+                id += 1;
+            }
+            body.push("}".into());
+            continue;
+        }
+        if pick % 20 >= 16 {
             // One `use` call with several middleware, one per line, each with its id before it.
             let args = (next() % 3) as usize + 2;
             let spacer = next();
