@@ -68,6 +68,12 @@ pub struct Part {
     /// Why no move may involve or cross this part, whatever its kind: `auth()` is a session and
     /// a guard at once; Express 3's `express.session()` belongs to an API the tool never edits.
     pub refusal: Option<&'static str>,
+    /// The literal path prefix (lowercase, no trailing `/`) outside which the part never acts:
+    /// its mount path, or a route's path up to its first parameter or pattern. `None` when it
+    /// may act on any path, and for a static that may answer every request under its mount
+    /// (`fallthrough: false`, unknown options, serve-index, sirv), which must never cross
+    /// routes however they are mounted.
+    pub scope: Option<String>,
 }
 
 /// The bindings a statement touches, for the temporal-dead-zone and reassignment checks.
@@ -396,7 +402,9 @@ fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &Statement<'a>) -
     }
     facts.visit_statement(stmt);
     let span = stmt.span();
-    let part = |kind: Kind, what: &str| vec![Part { kind, what: what.to_string(), span, refusal: None }];
+    let part = |kind: Kind, what: &str| {
+        vec![Part { kind, what: what.to_string(), span, refusal: None, scope: None }]
+    };
     let mentions_receiver = context.mentioned_in(&facts.bindings);
 
     if let Statement::IfStatement(branching) = stmt
@@ -493,8 +501,13 @@ fn classify_if<'a>(context: &Context<'_, 'a, '_>, branching: &IfStatement<'a>) -
     }
     let (then, then_parts) = branch(context, Some(&branching.consequent));
     let (otherwise, else_parts) = branch(context, branching.alternate.as_ref());
-    let summary =
-        |kind: Kind, part: &Part| Part { kind, what: part.what.clone(), span: part.span, refusal: None };
+    let summary = |kind: Kind, part: &Part| Part {
+        kind,
+        what: part.what.clone(),
+        span: part.span,
+        refusal: None,
+        scope: None,
+    };
     match (then, otherwise) {
         (Branch::Static, Branch::Static | Branch::Empty) => Some(vec![summary(Kind::Static, &then_parts[0])]),
         (Branch::Session, Branch::Session) => {
@@ -609,7 +622,7 @@ fn classify_expression<'a>(
 ) -> Vec<Part> {
     let (resolver, receivers, r) = (context.resolver, context.receivers, context.receiver);
     let span = expr.span();
-    let one = |kind: Kind, what: String| vec![Part { kind, what, span, refusal: None }];
+    let one = |kind: Kind, what: String| vec![Part { kind, what, span, refusal: None, scope: None }];
     if !facts.has_call {
         return one(Kind::Inert, "a statement without calls".into());
     }
@@ -701,7 +714,7 @@ const ROUTE_METHODS: &[&str] = &[
 /// One link of a call chain on the receiver.
 fn classify_link(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<Part> {
     let span = call.span;
-    let one = |kind: Kind, what: String| vec![Part { kind, what, span, refusal: None }];
+    let one = |kind: Kind, what: String| vec![Part { kind, what, span, refusal: None, scope: None }];
     let Some(method) = method_name(call) else {
         return one(Kind::Unknown, "a computed method call on the receiver".into());
     };
@@ -719,7 +732,13 @@ fn classify_link(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<
             Some(_) => one(Kind::Inert, format!("app.{method}")),
         },
         "engine" | "enabled" | "disabled" => one(Kind::Inert, format!("app.{method}")),
-        m if ROUTE_METHODS.contains(&m) => one(Kind::Route, format!("the route app.{m}")),
+        m if ROUTE_METHODS.contains(&m) => {
+            let mut route = one(Kind::Route, format!("the route app.{m}"));
+            if m != "param" {
+                route[0].scope = first_literal.and_then(path_prefix);
+            }
+            route
+        }
         m => one(Kind::Unknown, format!("a call to app.{m}")),
     }
 }
@@ -728,19 +747,22 @@ fn classify_link(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<
 fn use_parts(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<Part> {
     let mut parts = Vec::new();
     let mut args = call.arguments.iter().peekable();
-    if let Some(first) = args.peek()
-        && is_path_argument(first)
-    {
-        args.next();
-    }
+    // The mount path, when it is one literal; `None` for the root or anything else.
+    let mount = match args.next_if(|a| is_path_argument(a)) {
+        Some(Argument::StringLiteral(s)) if !s.value.contains(['*', '?', '+', '(', ':']) => {
+            path_prefix(&s.value)
+        }
+        _ => None,
+    };
     for arg in args {
         match arg.as_expression() {
-            Some(expr) => flatten_middleware(resolver, expr, &mut parts),
+            Some(expr) => flatten_middleware(resolver, expr, mount.as_deref(), &mut parts),
             None => parts.push(Part {
                 kind: Kind::Unknown,
                 what: "spread arguments".into(),
                 span: arg.span(),
                 refusal: None,
+                scope: None,
             }),
         }
     }
@@ -771,28 +793,35 @@ fn is_path_argument(arg: &Argument<'_>) -> bool {
     }
 }
 
-fn flatten_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>, parts: &mut Vec<Part>) {
+fn flatten_middleware(
+    resolver: &Resolver<'_, '_>,
+    expr: &Expression<'_>,
+    mount: Option<&str>,
+    parts: &mut Vec<Part>,
+) {
     if let Expression::ArrayExpression(array) = expr.get_inner_expression() {
         for element in &array.elements {
             match element.as_expression() {
-                Some(inner) => flatten_middleware(resolver, inner, parts),
+                Some(inner) => flatten_middleware(resolver, inner, mount, parts),
                 None => parts.push(Part {
                     kind: Kind::Unknown,
                     what: "spread or hole in a middleware array".into(),
                     span: element.span(),
                     refusal: None,
+                    scope: None,
                 }),
             }
         }
         return;
     }
-    parts.push(classify_middleware(resolver, expr));
+    parts.push(classify_middleware(resolver, expr, mount));
 }
 
-/// Classifies one middleware argument of a `use` call.
-fn classify_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>) -> Part {
+/// Classifies one middleware argument of a `use` call mounted at `mount`.
+fn classify_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>, mount: Option<&str>) -> Part {
     let span = expr.span();
     let mut refusal = None;
+    let mut answers_all = true;
     let (kind, what) = match resolver.resolve(expr, 0) {
         // `passport.authenticate('session')` restores the user from the session; any other
         // strategy may answer 401 (the table classes it as a guard).
@@ -806,6 +835,11 @@ fn classify_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>) -> Pa
         Value::Made(origin) => match classify_made(&origin) {
             Some(class) => {
                 refusal = class.refusal;
+                let serve_static = matches!(
+                    (origin.module, origin.path.as_slice()),
+                    ("express", ["static"]) | ("serve-static", [])
+                );
+                answers_all = !(serve_static && falls_through(expr));
                 (class.kind, class.what)
             }
             None => (Kind::Unknown, format!("middleware from {}", origin.display())),
@@ -845,7 +879,34 @@ fn classify_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>) -> Pa
             _ => (Kind::Unknown, "unrecognised middleware".into()),
         },
     };
-    Part { kind, what, span, refusal }
+    let scope = mount.filter(|_| kind != Kind::Static || !answers_all).map(str::to_string);
+    Part { kind, what, span, refusal, scope }
+}
+
+/// Whether a static call passes on what it does not serve (`serve-static`'s default): called
+/// with a directory only, or with an options object that does not set `fallthrough` (other
+/// than to `true`).
+fn falls_through(expr: &Expression<'_>) -> bool {
+    let Expression::CallExpression(call) = expr.get_inner_expression() else { return false };
+    match call.arguments.as_slice() {
+        [_] => true,
+        [_, Argument::ObjectExpression(options)] => options.properties.iter().all(|p| match p {
+            ObjectPropertyKind::ObjectProperty(p) => {
+                p.key.static_name().is_some_and(|k| k != "fallthrough")
+                    || matches!(&p.value, Expression::BooleanLiteral(b) if b.value)
+            }
+            ObjectPropertyKind::SpreadProperty(_) => false,
+        }),
+        _ => false,
+    }
+}
+
+/// The literal prefix of a route or mount path, lowercased and without a trailing `/`: up to
+/// the first parameter or pattern character. `None` for `/` or an empty prefix (any path).
+fn path_prefix(path: &str) -> Option<String> {
+    let end = path.find([':', '*', '?', '+', '(', ')', '[', ']', '{', '}', '\\']).unwrap_or(path.len());
+    let prefix = path[..end].trim_end_matches('/').to_lowercase();
+    (!prefix.is_empty()).then_some(prefix)
 }
 
 /// `(Consumer, "inline function: a function that only uses req.session ...")`.

@@ -109,6 +109,9 @@ pub struct Step {
 pub enum Decision {
     /// The mover may cross it; the class that allowed it.
     Allowed(Kind),
+    /// A route the static mover may cross because no path reaches both: the static's mount
+    /// path and the route's path prefix.
+    Disjoint { mount: String, path: String },
     /// The mover may not cross it, but it can travel with the move.
     Carried(Kind),
 }
@@ -294,6 +297,7 @@ enum Mover {
 
 enum Verdict {
     Allowed(Kind),
+    Disjoint { mount: String, path: String },
     Carry(Kind),
     Blocked(String),
 }
@@ -349,9 +353,17 @@ fn cross(stmts: &[Stmt], mover: Mover, m: usize, c: usize) -> Verdict {
         if let Some(refusal) = part.refusal {
             return Verdict::Blocked(refusal.to_string());
         }
+        if mover == Mover::Static
+            && part.kind == Kind::Route
+            && let Some((mount, path)) = disjoint(&stmts[m], part)
+        {
+            result = Verdict::Disjoint { mount, path };
+            continue;
+        }
         match judge(mover, part, carriable) {
             Verdict::Blocked(reason) => return Verdict::Blocked(reason),
             Verdict::Carry(kind) => result = Verdict::Carry(kind),
+            Verdict::Disjoint { .. } => unreachable!("judge never finds paths disjoint"),
             Verdict::Allowed(kind) => {
                 if matches!(result, Verdict::Allowed(Kind::Inert)) {
                     result = Verdict::Allowed(kind);
@@ -365,6 +377,17 @@ fn cross(stmts: &[Stmt], mover: Mover, m: usize, c: usize) -> Verdict {
         ));
     }
     result
+}
+
+/// When no request path reaches both the static middleware of `mover` and the route `part`:
+/// each static's mount and the route's path prefix, neither a prefix of the other (both are
+/// lowercase literal prefixes). The mount and the path, for the explanation.
+fn disjoint(mover: &Stmt, part: &Part) -> Option<(String, String)> {
+    let path = part.scope.as_deref()?;
+    let mut mounts = mover.parts.iter().filter(|p| p.kind == Kind::Static).map(|p| p.scope.as_deref());
+    let first = mounts.next()??;
+    let apart = |mount: &str| !mount.starts_with(path) && !path.starts_with(mount);
+    (apart(first) && mounts.all(|m| m.is_some_and(apart))).then(|| (first.to_string(), path.to_string()))
 }
 
 fn lift(stmts: &[Stmt], session: usize, last_static: usize) -> Candidate {
@@ -426,6 +449,11 @@ fn solve(
                     Verdict::Allowed(kind) => {
                         steps.push(Step { mover: m, crossed: c, decision: Decision::Allowed(kind) })
                     }
+                    Verdict::Disjoint { mount, path } => steps.push(Step {
+                        mover: m,
+                        crossed: c,
+                        decision: Decision::Disjoint { mount, path },
+                    }),
                     Verdict::Carry(kind) => {
                         carried.push(Step { mover: m, crossed: c, decision: Decision::Carried(kind) });
                         moved.insert(c);

@@ -25,6 +25,8 @@ struct App {
     shaper_header: Option<(&'static str, &'static str)>,
     /// A path that needs a login.
     protected: Option<&'static str>,
+    /// The static file every app serves (`style.css`, where it is mounted).
+    asset: &'static str,
 }
 
 fn e2e_root() -> PathBuf {
@@ -110,7 +112,7 @@ fn get(server: &Server, path: &str, cookie: Option<&str>) -> Response {
 /// still shape static responses, protected files stay protected.
 fn check_behaviour(app: &App, server: &Server, stage: &str) {
     let name = format!("{} ({stage})", app.dir);
-    let asset = get(server, "/style.css", None);
+    let asset = get(server, app.asset, None);
     assert_eq!(asset.status, 200, "{name}: static file");
     assert!(asset.body.contains("rebeccapurple"), "{name}: static body");
     if let Some((header, value)) = app.shaper_header {
@@ -154,7 +156,7 @@ fn run_app(app: &App, major: u8) {
     let original = project.read(app.entry);
 
     let before = start(project.path(), app.entry);
-    let leaked = get(&before, "/style.css", None);
+    let leaked = get(&before, app.asset, None);
     assert!(leaked.cookie().is_some(), "{} under Express {major}: the bug must show before the fix", app.dir);
     check_behaviour(app, &before, &format!("Express {major}, before"));
     drop(before);
@@ -170,7 +172,7 @@ fn run_app(app: &App, major: u8) {
     }
 
     let after = start(project.path(), app.entry);
-    let asset = get(&after, "/style.css", None);
+    let asset = get(&after, app.asset, None);
     assert_eq!(
         asset.cookie().is_none(),
         app.fixed,
@@ -182,6 +184,7 @@ fn run_app(app: &App, major: u8) {
 }
 
 const HELMET: Option<(&str, &str)> = Some(("x-content-type-options", "nosniff"));
+const ASSET: &str = "/style.css";
 
 macro_rules! e2e {
     ($($name:ident: $app:expr;)*) => {
@@ -197,18 +200,20 @@ macro_rules! e2e {
 }
 
 e2e! {
-    lift_basic: App { dir: "lift-basic", entry: "server.js", fixed: true, shaper_header: None, protected: None };
-    sink_keeps_helmet_headers: App { dir: "sink-helmet", entry: "server.js", fixed: true, shaper_header: HELMET, protected: None };
-    lift_carries_helmet_past_passport: App { dir: "lift-helmet-passport", entry: "server.mjs", fixed: true, shaper_header: HELMET, protected: None };
-    class_field_receiver: App { dir: "class-receiver", entry: "server.js", fixed: true, shaper_header: None, protected: None };
-    router_receiver: App { dir: "router", entry: "server.js", fixed: true, shaper_header: None, protected: None };
-    guarded_static_stays_protected: App { dir: "protected-after-fix", entry: "server.js", fixed: true, shaper_header: None, protected: Some("/private/secret.txt") };
-    guard_blocks_the_move: App { dir: "blocked-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt") };
-    cookie_session_lifted_over_inline_consumer: App { dir: "cookie-session-rolling", entry: "server.js", fixed: true, shaper_header: None, protected: None };
-    route_blocks_the_move: App { dir: "blocked-route", entry: "server.js", fixed: false, shaper_header: None, protected: None };
-    arguments_trade_places: App { dir: "arguments-reorder", entry: "server.js", fixed: true, shaper_header: None, protected: Some("/private/secret.txt") };
-    chain_links_trade_places: App { dir: "chain-reorder", entry: "server.js", fixed: true, shaper_header: None, protected: None };
-    static_in_an_if_moves_as_one: App { dir: "if-static", entry: "server.js", fixed: true, shaper_header: None, protected: None };
-    session_in_both_branches_of_an_if: App { dir: "session-both-branches", entry: "server.js", fixed: true, shaper_header: None, protected: None };
-    guard_in_the_chain_blocks_the_reorder: App { dir: "blocked-chain-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt") };
+    lift_basic: App { dir: "lift-basic", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET };
+    sink_keeps_helmet_headers: App { dir: "sink-helmet", entry: "server.js", fixed: true, shaper_header: HELMET, protected: None, asset: ASSET };
+    lift_carries_helmet_past_passport: App { dir: "lift-helmet-passport", entry: "server.mjs", fixed: true, shaper_header: HELMET, protected: None, asset: ASSET };
+    class_field_receiver: App { dir: "class-receiver", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET };
+    router_receiver: App { dir: "router", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET };
+    guarded_static_stays_protected: App { dir: "protected-after-fix", entry: "server.js", fixed: true, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET };
+    guard_blocks_the_move: App { dir: "blocked-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET };
+    cookie_session_lifted_over_inline_consumer: App { dir: "cookie-session-rolling", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET };
+    route_blocks_the_move: App { dir: "blocked-route", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET };
+    arguments_trade_places: App { dir: "arguments-reorder", entry: "server.js", fixed: true, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET };
+    chain_links_trade_places: App { dir: "chain-reorder", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET };
+    static_in_an_if_moves_as_one: App { dir: "if-static", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET };
+    session_in_both_branches_of_an_if: App { dir: "session-both-branches", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET };
+    static_crosses_routes_on_other_paths: App { dir: "disjoint-routes", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: "/assets/style.css" };
+    route_under_the_static_mount_blocks_the_move: App { dir: "blocked-overlapping-route", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/assets/secret.txt"), asset: "/assets/style.css" };
+    guard_in_the_chain_blocks_the_reorder: App { dir: "blocked-chain-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET };
 }

@@ -406,6 +406,9 @@ pub fn explain_plan(block: &Block, finding: &Finding, status: &Status, lines: &L
                 Decision::Allowed(kind) => {
                     out.push(format!("    {mover} may cross {crossed} ({what}): {kind}"))
                 }
+                Decision::Disjoint { mount, path } => out.push(format!(
+                    "    {mover} may cross {crossed} ({what}): no path reaches both the static mount {mount} and {path}"
+                )),
                 Decision::Carried(kind) => out.push(format!(
                     "    {mover} may not cross {crossed} ({what}, {kind}), so {crossed} moves along"
                 )),

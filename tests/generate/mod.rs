@@ -17,6 +17,10 @@ pub enum Class {
     Session,
     /// Static middleware; `Some(n)` when it serves the directory held in binding `dN`.
     Static(Option<u8>),
+    /// Static middleware mounted at `/assets<id>`: it may cross routes on other paths.
+    Mounted,
+    /// A route on `/r<id>`: disjoint from every mounted static, a barrier to everything else.
+    Route,
     Consumer,
     Shaper,
     Inert,
@@ -136,7 +140,10 @@ pub fn generate(choices: &[u8]) -> Generated {
         }
         let (class, code) = match pick % 16 {
             0 | 1 => (Class::Session, format!("app.use(session({{ secret: 's{id}' }})){semi}")),
-            2 | 3 => (Class::Static(None), format!("app.use(express.static('dir{id}')){semi}")),
+            2 | 3 if next() % 2 == 0 => {
+                (Class::Static(None), format!("app.use(express.static('dir{id}')){semi}"))
+            }
+            2 | 3 => (Class::Mounted, format!("app.use('/assets{id}', express.static('dir{id}')){semi}")),
             4 => {
                 let n = next() % 3;
                 (Class::Static(Some(n)), format!("app.use(express.static(d{n})){semi}"))
@@ -150,7 +157,7 @@ pub fn generate(choices: &[u8]) -> Generated {
                 let n = next() % 3;
                 (Class::Binding(n), format!("d{n} = 'other{id}'{semi}"))
             }
-            11 => (Class::Barrier, format!("app.get('/r{id}', (req, res) => res.end()){semi}")),
+            11 => (Class::Route, format!("app.get('/r{id}', (req, res) => res.end()){semi}")),
             12 => (Class::Barrier, format!("app.use(ensureLoggedIn('/login')){semi}")),
             13 => (Class::Barrier, format!("app.use(history()){semi}")),
             14 => (Class::Barrier, format!("app.use((req, res, next) => next()){semi}")),
@@ -188,6 +195,12 @@ fn order(text: &str) -> Vec<usize> {
 fn may_swap(a: Class, b: Class) -> bool {
     use Class::*;
     match (a, b) {
+        (Route, Mounted) | (Mounted, Route) => return true,
+        (Route, _) | (_, Route) => return false,
+        _ => {}
+    }
+    let unmounted = |c: Class| if c == Mounted { Static(None) } else { c };
+    match (unmounted(a), unmounted(b)) {
         (Barrier, _) | (_, Barrier) | (Comment, _) | (_, Comment) => false,
         (Static(Some(n)), Binding(m)) | (Binding(m), Static(Some(n))) => n != m,
         (Binding(_), Binding(_)) => false,
@@ -262,7 +275,9 @@ pub fn check(generated: &Generated) {
     for &id in after.iter().filter(|_| reviews == 0) {
         match generated.classes[id] {
             Class::Session => seen_session = true,
-            Class::Static(_) => assert!(!seen_session, "static #{id} still follows a session:\n{fixed}"),
+            Class::Static(_) | Class::Mounted => {
+                assert!(!seen_session, "static #{id} still follows a session:\n{fixed}")
+            }
             _ => {}
         }
     }
