@@ -270,6 +270,21 @@ fn typescript_the_parser_cannot_finish_is_an_error_for_that_file_only() {
     assert!(err.contains("simplify those expressions or exclude the file"), "{err}");
     assert_eq!((p.read("oom.tsx"), p.read("slow.ts")), (oom, slow));
     assert_eq!(p.read("app.ts"), FIXED);
+
+    // With a 64 MiB arena (files up to 1 KiB) this one fills it growing a list, which aborts
+    // the process: only the probe's child dies.
+    let aborts = upstream("oxc-tsx-vec-growth-abort.bin");
+    p.write("aborts.tsx", &aborts);
+    p.write("app.ts", BAD);
+    let out = p.run(&["--write", "--max-filesize", "1K", "aborts.tsx", "app.ts"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("aborts.tsx: error: too complex to parse: the parser ran out of memory (signal: 6"),
+        "{err}"
+    );
+    assert_eq!(p.read("aborts.tsx"), aborts);
+    assert_eq!(p.read("app.ts"), FIXED);
 }
 
 #[test]
