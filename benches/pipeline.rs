@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use static_first::arena::Arena;
+use static_first::config::Config;
 use static_first::parse::source_type;
 use static_first::pipeline::fix_text;
 use static_first::source::Source;
@@ -33,8 +34,16 @@ fn all_fixtures(bencher: divan::Bencher) {
     bencher.counter(divan::counter::ItemsCount::new(inputs.len())).bench_local(|| {
         for (text, st) in &inputs {
             let mut findings = Vec::new();
-            let fixed =
-                fix_text(&mut arena, Source::new(text), *st, false, &mut findings, &mut Vec::new()).unwrap();
+            let fixed = fix_text(
+                &mut arena,
+                Source::new(text),
+                *st,
+                &Config::default(),
+                false,
+                &mut findings,
+                &mut Vec::new(),
+            )
+            .unwrap();
             divan::black_box((fixed, findings));
         }
     });

@@ -93,6 +93,16 @@ pub struct Args {
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
 
+    /// Use this configuration file for every file, instead of the nearest static-first.toml
+    /// in or above each file's directory.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Print the configuration that applies to each PATH (default: the current directory)
+    /// and exit.
+    #[arg(long)]
+    pub print_config: bool,
+
     /// Internal: check one TypeScript source from stdin in this process (see `probe`).
     #[arg(long, hide = true, requires = "stdin_filename")]
     pub probe: bool,
@@ -141,6 +151,8 @@ impl Args {
             pr_body: self.pr_body,
             stdin_filename: self.stdin_filename,
             diff: self.diff,
+            config: self.config,
+            print_config: self.print_config,
         }
     }
 }
@@ -173,7 +185,7 @@ pub fn main() -> ExitCode {
     };
     if args.probe {
         let path = args.stdin_filename.unwrap_or_default();
-        return ExitCode::from(probe::serve(&path, args.max_filesize));
+        return ExitCode::from(probe::serve(&path, args.max_filesize, args.config.as_deref()));
     }
     run(&args.into_options()).into()
 }

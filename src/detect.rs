@@ -16,6 +16,7 @@ use oxc_syntax::symbol::SymbolId;
 
 use crate::body;
 use crate::classify::{Kind, Origin, classify_made};
+use crate::config::Config;
 
 /// Everything the planner and rewriter need to know about one file.
 #[derive(Debug, Default)]
@@ -148,12 +149,13 @@ impl Stmt {
 }
 
 /// Analyses a parsed program.
-pub fn analyze<'a>(program: &'a Program<'a>) -> Analysis {
+pub fn analyze<'a>(program: &'a Program<'a>, config: &Config) -> Analysis {
     let semantic = SemanticBuilder::new().with_build_nodes(true).build(program).semantic;
     let scoping = semantic.scoping();
     let nodes = semantic.nodes();
     let mut resolver = Resolver {
         scoping,
+        config,
         nodes,
         inits: HashMap::new(),
         destructured: HashMap::new(),
@@ -832,6 +834,11 @@ fn classify_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>, mount
         {
             (Kind::Consumer, "passport.authenticate('session')".into())
         }
+        Value::Made(origin) | Value::Module(origin)
+            if let Some(declared) = resolver.config.lookup(&origin) =>
+        {
+            (declared.kind, format!("{} (declared at {})", origin.display(), declared.at))
+        }
         Value::Made(origin) => match classify_made(&origin) {
             Some(class) => {
                 refusal = class.refusal;
@@ -935,6 +942,8 @@ enum Value<'a> {
 
 struct Resolver<'a, 's> {
     scoping: &'s Scoping,
+    /// What the project declares in its configuration.
+    config: &'s Config,
     nodes: &'s oxc_semantic::AstNodes<'a>,
     /// `const x = <init>` for simple bindings.
     inits: HashMap<SymbolId, &'a Expression<'a>>,

@@ -14,6 +14,8 @@ use std::time::Instant;
 use memchr::memmem::Finder;
 
 use crate::arena::Arena;
+use crate::classify::Kind;
+use crate::config::{self, Config, Configs};
 use crate::error::{Exit, FileError};
 use crate::interactive::{self, Answer};
 use crate::parse::source_type;
@@ -54,6 +56,10 @@ pub struct Options {
     pub stdin_filename: Option<PathBuf>,
     /// With stdin: print a diff instead of the fixed source.
     pub diff: bool,
+    /// The configuration file for every file (instead of the nearest `static-first.toml`).
+    pub config: Option<PathBuf>,
+    /// Print the configuration that applies to each path and stop.
+    pub print_config: bool,
 }
 
 /// What each worker thread keeps between files: one oxc arena, reset per file, and one read
@@ -76,8 +82,18 @@ const MAX_LINE: usize = 10_000;
 pub fn run(options: &Options) -> Exit {
     let started = Instant::now();
     quiet_worker_panics();
+    let configs = match Configs::new(options.config.as_deref()) {
+        Ok(configs) => configs,
+        Err(error) => {
+            eprintln!("static-first: error: {error}");
+            return Exit::Error;
+        }
+    };
+    if options.print_config {
+        return print_configs(options, &configs);
+    }
     if options.selection.paths == [PathBuf::from("-")] {
-        return run_stdin(options);
+        return run_stdin(options, &configs);
     }
     let (roots, listed) = match select::roots(&options.selection) {
         Ok(found) => found,
@@ -86,6 +102,14 @@ pub fn run(options: &Options) -> Exit {
             return Exit::Error;
         }
     };
+    // A broken configuration above a root would fail every file under it: say so once.
+    for root in &roots {
+        let probe_file = if root.is_dir() { root.join(config::FILE_NAME) } else { root.clone() };
+        if let Err(error) = configs.for_file(&probe_file) {
+            eprintln!("static-first: error: {error}");
+            return Exit::Error;
+        }
+    }
     let walk_options = WalkOptions { threads: options.threads, follow: options.follow };
     let writer = Writer {
         follow: options.follow,
@@ -103,8 +127,9 @@ pub fn run(options: &Options) -> Exit {
                     return None;
                 }
                 progress.tick();
-                let result =
-                    panic::catch_unwind(AssertUnwindSafe(|| process_file(worker, path, options, &writer)));
+                let result = panic::catch_unwind(AssertUnwindSafe(|| {
+                    process_file(worker, path, options, &configs, &writer)
+                }));
                 Some(result.unwrap_or_else(|payload| {
                     *worker = Worker::new(options.max_filesize);
                     FileReport::failed(path, FileError::Internal(panic_message(payload.as_ref())))
@@ -182,7 +207,31 @@ fn confirm_and_write(reports: &mut [FileReport], writer: &Writer, color: bool) -
 
 /// `-` as the only path: fix the source on stdin and print it (or its diff) on stdout;
 /// findings that need review go to stderr.
-fn run_stdin(options: &Options) -> Exit {
+/// `--print-config`: the configuration that applies to each path given (or the current
+/// directory), as TOML.
+fn print_configs(options: &Options, configs: &Configs) -> Exit {
+    let paths = if options.selection.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        options.selection.paths.clone()
+    };
+    let mut out = io::stdout().lock();
+    for path in paths {
+        let probe_file = if path.is_dir() { path.join(config::FILE_NAME) } else { path.clone() };
+        match configs.for_file(&probe_file) {
+            Ok(config) => {
+                let _ = write!(out, "# {}\n{}", path.display(), config.render());
+            }
+            Err(error) => {
+                eprintln!("static-first: error: {error}");
+                return Exit::Error;
+            }
+        }
+    }
+    Exit::Clean
+}
+
+fn run_stdin(options: &Options, configs: &Configs) -> Exit {
     let Some(name) = &options.stdin_filename else {
         eprintln!("static-first: error: reading source from stdin (`-`) needs --stdin-filename PATH");
         return Exit::Error;
@@ -198,8 +247,15 @@ fn run_stdin(options: &Options) -> Exit {
     }
     let source = Source::new(&raw);
     let mut report = FileReport::new(name);
+    let config = match configs.for_file(name) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("static-first: error: {error}");
+            return Exit::Error;
+        }
+    };
     let result = if probe::needed(source_type)
-        && let Err(error) = probe::check(&raw, name, options.max_filesize)
+        && let Err(error) = probe::check(&raw, name, options.max_filesize, options.config.as_deref())
     {
         Err(error)
     } else {
@@ -210,6 +266,7 @@ fn run_stdin(options: &Options) -> Exit {
                     &mut arena,
                     source,
                     source_type,
+                    &config,
                     options.explain,
                     &mut report.findings,
                     &mut report.notes,
@@ -309,14 +366,24 @@ static SIRV: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("sirv"));
 static SERVE_INDEX: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("serve-index"));
 
 /// Whether the bytes can hold a finding: it takes a session module (every one's name contains
-/// `session`, but express-openid-connect's) and a static one (`static`, `favicon`, `sirv`,
-/// `serve-index`). Every module name in `classify` must be matched here.
-fn may_hold_finding(bytes: &[u8]) -> bool {
-    let session = SESSION.find(bytes).is_some() || OPENID.find(bytes).is_some();
-    session && [&*STATIC, &*FAVICON, &*SIRV, &*SERVE_INDEX].iter().any(|finder| finder.find(bytes).is_some())
+/// `session`, but express-openid-connect's, or one the configuration declares) and a static
+/// one (`static`, `favicon`, `sirv`, `serve-index`, or a declared one). Every module name in
+/// `classify` must be matched here.
+fn may_hold_finding(bytes: &[u8], config: &Config) -> bool {
+    let names = |kind| config.modules(kind).any(|m| memchr::memmem::find(bytes, m.as_bytes()).is_some());
+    let session = SESSION.find(bytes).is_some() || OPENID.find(bytes).is_some() || names(Kind::Session);
+    session
+        && ([&*STATIC, &*FAVICON, &*SIRV, &*SERVE_INDEX].iter().any(|finder| finder.find(bytes).is_some())
+            || names(Kind::Static))
 }
 
-fn process_file(worker: &mut Worker, path: &Path, options: &Options, writer: &Writer) -> FileReport {
+fn process_file(
+    worker: &mut Worker,
+    path: &Path,
+    options: &Options,
+    configs: &Configs,
+    writer: &Writer,
+) -> FileReport {
     let size = match fs::metadata(path) {
         Ok(meta) => meta.len(),
         Err(e) => return FileReport::failed(path, FileError::Read(e)),
@@ -338,7 +405,11 @@ fn process_file(worker: &mut Worker, path: &Path, options: &Options, writer: &Wr
     let Some(source_type) = source_type(path) else {
         return FileReport::failed(path, FileError::Unsupported);
     };
-    if !may_hold_finding(bytes) {
+    let config = match configs.for_file(path) {
+        Ok(config) => config,
+        Err(error) => return FileReport::failed(path, FileError::Config(error)),
+    };
+    if !may_hold_finding(bytes, &config) {
         return FileReport::new(path);
     }
     if memchr::memchr(0, bytes).is_some() {
@@ -356,7 +427,7 @@ fn process_file(worker: &mut Worker, path: &Path, options: &Options, writer: &Wr
         );
     }
     if probe::needed(source_type)
-        && let Err(error) = probe::check(raw, path, options.max_filesize)
+        && let Err(error) = probe::check(raw, path, options.max_filesize, options.config.as_deref())
     {
         return FileReport::failed(path, error);
     }
@@ -366,6 +437,7 @@ fn process_file(worker: &mut Worker, path: &Path, options: &Options, writer: &Wr
         &mut worker.arena,
         source,
         source_type,
+        &config,
         options.explain,
         &mut report.findings,
         &mut report.notes,
@@ -503,10 +575,23 @@ mod tests {
         for session in sessions {
             for statics in STATIC_MODULES.iter().copied().chain(["express.static", "express['static']"]) {
                 let text = format!("require('{session}'); require('{statics}')");
-                assert!(may_hold_finding(text.as_bytes()), "{text}");
+                assert!(may_hold_finding(text.as_bytes(), &Config::default()), "{text}");
             }
         }
-        assert!(!may_hold_finding(b"require('express').static('x')"));
+        assert!(!may_hold_finding(b"require('express').static('x')", &Config::default()));
+    }
+
+    #[test]
+    fn the_prefilter_learns_the_configured_modules() {
+        let config = Config::parse(
+            Path::new("static-first.toml"),
+            "[middleware]\nsession = [\"@acme/store\"]\nstatic = [\"@acme/web#serve\"]\n",
+        )
+        .unwrap();
+        let text = b"require('@acme/store'); require('@acme/web')";
+        assert!(!may_hold_finding(text, &Config::default()));
+        assert!(may_hold_finding(text, &config));
+        assert!(!may_hold_finding(b"require('@acme/store')", &config));
     }
 
     #[test]

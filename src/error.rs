@@ -33,6 +33,8 @@ pub enum FileError {
     TooComplex(String),
     /// The child process that checks a TypeScript file first could not run.
     Probe(io::Error),
+    /// The `static-first.toml` that applies to the file is invalid.
+    Config(crate::config::ConfigError),
     /// A panic while processing the file: a bug.
     Internal(String),
     Walk(String),
@@ -81,6 +83,7 @@ impl fmt::Display for FileError {
                 "too complex to parse: {why} (oxc backtracks exponentially on some chains of `<` \
                  and `(` in TypeScript); not changed: simplify those expressions or exclude the file"
             ),
+            FileError::Config(e) => write!(f, "{e}"),
             FileError::Probe(e) => write!(
                 f,
                 "cannot start the process that checks TypeScript files first: {e}; the file is unchanged"

@@ -10,6 +10,7 @@ pub mod arena;
 pub mod body;
 pub mod classify;
 pub mod cli;
+pub mod config;
 pub mod detect;
 pub mod driver;
 pub mod edit;

@@ -7,6 +7,7 @@ use oxc_allocator::Allocator;
 use oxc_span::SourceType;
 
 use crate::arena::Arena;
+use crate::config::Config;
 use crate::detect::analyze;
 use crate::edit::{Edit, Layout, apply};
 use crate::error::FileError;
@@ -27,12 +28,13 @@ pub fn fix_text(
     arena: &mut Arena,
     source: Source<'_>,
     source_type: SourceType,
+    config: &Config,
     explain: bool,
     findings: &mut Vec<FindingReport>,
     notes: &mut Vec<Note>,
 ) -> Result<Option<String>, FileError> {
     arena
-        .run(|allocator| fix_passes(allocator, source, source_type, explain, findings, notes))
+        .run(|allocator| fix_passes(allocator, source, source_type, config, explain, findings, notes))
         .unwrap_or_else(|full| {
             findings.clear();
             notes.clear();
@@ -44,6 +46,7 @@ fn fix_passes(
     allocator: &Allocator,
     source: Source<'_>,
     source_type: SourceType,
+    config: &Config,
     explain: bool,
     findings: &mut Vec<FindingReport>,
     notes: &mut Vec<Note>,
@@ -65,7 +68,7 @@ fn fix_passes(
         if let Some(expected) = &expected {
             expected.check(&Shape::of(&program, &text)).map_err(FileError::Verify)?;
         }
-        let analysis = analyze(&program);
+        let analysis = analyze(&program, config);
         let lines = LineIndex::new(&text);
         // Found again each pass: a comment moves with the statement below it, so the line
         // relation holds in the edited text too.

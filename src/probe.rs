@@ -14,6 +14,7 @@ use oxc_span::SourceType;
 use wait_timeout::ChildExt;
 
 use crate::arena::{Arena, Exhausted};
+use crate::config::Configs;
 use crate::error::FileError;
 use crate::pipeline::fix_text;
 use crate::source::Source;
@@ -34,12 +35,15 @@ pub fn needed(source_type: SourceType) -> bool {
 
 /// Runs the probe on `text` (the file `path`, up to `max_filesize` bytes); `Ok` when the
 /// worker may run the pipeline on it.
-pub fn check(text: &str, path: &Path, max_filesize: u64) -> Result<(), FileError> {
+pub fn check(text: &str, path: &Path, max_filesize: u64, config: Option<&Path>) -> Result<(), FileError> {
     let mut probe = Command::new(std::env::current_exe().map_err(FileError::Probe)?);
     probe
         .args(["--probe", "--max-filesize", &max_filesize.to_string(), "--stdin-filename"])
         .arg(path)
         .arg("-");
+    if let Some(config) = config {
+        probe.arg("--config").arg(config);
+    }
     run_child(probe, text, TIMEOUT, max_filesize)
 }
 
@@ -65,16 +69,27 @@ fn run_child(mut probe: Command, text: &str, timeout: Duration, max_filesize: u6
     }
 }
 
-/// The child's side: reads the source from stdin and runs the pipeline; returns the exit code.
-pub fn serve(path: &Path, max_filesize: u64) -> u8 {
+/// The child's side: reads the source from stdin and runs the pipeline (with the configuration
+/// the worker uses); returns the exit code.
+pub fn serve(path: &Path, max_filesize: u64, config: Option<&Path>) -> u8 {
     let Some(source_type) = crate::parse::source_type(path) else { return FITS };
+    // A configuration error is the worker's to report; the parse does not depend on it.
+    let config = Configs::new(config).and_then(|c| c.for_file(path)).unwrap_or_default();
     let mut text = String::new();
     if io::stdin().read_to_string(&mut text).is_err() {
         return FITS;
     }
     on_worker_stack(|| {
         let mut arena = Arena::for_sources_up_to(max_filesize);
-        match fix_text(&mut arena, Source::new(&text), source_type, false, &mut Vec::new(), &mut Vec::new()) {
+        match fix_text(
+            &mut arena,
+            Source::new(&text),
+            source_type,
+            &config,
+            false,
+            &mut Vec::new(),
+            &mut Vec::new(),
+        ) {
             Err(FileError::TooComplex(_)) => TOO_COMPLEX,
             _ => FITS,
         }

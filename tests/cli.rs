@@ -389,3 +389,91 @@ fn suppression_comments_need_a_reason_and_must_be_used() {
     let result = &sarif["runs"][0]["results"][0];
     assert_eq!(result["suppressions"][0]["justification"], "per-user assets");
 }
+
+/// An app whose session and static middleware come from the project's own wrappers: neither
+/// "session" nor "static" appears in it, so only the configuration can make it a candidate.
+const WRAPPED: &str = "const express = require('express');
+const makeStore = require('@acme/store');
+const { assets } = require('@acme/web');
+const app = express();
+app.use(makeStore({ secret: 's' }));
+app.use(assets.serve('public'));
+";
+
+const WRAPPED_FIXED: &str = "const express = require('express');
+const makeStore = require('@acme/store');
+const { assets } = require('@acme/web');
+const app = express();
+app.use(assets.serve('public'));
+app.use(makeStore({ secret: 's' }));
+";
+
+const CONFIG: &str = "[middleware]\nsession = [\"@acme/store\"]\nstatic = [\"@acme/web#assets.serve\"]\n";
+
+#[test]
+fn the_nearest_configuration_declares_the_projects_own_middleware() {
+    let p = Project::new(&[
+        ("static-first.toml", CONFIG),
+        ("svc/src/app.js", WRAPPED),
+        ("other/static-first.toml", "[middleware]\ninert = [\"@acme/store\"]\n"),
+        ("other/app.js", WRAPPED),
+    ]);
+    let out = p.run(&["--write"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(p.read("svc/src/app.js"), WRAPPED_FIXED);
+    // The nearer file wins, whole: there `@acme/store` is inert and nothing is static.
+    assert_eq!(p.read("other/app.js"), WRAPPED);
+
+    let out = p.run(&["--print-config", "svc/src", "other"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let printed = stdout(&out);
+    assert!(
+        printed.contains("session = [\"@acme/store\"]\nstatic = [\"@acme/web#assets.serve\"]"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("# other\n# from ") && printed.contains("inert = [\"@acme/store\"]"),
+        "{printed}"
+    );
+
+    // --config applies one file to everything.
+    p.write("other/app.js", WRAPPED);
+    let out = p.run(&["--check", "--config", "static-first.toml", "other"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).contains("(declared at static-first.toml:3)"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_bad_configuration_is_an_error_with_its_file_and_line() {
+    let p = Project::new(&[
+        ("static-first.toml", "[middleware]\nsession = [\"@acme/store\"]\nstatik = [\"x\"]\n"),
+        ("app.js", BAD),
+        ("sub/static-first.toml", "[middleware]\nguard = [\"a#\"]\n"),
+        ("sub/app.js", BAD),
+    ]);
+    let out = p.run(&["--write"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("static-first.toml:3:1: invalid configuration: unknown field `statik`"), "{err}");
+    assert_eq!(p.read("app.js"), BAD, "nothing is written under a bad configuration");
+
+    // Found inside the tree: an error for each file under it; the other files still run.
+    p.write("static-first.toml", CONFIG);
+    let out = p.run(&["--write"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("sub/app.js: error: ")
+            && err.contains("static-first.toml:2:10: invalid configuration: `a#` names no export"),
+        "{err}"
+    );
+    assert_eq!((p.read("app.js"), p.read("sub/app.js")), (FIXED.to_string(), BAD.to_string()));
+
+    let out = p.run(&["--config", "missing.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("missing.toml:1:1: invalid configuration: cannot read it"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -7,6 +7,7 @@
 
 use oxc_span::SourceType;
 use static_first::arena::Arena;
+use static_first::config::Config;
 use static_first::error::FileError;
 use static_first::pipeline::fix_text;
 use static_first::source::Source;
@@ -224,7 +225,15 @@ fn run_counting(text: &str, source_type: SourceType) -> Result<(Option<String>, 
     }
     let mut findings = Vec::new();
     let fixed = ARENA.with_borrow_mut(|arena| {
-        fix_text(arena, Source::new(text), source_type, true, &mut findings, &mut Vec::new())
+        fix_text(
+            arena,
+            Source::new(text),
+            source_type,
+            &Config::default(),
+            true,
+            &mut findings,
+            &mut Vec::new(),
+        )
     })?;
     let count = |fixable: bool| findings.iter().filter(|f| f.is_fixable() == fixable).count();
     Ok((fixed, count(true), count(false)))
