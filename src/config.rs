@@ -236,12 +236,17 @@ impl Configs {
         if let Some(config) = &self.explicit {
             return Ok(config.clone());
         }
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let dir = dir.canonicalize().unwrap_or(dir);
-        self.for_dir(&dir)
+        let dir = path.parent().unwrap_or(Path::new(""));
+        // Files of one directory share the answer: most lookups end here, without a syscall.
+        if let Some(known) = self.found.lock().expect("no panics holding the lock").get(dir) {
+            return known.clone();
+        }
+        // Walked up as written (like ESLint and ruff), from the absolute path.
+        let absolute = std::path::absolute(if dir.as_os_str().is_empty() { Path::new(".") } else { dir })
+            .unwrap_or_else(|_| dir.to_path_buf());
+        let result = self.for_dir(&absolute);
+        self.found.lock().expect("no panics holding the lock").insert(dir.to_path_buf(), result.clone());
+        result
     }
 
     fn for_dir(&self, dir: &Path) -> Result<Arc<Config>, ConfigError> {

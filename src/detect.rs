@@ -4,7 +4,7 @@
 //! is owned data (spans, symbol ids, classes) that the planner reasons about.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use oxc_ast::AstKind;
 use oxc_ast::ast::*;
@@ -157,12 +157,12 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config) -> Analysis {
         scoping,
         config,
         nodes,
-        inits: HashMap::new(),
-        destructured: HashMap::new(),
-        origins: HashMap::new(),
-        assigned_once: HashSet::new(),
+        inits: HashMap::default(),
+        destructured: HashMap::default(),
+        origins: HashMap::default(),
+        assigned_once: HashSet::default(),
     };
-    let mut assignments: HashMap<SymbolId, Vec<&'a Expression<'a>>> = HashMap::new();
+    let mut assignments: HashMap<SymbolId, Vec<&'a Expression<'a>>> = HashMap::default();
     let mut use_calls = Vec::new();
     let mut fields: Vec<(ReceiverId<'a>, &'a Expression<'a>)> = Vec::new();
     let mut lists = Vec::new();
@@ -275,7 +275,7 @@ fn find_receivers<'a>(
     use_calls: &[(&CallExpression<'a>, Option<u32>)],
     fields: &[(ReceiverId<'a>, &'a Expression<'a>)],
 ) -> HashMap<ReceiverId<'a>, Receiver> {
-    let mut receivers = HashMap::new();
+    let mut receivers = HashMap::default();
     let made_here = |init: &Expression<'a>| matches!(resolver.resolve(init, 0), Value::Made(origin) if origin.is_express_app_or_router());
     for (&symbol, init) in &resolver.inits {
         if made_here(init) {
