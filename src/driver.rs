@@ -384,8 +384,10 @@ fn process_file(
     configs: &Configs,
     writer: &Writer,
 ) -> FileReport {
-    let size = match fs::metadata(path) {
-        Ok(meta) => meta.len(),
+    // One open and one fstat per file: the size check and the read share the handle.
+    let opened = fs::File::open(path).and_then(|f| f.metadata().map(|meta| (f, meta.len())));
+    let (file, size) = match opened {
+        Ok(opened) => opened,
         Err(e) => return FileReport::failed(path, FileError::Read(e)),
     };
     if size > options.max_filesize {
@@ -398,8 +400,14 @@ fn process_file(
         );
     }
     worker.buffer.clear();
-    if let Err(e) = fs::File::open(path).and_then(|mut f| f.read_to_end(&mut worker.buffer)) {
+    worker.buffer.reserve(usize::try_from(size).unwrap_or(0));
+    // Read through `take` so std does not stat the file again for a size hint; one byte more
+    // than the limit shows a file that grew past it.
+    if let Err(e) = file.take(options.max_filesize.saturating_add(1)).read_to_end(&mut worker.buffer) {
         return FileReport::failed(path, FileError::Read(e));
+    }
+    if worker.buffer.len() as u64 > options.max_filesize {
+        return FileReport::skipped(path, "grew past --max-filesize while it was read; run again".into());
     }
     let bytes = &worker.buffer[..];
     let Some(source_type) = source_type(path) else {

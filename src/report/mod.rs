@@ -390,6 +390,29 @@ pub fn explain_plan(block: &Block, finding: &Finding, status: &Status, lines: &L
     if let Scope::Arguments(_) = finding.scope {
         out.push("  both are in one statement: its middleware arguments trade places".into());
     }
+    // Every classification the plan rests on, with what decided it.
+    let last = finding
+        .plan
+        .candidates
+        .iter()
+        .flat_map(|c| c.moved.iter().chain([&c.anchor]))
+        .copied()
+        .max()
+        .unwrap_or(finding.statics);
+    let units = match finding.scope {
+        Scope::Statements => finding.session..last.max(finding.statics) + 1,
+        Scope::Arguments(stmt) => 0..block.stmts[stmt].parts.len(),
+    };
+    out.push("  classified:".into());
+    for i in units {
+        let nested = match finding.scope {
+            Scope::Statements => block.stmts[i].nested.as_slice(),
+            Scope::Arguments(_) => &[],
+        };
+        let parts = finding.unit_parts(block, i).iter().map(|p| format!("{} ({})", p.kind, p.what));
+        let nested = nested.iter().map(|p| format!("nested {} ({})", p.kind, p.what));
+        out.push(format!("    {}: {}", name(i), parts.chain(nested).collect::<Vec<_>>().join(", ")));
+    }
     for candidate in &finding.plan.candidates {
         let (verb, place) = match (candidate.direction, finding.scope) {
             (Direction::Lift, Scope::Statements) => ("lift", "above"),
