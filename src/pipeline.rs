@@ -106,10 +106,9 @@ fn fix_passes(
                                 if claimed.iter().all(|&(start, end)| end < range.0 || start > range.1) {
                                     claimed.push(range);
                                     if finding.scope == Scope::Statements {
-                                        permutations.push(Permutation {
-                                            first: block.stmts[0].span.start,
-                                            order: candidate.order(block.stmts.len()),
-                                        });
+                                        let first = block.stmts[0].span.start;
+                                        let order = candidate.order(block.stmts.len());
+                                        merge(&mut permutations, Permutation { first, order });
                                     }
                                     edits.extend(mine);
                                 }
@@ -163,6 +162,19 @@ fn fix_passes(
         text = apply(&text, &edits);
     }
     Err(FileError::Verify("the fixes did not settle after several passes".into()))
+}
+
+/// Adds a planned reordering of a statement list. Two apps in one list fixed in the same pass
+/// reorder disjoint stretches of it (their edits do not overlap): one permutation holds both.
+fn merge(permutations: &mut Vec<Permutation>, new: Permutation) {
+    match permutations.iter_mut().find(|p| p.first == new.first) {
+        Some(existing) => {
+            for (place, &from) in new.order.iter().enumerate().filter(|&(place, &from)| place != from) {
+                existing.order[place] = from;
+            }
+        }
+        None => permutations.push(new),
+    }
 }
 
 /// What identifies a finding left for review across passes, where offsets and line numbers
