@@ -38,6 +38,8 @@ pub enum Class {
 pub struct Generated {
     pub text: String,
     pub classes: Vec<Class>,
+    /// Which app each id registers on (`app` 0, `other` 1); `None` for bindings and comments.
+    pub apps: Vec<Option<u8>>,
 }
 
 const HEADER: &[&str] = &[
@@ -59,6 +61,8 @@ pub fn generate(choices: &[u8]) -> Generated {
     let semicolons = flags & 2 == 0;
     let wrapped = flags & 4 != 0;
     let indent = if flags & 8 != 0 { "\t" } else { "  " };
+    // A second app in the same list: its registrations are inert to the first one's.
+    let two_apps = !wrapped && flags & 16 != 0;
     let count = (next() % 14) as usize + 2;
 
     let semi = if semicolons { ";" } else { "" };
@@ -68,6 +72,7 @@ pub fn generate(choices: &[u8]) -> Generated {
         .collect();
     let mut body = Vec::new();
     let mut classes = Vec::new();
+    let mut apps: Vec<Option<u8>> = Vec::new();
     // `let` bindings exist from the start so that assignments are valid anywhere.
     for n in 0..3 {
         lines.push(format!("let d{n} = 'public{n}'{semi}"));
@@ -75,6 +80,12 @@ pub fn generate(choices: &[u8]) -> Generated {
     if !wrapped {
         lines.push(format!("const app = express(){semi}"));
     }
+    if two_apps {
+        lines.push(format!("const other = express(){semi}"));
+    }
+    // Which app the next registration is on, and the code moved onto it.
+    let pick_app = |next: &mut dyn FnMut() -> u8| if two_apps { next() % 2 } else { 0 };
+    let on = |app: u8, code: String| if app == 1 { code.replace("app.", "other.") } else { code };
     let mut id = 0;
     while id < count {
         let pick = next();
@@ -97,14 +108,17 @@ pub fn generate(choices: &[u8]) -> Generated {
                 }
                 _ => format!("app.use(session({{ secret: 's{id}' }})){semi}"),
             };
+            let app = pick_app(&mut next);
             body.push(format!("if (process.env.FLAG{id} === 'on') {{"));
-            body.push(format!("{indent}{} // #{id}", code(first, 0, id)));
+            body.push(format!("{indent}{} // #{id}", on(app, code(first, 0, id))));
             classes.push(first);
+            apps.push(Some(app));
             id += 1;
             if let Some(second) = second {
                 body.push("} else {".into());
-                body.push(format!("{indent}{} // #{id}", code(second, 1, id)));
+                body.push(format!("{indent}{} // #{id}", on(app, code(second, 1, id))));
                 classes.push(second);
+                apps.push(Some(app));
                 id += 1;
             }
             body.push("}".into());
@@ -117,7 +131,8 @@ pub fn generate(choices: &[u8]) -> Generated {
             if spacer % 5 == 0 {
                 body.push(String::new());
             }
-            body.push("app.use(".into());
+            let app = pick_app(&mut next);
+            body.push(on(app, "app.use(".into()));
             let mut guarded = false;
             for _ in 0..args {
                 let (mut class, code) = match next() % 7 {
@@ -133,6 +148,7 @@ pub fn generate(choices: &[u8]) -> Generated {
                 }
                 guarded |= class == Class::Barrier;
                 classes.push(class);
+                apps.push(Some(app));
                 body.push(format!("{indent}/* #{id} */ {code},"));
                 id += 1;
             }
@@ -164,7 +180,11 @@ pub fn generate(choices: &[u8]) -> Generated {
             14 => (Class::Barrier, format!("app.use((req, res, next) => next()){semi}")),
             _ => (Class::Comment, format!("// note {id}")),
         };
+        let shared = matches!(class, Class::Binding(_) | Class::Comment);
+        let app = if shared { None } else { Some(pick_app(&mut next)) };
+        let code = on(app.unwrap_or(0), code);
         classes.push(class);
+        apps.push(app);
         let spacer = next();
         if spacer % 5 == 0 {
             body.push(String::new());
@@ -182,7 +202,7 @@ pub fn generate(choices: &[u8]) -> Generated {
     let newline = if crlf { "\r\n" } else { "\n" };
     let mut text = lines.join(newline);
     text.push_str(newline);
-    Generated { text, classes }
+    Generated { text, classes, apps }
 }
 
 /// The statement ids in the order their lines appear.
@@ -271,8 +291,9 @@ pub fn check(generated: &Generated) {
         for &b in &statements[i + 1..] {
             let swapped = position(&after, a) > position(&after, b);
             let (ca, cb) = (generated.classes[a], generated.classes[b]);
+            let other_apps = matches!((generated.apps[a], generated.apps[b]), (Some(x), Some(y)) if x != y);
             assert!(
-                !swapped || may_swap(ca, cb),
+                !swapped || other_apps || may_swap(ca, cb),
                 "#{a} ({ca:?}) and #{b} ({cb:?}) swapped:\n{text}\n---\n{fixed}"
             );
         }
@@ -280,12 +301,13 @@ pub fn check(generated: &Generated) {
 
     // Unless a finding is left for review (a call's arguments fixed, its statement blocked),
     // no static registration still follows a session registration.
-    let mut seen_session = false;
+    let mut seen_session = [false; 2];
     for &id in after.iter().filter(|_| reviews == 0) {
+        let app = usize::from(generated.apps[id].unwrap_or(0));
         match generated.classes[id] {
-            Class::Session => seen_session = true,
+            Class::Session => seen_session[app] = true,
             Class::Static(_) | Class::Mounted => {
-                assert!(!seen_session, "static #{id} still follows a session:\n{fixed}")
+                assert!(!seen_session[app], "static #{id} still follows a session on its app:\n{fixed}")
             }
             _ => {}
         }
