@@ -103,8 +103,8 @@ pub struct Args {
     #[arg(long)]
     pub print_config: bool,
 
-    /// Internal: check one TypeScript source from stdin in this process (see `probe`).
-    #[arg(long, hide = true, requires = "stdin_filename")]
+    /// Internal: answer the workers' requests to check TypeScript sources (see `probe`).
+    #[arg(long, hide = true)]
     pub probe: bool,
 }
 
@@ -184,8 +184,7 @@ pub fn main() -> ExitCode {
         }
     };
     if args.probe {
-        let path = args.stdin_filename.unwrap_or_default();
-        return ExitCode::from(probe::serve(&path, args.max_filesize, args.config.as_deref()));
+        return ExitCode::from(probe::serve(args.max_filesize, args.config.as_deref()));
     }
     run(&args.into_options()).into()
 }

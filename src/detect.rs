@@ -3,8 +3,8 @@
 //! Detection reads the AST and oxc's scoping only; it never looks at source text. Its output
 //! is owned data (spans, symbol ids, classes) that the planner reasons about.
 
-use std::borrow::Cow;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 
 use oxc_ast::AstKind;
 use oxc_ast::ast::*;

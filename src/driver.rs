@@ -20,7 +20,7 @@ use crate::error::{Exit, FileError};
 use crate::interactive::{self, Answer};
 use crate::parse::source_type;
 use crate::pipeline::fix_text;
-use crate::probe;
+use crate::probe::{self, Prober};
 use crate::progress::Progress;
 use crate::report::{
     FileReport, Format, Mode, Pending, Replacement, Reporter, Summary, pr_body, reporter, unified_diff,
@@ -67,11 +67,17 @@ pub struct Options {
 struct Worker {
     arena: Arena,
     buffer: Vec<u8>,
+    /// The child process that checks TypeScript files first.
+    prober: Prober,
 }
 
 impl Worker {
-    fn new(max_filesize: u64) -> Worker {
-        Worker { arena: Arena::for_sources_up_to(max_filesize), buffer: Vec::new() }
+    fn new(options: &Options) -> Worker {
+        Worker {
+            arena: Arena::for_sources_up_to(options.max_filesize),
+            buffer: Vec::new(),
+            prober: Prober::new(options.max_filesize, options.config.as_deref()),
+        }
     }
 }
 
@@ -120,7 +126,7 @@ pub fn run(options: &Options) -> Exit {
     let mut reports: Vec<FileReport> = walk(
         &roots,
         walk_options,
-        || Worker::new(options.max_filesize),
+        || Worker::new(options),
         |worker, entry| match entry {
             Entry::File { path, explicit } => {
                 if (!explicit || listed) && source_type(path).is_none() {
@@ -131,7 +137,7 @@ pub fn run(options: &Options) -> Exit {
                     process_file(worker, path, options, &configs, &writer)
                 }));
                 Some(result.unwrap_or_else(|payload| {
-                    *worker = Worker::new(options.max_filesize);
+                    *worker = Worker::new(options);
                     FileReport::failed(path, FileError::Internal(panic_message(payload.as_ref())))
                 }))
             }
@@ -255,7 +261,7 @@ fn run_stdin(options: &Options, configs: &Configs) -> Exit {
         }
     };
     let result = if probe::needed(source_type)
-        && let Err(error) = probe::check(&raw, name, options.max_filesize, options.config.as_deref())
+        && let Err(error) = Prober::new(options.max_filesize, options.config.as_deref()).check(&raw, name)
     {
         Err(error)
     } else {
@@ -435,7 +441,7 @@ fn process_file(
         );
     }
     if probe::needed(source_type)
-        && let Err(error) = probe::check(raw, path, options.max_filesize, options.config.as_deref())
+        && let Err(error) = worker.prober.check(raw, path)
     {
         return FileReport::failed(path, error);
     }
