@@ -215,5 +215,8 @@ e2e! {
     session_in_both_branches_of_an_if: App { dir: "session-both-branches", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET };
     static_crosses_routes_on_other_paths: App { dir: "disjoint-routes", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: "/assets/style.css" };
     route_under_the_static_mount_blocks_the_move: App { dir: "blocked-overlapping-route", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/assets/secret.txt"), asset: "/assets/style.css" };
+    unknown_guard_blocks_the_move: App { dir: "blocked-unknown-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET };
+    assignment_of_the_directory_blocks_the_move: App { dir: "blocked-binding", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET };
+    fallthrough_false_crosses_no_route: App { dir: "blocked-fallthrough-false", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: "/assets/style.css" };
     guard_in_the_chain_blocks_the_reorder: App { dir: "blocked-chain-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET };
 }
