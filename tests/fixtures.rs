@@ -2,7 +2,8 @@
 //! input, plan (`--explain`) and diff are snapshotted in the top-level `snapshots/`.
 //!
 //! Each fixture's first line states what must happen, so a wrong snapshot cannot hide:
-//! `// expect: fix`, `// expect: review` or `// expect: no finding`.
+//! `// expect: fix`, `// expect: review` or `// expect: no finding`. A fixture `x.js` with an
+//! `x.toml` beside it runs with that file as its `static-first.toml`.
 
 use std::fs;
 
@@ -21,7 +22,11 @@ fn fixtures() {
         omit_expression => true,
     }, {
         insta::glob!("fixtures/**/*.*", |path| {
+            if path.extension().is_some_and(|e| e == "toml") {
+                return;
+            }
             let input = fs::read_to_string(path).unwrap();
+            let config = fs::read_to_string(path.with_extension("toml")).ok();
             let expect = input
                 .trim_start_matches('\u{feff}')
                 .lines()
@@ -33,6 +38,9 @@ fn fixtures() {
             let name = path.file_name().unwrap().to_str().unwrap();
             let project = Project::new(&[]);
             fs::write(project.file(name), &input).unwrap();
+            if let Some(config) = &config {
+                fs::write(project.file("static-first.toml"), config).unwrap();
+            }
 
             let dry = project.run(&["--explain", name]);
             let out = stdout(&dry);
@@ -58,8 +66,9 @@ fn fixtures() {
                 assert_eq!(fixed, input, "{name}: a file without a fix was changed");
             }
 
+            let config = config.map(|c| format!("## static-first.toml\n\n{c}\n")).unwrap_or_default();
             insta::assert_snapshot!(format!(
-                "## input\n\n{}\n## output (dry run --explain, exit {})\n\n{}",
+                "{config}## input\n\n{}\n## output (dry run --explain, exit {})\n\n{}",
                 visible(&input),
                 dry.status.code().unwrap_or(-1),
                 visible(&out)
