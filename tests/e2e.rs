@@ -218,5 +218,6 @@ e2e! {
     unknown_guard_blocks_the_move: App { dir: "blocked-unknown-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET };
     assignment_of_the_directory_blocks_the_move: App { dir: "blocked-binding", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET };
     fallthrough_false_crosses_no_route: App { dir: "blocked-fallthrough-false", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: "/assets/style.css" };
+    routing_setting_blocks_the_move: App { dir: "blocked-router-setting", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET };
     guard_in_the_chain_blocks_the_reorder: App { dir: "blocked-chain-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET };
 }
