@@ -231,6 +231,11 @@ impl Configs {
         Ok(Configs { explicit, found: Mutex::new(HashMap::new()), none: Arc::new(Config::default()) })
     }
 
+    /// The configuration for `path`, a file or a directory (whose own file counts).
+    pub fn for_path(&self, path: &Path) -> Result<Arc<Config>, ConfigError> {
+        if path.is_dir() { self.for_file(&path.join(FILE_NAME)) } else { self.for_file(path) }
+    }
+
     /// The configuration for the file `path`.
     pub fn for_file(&self, path: &Path) -> Result<Arc<Config>, ConfigError> {
         if let Some(config) = &self.explicit {

@@ -126,6 +126,13 @@ impl Stmt {
         self.parts.iter().chain(&self.nested).any(|p| p.kind == Kind::Static)
     }
 
+    /// The statement's first session part and the first static part after it, if any.
+    pub fn static_after_session(&self) -> Option<(&Part, &Part)> {
+        let at = self.parts.iter().position(|p| p.kind == Kind::Session)?;
+        let static_part = self.parts[at..].iter().find(|p| p.kind == Kind::Static)?;
+        Some((&self.parts[at], static_part))
+    }
+
     /// A registration that only registers session middleware (with consumers and inert
     /// middleware in the same call): the planner may sink it as a unit.
     pub fn is_session_registration(&self) -> bool {
@@ -444,15 +451,13 @@ fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &Statement<'a>) -
         _ if facts.has_call => part(Kind::Unknown, "a statement with calls"),
         _ => part(Kind::Inert, "a statement without calls"),
     };
+    let mut classified =
+        Stmt { span, parts, nested: facts.nested, bindings: facts.bindings, arguments: None };
     // Only a statement with static after session in it needs its arguments reordered.
-    let static_after_session = parts
-        .iter()
-        .position(|p| p.kind == Kind::Session)
-        .is_some_and(|i| parts[i..].iter().any(|p| p.kind == Kind::Static));
-    let arguments = (static_after_session && facts.nested.is_empty())
-        .then(|| argument_bindings(context, stmt, &parts))
-        .flatten();
-    Stmt { span, parts, nested: facts.nested, bindings: facts.bindings, arguments }
+    if classified.static_after_session().is_some() && classified.nested.is_empty() {
+        classified.arguments = argument_bindings(context, stmt, &classified.parts);
+    }
+    classified
 }
 
 /// What one branch of an `if` registers on the receiver.
@@ -575,11 +580,7 @@ fn argument_bindings<'a>(
             return None;
         }
         let mut args = link.arguments.iter().peekable();
-        let path = match args.next_if(|a| is_path_argument(a)) {
-            Some(Argument::StringLiteral(s)) => Some(s.value.as_str()),
-            Some(_) => return None,
-            None => None,
-        };
+        let path = mount_argument(&mut args).ok()?;
         if *mount.get_or_insert(path) != path {
             return None;
         }
@@ -749,13 +750,12 @@ fn classify_link(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<
 fn use_parts(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<Part> {
     let mut parts = Vec::new();
     let mut args = call.arguments.iter().peekable();
-    // The mount path, when it is one literal; `None` for the root or anything else.
-    let mount = match args.next_if(|a| is_path_argument(a)) {
-        Some(Argument::StringLiteral(s)) if !s.value.contains(['*', '?', '+', '(', ':']) => {
-            path_prefix(&s.value)
-        }
-        _ => None,
-    };
+    // The mount path's literal prefix; `None` for the root or a pattern.
+    let mount = mount_argument(&mut args)
+        .ok()
+        .flatten()
+        .filter(|m| !m.contains(['*', '?', '+', '(', ':']))
+        .and_then(path_prefix);
     for arg in args {
         match arg.as_expression() {
             Some(expr) => flatten_middleware(resolver, expr, mount.as_deref(), &mut parts),
@@ -778,6 +778,18 @@ fn use_parts(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<Part
         guarded |= matches!(part.kind, Kind::Guard | Kind::Unknown);
     }
     parts
+}
+
+/// Takes a `use` call's leading path argument, if it has one: `Ok(Some(path))` for a string
+/// literal, `Ok(None)` for none (the root), `Err(())` for a template, a regex or an array.
+fn mount_argument<'s, 'a>(
+    args: &mut std::iter::Peekable<std::slice::Iter<'s, Argument<'a>>>,
+) -> Result<Option<&'s str>, ()> {
+    match args.next_if(|a| is_path_argument(a)) {
+        Some(Argument::StringLiteral(s)) => Ok(Some(s.value.as_str())),
+        Some(_) => Err(()),
+        None => Ok(None),
+    }
 }
 
 fn is_path_argument(arg: &Argument<'_>) -> bool {

@@ -12,10 +12,11 @@ use std::sync::{LazyLock, Mutex};
 use std::time::Instant;
 
 use memchr::memmem::Finder;
+use oxc_span::SourceType;
 
 use crate::arena::Arena;
 use crate::classify::Kind;
-use crate::config::{self, Config, Configs};
+use crate::config::{Config, Configs};
 use crate::error::{Exit, FileError};
 use crate::interactive::{self, Answer};
 use crate::parse::source_type;
@@ -62,22 +63,55 @@ pub struct Options {
     pub print_config: bool,
 }
 
-/// What each worker thread keeps between files: one oxc arena, reset per file, and one read
-/// buffer.
+/// What each worker thread keeps between files: the pipeline's resources and one read buffer.
 struct Worker {
-    arena: Arena,
+    fixer: Fixer,
     buffer: Vec<u8>,
-    /// The child process that checks TypeScript files first.
-    prober: Prober,
 }
 
 impl Worker {
     fn new(options: &Options) -> Worker {
-        Worker {
+        Worker { fixer: Fixer::new(options), buffer: Vec::new() }
+    }
+}
+
+/// What running the pipeline on a file needs: one oxc arena, reset per file, and the child
+/// process that checks TypeScript files first.
+struct Fixer {
+    arena: Arena,
+    prober: Prober,
+}
+
+impl Fixer {
+    fn new(options: &Options) -> Fixer {
+        Fixer {
             arena: Arena::for_sources_up_to(options.max_filesize),
-            buffer: Vec::new(),
             prober: Prober::new(options.max_filesize, options.config.as_deref()),
         }
+    }
+
+    /// Runs the pipeline on one file's text (TypeScript through the probe first), filling
+    /// `report`'s findings and notes; the fixed text, if any.
+    fn fix(
+        &mut self,
+        report: &mut FileReport,
+        source: Source<'_>,
+        source_type: SourceType,
+        config: &Config,
+        explain: bool,
+    ) -> Result<Option<String>, FileError> {
+        if probe::needed(source_type) {
+            self.prober.check(source.text, &report.path)?;
+        }
+        fix_text(
+            &mut self.arena,
+            source,
+            source_type,
+            config,
+            explain,
+            &mut report.findings,
+            &mut report.notes,
+        )
     }
 }
 
@@ -110,8 +144,7 @@ pub fn run(options: &Options) -> Exit {
     };
     // A broken configuration above a root would fail every file under it: say so once.
     for root in &roots {
-        let probe_file = if root.is_dir() { root.join(config::FILE_NAME) } else { root.clone() };
-        if let Err(error) = configs.for_file(&probe_file) {
+        if let Err(error) = configs.for_path(root) {
             eprintln!("static-first: error: {error}");
             return Exit::Error;
         }
@@ -223,8 +256,7 @@ fn print_configs(options: &Options, configs: &Configs) -> Exit {
     };
     let mut out = io::stdout().lock();
     for path in paths {
-        let probe_file = if path.is_dir() { path.join(config::FILE_NAME) } else { path.clone() };
-        match configs.for_file(&probe_file) {
+        match configs.for_path(&path) {
             Ok(config) => {
                 let _ = write!(out, "# {}\n{}", path.display(), config.render());
             }
@@ -260,27 +292,13 @@ fn run_stdin(options: &Options, configs: &Configs) -> Exit {
             return Exit::Error;
         }
     };
-    let result = if probe::needed(source_type)
-        && let Err(error) = Prober::new(options.max_filesize, options.config.as_deref()).check(&raw, name)
-    {
-        Err(error)
-    } else {
-        on_worker_stack(|| {
-            let mut arena = Arena::for_sources_up_to(options.max_filesize);
-            panic::catch_unwind(AssertUnwindSafe(|| {
-                fix_text(
-                    &mut arena,
-                    source,
-                    source_type,
-                    &config,
-                    options.explain,
-                    &mut report.findings,
-                    &mut report.notes,
-                )
-            }))
-            .unwrap_or_else(|payload| Err(FileError::Internal(panic_message(payload.as_ref()))))
-        })
-    };
+    let result = on_worker_stack(|| {
+        let mut fixer = Fixer::new(options);
+        panic::catch_unwind(AssertUnwindSafe(|| {
+            fixer.fix(&mut report, source, source_type, &config, options.explain)
+        }))
+        .unwrap_or_else(|payload| Err(FileError::Internal(panic_message(payload.as_ref()))))
+    });
     let mut out = io::stdout().lock();
     let printed = match &result {
         Ok(Some(fixed)) if options.diff => out.write_all(unified_diff(name, source.text, fixed).as_bytes()),
@@ -440,22 +458,9 @@ fn process_file(
             ),
         );
     }
-    if probe::needed(source_type)
-        && let Err(error) = worker.prober.check(raw, path)
-    {
-        return FileReport::failed(path, error);
-    }
     let source = Source::new(raw);
     let mut report = FileReport::new(path);
-    match fix_text(
-        &mut worker.arena,
-        source,
-        source_type,
-        &config,
-        options.explain,
-        &mut report.findings,
-        &mut report.notes,
-    ) {
+    match worker.fixer.fix(&mut report, source, source_type, &config, options.explain) {
         Ok(Some(fixed)) if options.interactive => {
             report.pending = Some(Pending { before: source.text.to_string(), after: fixed, bom: source.bom });
         }

@@ -155,17 +155,10 @@ pub fn plan_block(block: &Block) -> Vec<Finding> {
     if within.is_empty() { plan_statements(block).into_iter().collect() } else { within }
 }
 
-/// The session part of a statement and the first static part after it, if any.
-fn static_after_session(stmt: &Stmt) -> Option<(&Part, &Part)> {
-    let at = stmt.parts.iter().position(|p| p.kind == Kind::Session)?;
-    let static_part = stmt.parts[at..].iter().find(|p| p.kind == Kind::Static)?;
-    Some((&stmt.parts[at], static_part))
-}
-
 /// Plans the reordering of one statement's arguments, when they put static after session and
 /// can trade places.
 fn plan_arguments(index: usize, stmt: &Stmt) -> Option<Finding> {
-    let (session_part, static_part) = static_after_session(stmt)?;
+    let (session_part, static_part) = stmt.static_after_session()?;
     let units = argument_units(stmt)?;
     let session = units.iter().position(Stmt::has_session)?;
     let last_static = units.iter().rposition(Stmt::has_static)?;
@@ -186,7 +179,7 @@ fn plan_statements(block: &Block) -> Option<Finding> {
     let session_part = first_part(&stmts[session], Kind::Session);
     let statics: Vec<usize> = (session + 1..stmts.len()).filter(|&i| stmts[i].has_static()).collect();
     let Some(&first_static) = statics.first() else {
-        let (_, static_part) = static_after_session(&stmts[session])?;
+        let (_, static_part) = stmts[session].static_after_session()?;
         let reason = "session and static middleware are registered in the same statement, on \
                       different mount paths or through arrays, spreads or other calls; put the \
                       static middleware first"
