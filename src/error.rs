@@ -118,5 +118,6 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  nothing to fix
   1  findings remain (dry run and --check: any finding; --write: findings it could not fix)
-  2  an error: bad arguments, an unreadable file, a file that mentions session and static
-     middleware but does not parse, or a fix that failed its safety check";
+  2  an error: bad arguments, an invalid static-first.toml, an unreadable file, a file that
+     mentions session and static middleware but does not parse (or is too complex to parse),
+     or a fix that failed its safety check or could not be written";
