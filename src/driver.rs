@@ -24,7 +24,7 @@ use crate::pipeline::fix_text;
 use crate::probe::{self, Prober};
 use crate::progress::Progress;
 use crate::report::{
-    FileReport, Format, Mode, Pending, Replacement, Reporter, Summary, pr_body, reporter, unified_diff,
+    FileReport, Format, Mode, Pending, PrBody, Replacement, Reporter, Summary, reporter, unified_diff,
     write_summary,
 };
 use crate::select::{self, Selection};
@@ -156,7 +156,11 @@ pub fn run(options: &Options) -> Exit {
         written: Mutex::new(HashSet::new()),
     };
     let progress = Progress::start(options.progress);
-    let mut reports: Vec<FileReport> = walk(
+    let mut printer = Printer::new(options);
+    // `--interactive` asks about every fix once the run is over; otherwise each file's report is
+    // printed as soon as every file before it has been.
+    let mut held = Vec::new();
+    walk(
         &roots,
         walk_options,
         || Worker::new(options),
@@ -186,30 +190,91 @@ pub fn run(options: &Options) -> Exit {
             }
             Entry::Error { path, message } => Some(FileReport::failed(path, FileError::Walk(message))),
         },
-    )
-    .into_iter()
-    .map(|(_, report)| report)
-    .collect();
+        |report| match options.interactive {
+            true => held.push(report),
+            false => progress.suspend(|showing| printer.file(&report, showing)),
+        },
+    );
     progress.finish();
 
-    if options.interactive && confirm_and_write(&mut reports, &writer, options.color).is_err() {
-        return Exit::Error;
+    if options.interactive {
+        if confirm_and_write(&mut held, &writer, options.color).is_err() {
+            return Exit::Error;
+        }
+        for report in &held {
+            printer.file(report, false);
+        }
     }
-    if let Some(file) = &options.pr_body
-        && let Err(e) = fs::write(file, pr_body(&reports))
-    {
-        eprintln!("static-first: error: cannot write the pull-request description {}: {e}", file.display());
-        return Exit::Error;
+    printer.finish(options, started)
+}
+
+/// Prints each file's report in order and keeps what the end of the run needs: the totals and
+/// the pull-request description.
+struct Printer {
+    reporter: Box<dyn Reporter>,
+    out: io::BufWriter<io::Stdout>,
+    summary: Summary,
+    pr_body: Option<PrBody>,
+    /// The first error printing met; nothing more is printed after it.
+    failed: Option<io::Error>,
+}
+
+impl Printer {
+    fn new(options: &Options) -> Printer {
+        Printer {
+            reporter: reporter(options.format, options.mode, options.color, options.quiet),
+            out: io::BufWriter::new(io::stdout()),
+            summary: Summary::default(),
+            pr_body: options.pr_body.as_ref().map(|_| PrBody::default()),
+            failed: None,
+        }
     }
-    let mut reporter = reporter(options.format, options.mode, options.color, options.quiet);
-    let summary = Summary::of(&reports);
-    let printed = print_all(reporter.as_mut(), options, &reports, &summary, started);
-    if let Err(e) = printed
-        && e.kind() != io::ErrorKind::BrokenPipe
-    {
-        return Exit::Error;
+
+    /// Counts and prints one file's report; `flush` when something else shares the terminal.
+    fn file(&mut self, report: &FileReport, flush: bool) {
+        self.summary.add(report);
+        if let Some(pr_body) = &mut self.pr_body {
+            pr_body.add(report);
+        }
+        if self.failed.is_none() {
+            let printed = self.reporter.file(&mut self.out, &mut io::stderr().lock(), report);
+            let flushed = printed.and_then(|()| if flush { self.out.flush() } else { Ok(()) });
+            self.failed = flushed.err();
+        }
     }
-    exit_code(options.mode, &summary)
+
+    /// Writes the pull-request description, the format's closing output and the summary, and
+    /// returns the exit code.
+    fn finish(mut self, options: &Options, started: Instant) -> Exit {
+        if let (Some(file), Some(pr_body)) = (&options.pr_body, &self.pr_body)
+            && let Err(e) = fs::write(file, pr_body.render())
+        {
+            eprintln!(
+                "static-first: error: cannot write the pull-request description {}: {e}",
+                file.display()
+            );
+            return Exit::Error;
+        }
+        let mut err = io::stderr().lock();
+        let printed = match self.failed.take() {
+            Some(error) => Err(error),
+            None => self
+                .out
+                .flush()
+                .and_then(|()| self.reporter.finish(&mut self.out, &self.summary))
+                .and_then(|()| self.out.flush()),
+        }
+        .and_then(|()| match options.quiet {
+            true => Ok(()),
+            false => write_summary(&mut err, options.mode, &self.summary, started.elapsed()),
+        });
+        if let Err(e) = printed
+            && e.kind() != io::ErrorKind::BrokenPipe
+        {
+            return Exit::Error;
+        }
+        exit_code(options.mode, &self.summary)
+    }
 }
 
 /// `--interactive`: shows each fix's diff, asks, and writes the accepted ones.
@@ -345,24 +410,6 @@ fn panic_message(payload: &(dyn Any + Send)) -> String {
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".into())
-}
-
-fn print_all(
-    reporter: &mut dyn Reporter,
-    options: &Options,
-    reports: &[FileReport],
-    summary: &Summary,
-    started: Instant,
-) -> io::Result<()> {
-    let mut out = io::BufWriter::new(io::stdout().lock());
-    let mut err = io::stderr().lock();
-    for report in reports {
-        reporter.file(&mut out, &mut err, report)?;
-    }
-    out.flush()?;
-    reporter.finish(&mut out, summary)?;
-    out.flush()?;
-    if options.quiet { Ok(()) } else { write_summary(&mut err, options.mode, summary, started.elapsed()) }
 }
 
 fn exit_code(mode: Mode, summary: &Summary) -> Exit {

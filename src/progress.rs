@@ -1,10 +1,10 @@
 //! Progress on stderr for long runs: a spinner with the count of files checked, shown only on
 //! a terminal and only once a run has taken a second.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -19,6 +19,8 @@ pub struct Progress {
 struct State {
     files: AtomicUsize,
     done: AtomicBool,
+    /// The spinner, once it shows.
+    bar: OnceLock<ProgressBar>,
 }
 
 impl Progress {
@@ -27,8 +29,13 @@ impl Progress {
         if !enabled {
             return Progress { state: None, drawer: None };
         }
-        let state = Arc::new(State { files: AtomicUsize::new(0), done: AtomicBool::new(false) });
+        let state = Arc::new(State {
+            files: AtomicUsize::new(0),
+            done: AtomicBool::new(false),
+            bar: OnceLock::new(),
+        });
         let shared = Arc::clone(&state);
+        let started = Instant::now();
         let drawer = thread::spawn(move || {
             let mut waited = Duration::ZERO;
             while waited < DELAY {
@@ -38,13 +45,20 @@ impl Progress {
                 thread::sleep(Duration::from_millis(50));
                 waited += Duration::from_millis(50);
             }
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {pos} files checked ({per_sec})")
+            let bar = ProgressBar::hidden().with_style(
+                ProgressStyle::with_template("{spinner} {pos} files checked ({msg} per second)")
                     .expect("a valid template"),
             );
+            let mut shown = false;
             while !shared.done.load(Ordering::Relaxed) {
-                bar.set_position(shared.files.load(Ordering::Relaxed) as u64);
+                // The rate since the run began: the spinner itself only starts after the delay.
+                let files = shared.files.load(Ordering::Relaxed);
+                bar.set_message(format!("{:.0}", files as f64 / started.elapsed().as_secs_f64()));
+                bar.set_position(files as u64);
+                if !shown {
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                    shown = shared.bar.set(bar.clone()).is_ok();
+                }
                 bar.tick();
                 thread::sleep(Duration::from_millis(100));
             }
@@ -56,6 +70,16 @@ impl Progress {
     pub fn tick(&self) {
         if let Some(state) = &self.state {
             state.files.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Runs `print` with the spinner out of the way, so that output printed during the run does
+    /// not run into it. `print` is told whether a spinner is showing (and output must be
+    /// flushed before it comes back).
+    pub fn suspend<R>(&self, print: impl FnOnce(bool) -> R) -> R {
+        match self.state.as_ref().and_then(|state| state.bar.get()) {
+            Some(bar) => bar.suspend(|| print(true)),
+            None => print(false),
         }
     }
 

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use human::Human;
-pub use pr::pr_body;
+pub use pr::PrBody;
 
 use crate::detect::Block;
 use crate::error::FileError;
@@ -486,20 +486,17 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(reports: &[FileReport]) -> Summary {
-        let mut s = Summary { files: reports.len(), ..Summary::default() };
-        for r in reports {
-            let suppressed = r.findings.iter().filter(|f| f.is_suppressed()).count();
-            s.suppressed += suppressed;
-            s.notes += r.notes.len();
-            s.findings += r.findings.len() - suppressed;
-            s.fixable += r.findings.iter().filter(|f| f.is_fixable()).count();
-            s.errors += usize::from(r.error.is_some());
-            s.skipped += usize::from(r.skipped.is_some());
-            if r.written {
-                s.fixed += r.findings.iter().filter(|f| f.is_fixable()).count();
-            }
+    pub fn add(&mut self, r: &FileReport) {
+        let suppressed = r.findings.iter().filter(|f| f.is_suppressed()).count();
+        self.files += 1;
+        self.suppressed += suppressed;
+        self.notes += r.notes.len();
+        self.findings += r.findings.len() - suppressed;
+        self.fixable += r.findings.iter().filter(|f| f.is_fixable()).count();
+        self.errors += usize::from(r.error.is_some());
+        self.skipped += usize::from(r.skipped.is_some());
+        if r.written {
+            self.fixed += r.findings.iter().filter(|f| f.is_fixable()).count();
         }
-        s
     }
 }

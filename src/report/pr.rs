@@ -8,10 +8,15 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
-pub fn pr_body(reports: &[FileReport]) -> String {
-    let mut fixes = Vec::new();
-    let mut reviews = Vec::new();
-    for report in reports {
+/// The description, built up one file at a time in path order.
+#[derive(Debug, Default)]
+pub struct PrBody {
+    fixes: Vec<String>,
+    reviews: Vec<String>,
+}
+
+impl PrBody {
+    pub fn add(&mut self, report: &FileReport) {
         let path = cell(&display_name(&report.path));
         for f in &report.findings {
             match &f.status {
@@ -20,7 +25,7 @@ pub fn pr_body(reports: &[FileReport]) -> String {
                         Direction::Lift => ("lift", "above", &f.static_what, &f.session_what),
                         Direction::Sink => ("sink", "below", &f.session_what, &f.static_what),
                     };
-                    fixes.push(format!(
+                    self.fixes.push(format!(
                         "| `{path}` | {} | {verb}: `{}` moved {place} `{}` ({moved} {noun}(s)) |",
                         f.line,
                         cell(what),
@@ -29,7 +34,7 @@ pub fn pr_body(reports: &[FileReport]) -> String {
                 }
                 Status::Suppressed { .. } => {}
                 Status::Review { reason, blocked_by } => {
-                    reviews.push(format!(
+                    self.reviews.push(format!(
                         "| `{path}` | {} | {} (blocked by line {blocked_by}) |",
                         f.line,
                         cell(reason)
@@ -38,32 +43,36 @@ pub fn pr_body(reports: &[FileReport]) -> String {
             }
         }
     }
-    let mut out = String::from(
-        "## Serve static files before sessions\n\n\
-         Static middleware registered after session middleware makes every asset response load a \
-         session and carry `Set-Cookie`, and a CDN or proxy that caches one hands that session to \
-         other users. This change registers static files first wherever static-first could prove \
-         the move changes nothing else ([why static goes first](https://github.com/expressjs/session/issues/114)).\n",
-    );
-    out.push_str(&format!("\n### Fixes ({})\n\n", fixes.len()));
-    if fixes.is_empty() {
-        out.push_str("None.\n");
-    } else {
-        out.push_str("| file | line | move |\n|---|---|---|\n");
-        for row in &fixes {
-            out.push_str(row);
-            out.push('\n');
+
+    pub fn render(&self) -> String {
+        let (fixes, reviews) = (&self.fixes, &self.reviews);
+        let mut out = String::from(
+            "## Serve static files before sessions\n\n\
+             Static middleware registered after session middleware makes every asset response load a \
+             session and carry `Set-Cookie`, and a CDN or proxy that caches one hands that session to \
+             other users. This change registers static files first wherever static-first could prove \
+             the move changes nothing else ([why static goes first](https://github.com/expressjs/session/issues/114)).\n",
+        );
+        out.push_str(&format!("\n### Fixes ({})\n\n", fixes.len()));
+        if fixes.is_empty() {
+            out.push_str("None.\n");
+        } else {
+            out.push_str("| file | line | move |\n|---|---|---|\n");
+            for row in fixes {
+                out.push_str(row);
+                out.push('\n');
+            }
         }
-    }
-    out.push_str(&format!("\n### Left for review ({})\n\n", reviews.len()));
-    if reviews.is_empty() {
-        out.push_str("None.\n");
-    } else {
-        out.push_str("| file | line | why the tool did not change it |\n|---|---|---|\n");
-        for row in &reviews {
-            out.push_str(row);
-            out.push('\n');
+        out.push_str(&format!("\n### Left for review ({})\n\n", reviews.len()));
+        if reviews.is_empty() {
+            out.push_str("None.\n");
+        } else {
+            out.push_str("| file | line | why the tool did not change it |\n|---|---|---|\n");
+            for row in reviews {
+                out.push_str(row);
+                out.push('\n');
+            }
         }
+        out
     }
-    out
 }
