@@ -12,7 +12,7 @@ use crate::detect::analyze;
 use crate::edit::{Edit, Layout, apply};
 use crate::error::FileError;
 use crate::parse::parse;
-use crate::plan::{Finding, Outcome, Scope, plan_block};
+use crate::plan::{Applied, Finding, Outcome, Scope, plan_block, settles};
 use crate::report::{FindingReport, Note, Status};
 use crate::source::{LineIndex, Source};
 use crate::suppress;
@@ -54,6 +54,9 @@ fn fix_passes(
     let mut text = source.text.to_string();
     let mut expected: Option<Shape> = None;
     let mut reviewed: HashSet<String> = HashSet::new();
+    // Set when a pass's moves provably leave nothing to find: the next pass then only checks
+    // the edited text's shape (debug builds check the proof too, in every test and fuzz run).
+    let mut settled = false;
     for pass in 0..MAX_PASSES {
         let program = match parse(allocator, &text, source_type) {
             Ok(program) => program,
@@ -67,6 +70,14 @@ fn fix_passes(
         };
         if let Some(expected) = &expected {
             expected.check(&Shape::of(&program, &text)).map_err(FileError::Verify)?;
+        }
+        if settled {
+            debug_assert!(
+                analyze(&program, config).blocks.iter().all(|block| plan_block(block).is_empty()),
+                "a pass predicted to settle left a finding in:\n{text}"
+            );
+            findings.sort_by_key(|f| (f.line, f.col));
+            return Ok((text != source.text).then_some(text));
         }
         let analysis = analyze(&program, config);
         let lines = LineIndex::new(&text);
@@ -83,7 +94,9 @@ fn fix_passes(
         let mut edits: Vec<Edit> = Vec::new();
         let mut claimed: Vec<(usize, usize)> = Vec::new();
         let mut permutations = Vec::new();
-        for block in &analysis.blocks {
+        // The statement moves applied, while every finding so far is one.
+        let mut applied: Option<Vec<Applied>> = Some(Vec::new());
+        for (b, block) in analysis.blocks.iter().enumerate() {
             for finding in plan_block(block) {
                 let registration_lines =
                     [lines.line(finding.static_part.span.start), lines.line(finding.session_part.span.start)];
@@ -108,9 +121,16 @@ fn fix_passes(
                                     if finding.scope == Scope::Statements {
                                         let first = block.stmts[0].span.start;
                                         let order = candidate.order(block.stmts.len());
+                                        if let Some(applied) = &mut applied {
+                                            applied.push(Applied { block: b, order: order.clone() });
+                                        }
                                         merge(&mut permutations, Permutation { first, order });
+                                    } else {
+                                        applied = None;
                                     }
                                     edits.extend(mine);
+                                } else {
+                                    applied = None;
                                 }
                                 Status::Fixable {
                                     direction: candidate.direction,
@@ -145,6 +165,9 @@ fn fix_passes(
                     (None, _) => false,
                 };
                 reviewed.extend(key);
+                if !matches!(status, Status::Fixable { .. }) {
+                    applied = None;
+                }
                 if new {
                     findings.push(FindingReport::new(block, &finding, status, &lines, explain));
                 }
@@ -158,6 +181,7 @@ fn fix_passes(
             return Ok((text != source.text).then_some(text));
         }
         edits.sort_by_key(|e| (e.start, e.end));
+        settled = applied.is_some_and(|applied| settles(&analysis.blocks, &applied));
         expected = Some(Shape::of(&program, &text).expected(&text, &permutations, &edits));
         text = apply(&text, &edits);
     }

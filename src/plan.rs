@@ -155,6 +155,47 @@ pub fn plan_block(block: &Block) -> Vec<Finding> {
     if within.is_empty() { plan_statements(block).into_iter().collect() } else { within }
 }
 
+/// A statement move a pass applies: the block and the order it leaves the block's statements in.
+#[derive(Debug)]
+pub struct Applied {
+    pub block: usize,
+    pub order: Vec<usize>,
+}
+
+/// Whether the moves of a pass leave nothing for another pass to find, so that the next pass
+/// only has to check the edited text's shape. True when, in every moved block, no statement
+/// registers session middleware before a statement (or its own later argument) registers
+/// static middleware, and no moved statement registers session or static middleware for
+/// another block's receiver (whose order the move would change unseen). It judges from this
+/// pass's classifications, which do not depend on where a statement stands. The caller only
+/// asks when every finding of the pass was a statement move that was applied.
+pub fn settles(blocks: &[Block], applied: &[Applied]) -> bool {
+    let in_order = |applied: &Applied| {
+        let stmts = &blocks[applied.block].stmts;
+        let mut session_seen = false;
+        applied.order.iter().map(|&i| &stmts[i]).all(|stmt| {
+            let fine = stmt.static_after_session().is_none() && !(session_seen && stmt.has_static());
+            session_seen |= stmt.has_session();
+            fine
+        })
+    };
+    let moved_alone = |applied: &Applied| {
+        let stmts = &blocks[applied.block].stmts;
+        let moved = applied
+            .order
+            .iter()
+            .enumerate()
+            .filter(|&(at, &from)| at != from)
+            .map(|(_, &from)| stmts[from].span);
+        moved.collect::<Vec<_>>().iter().all(|span| {
+            blocks.iter().enumerate().filter(|&(b, _)| b != applied.block).all(|(_, other)| {
+                other.stmts.iter().filter(|s| s.span == *span).all(|s| !s.has_session() && !s.has_static())
+            })
+        })
+    };
+    applied.iter().all(|a| in_order(a) && moved_alone(a))
+}
+
 /// Plans the reordering of one statement's arguments, when they put static after session and
 /// can trade places.
 fn plan_arguments(index: usize, stmt: &Stmt) -> Option<Finding> {
@@ -461,5 +502,94 @@ fn solve(
         }
         carried.append(&mut steps);
         return finish(moved, carried, None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::detect::analyze;
+    use crate::parse::parse;
+    use oxc_allocator::Allocator;
+    use oxc_span::SourceType;
+
+    const HEAD: &str = "const express = require('express');\nconst session = require('express-session');\n\
+                        const app = express();\nconst router = express.Router();\n";
+
+    /// Plans `body` and answers whether applying every statement fix settles it, or `None`
+    /// when some finding is not an applicable statement move.
+    fn settles_after(body: &str) -> Option<bool> {
+        let text = format!("{HEAD}{body}");
+        let allocator = Allocator::default();
+        let program = parse(&allocator, &text, SourceType::cjs()).unwrap();
+        let analysis = analyze(&program, &Config::default());
+        let mut applied = Vec::new();
+        for (b, block) in analysis.blocks.iter().enumerate() {
+            for finding in plan_block(block) {
+                let Outcome::Fix(i) = finding.plan.outcome else { return None };
+                if finding.scope != Scope::Statements {
+                    return None;
+                }
+                applied
+                    .push(Applied { block: b, order: finding.plan.candidates[i].order(block.stmts.len()) });
+            }
+        }
+        Some(settles(&analysis.blocks, &applied))
+    }
+
+    #[test]
+    fn one_lift_settles() {
+        let body = "app.use(session({}));\napp.use(express.json());\napp.use(express.static('p'));\n";
+        assert_eq!(settles_after(body), Some(true));
+    }
+
+    #[test]
+    fn a_sink_moves_every_session_before_the_last_static_and_settles() {
+        let body = "app.use(session({}));\napp.use(express.static('a'));\napp.use(session({ name: 'b' }));\n\
+                    app.use(express.static('b'));\napp.use(express.static('c'));\napp.use(express.static('d'));\n";
+        assert_eq!(settles_after(body), Some(true));
+    }
+
+    /// A statement at `at` registering middleware of `kinds` (one part each).
+    fn stmt(at: u32, kinds: &[Kind]) -> Stmt {
+        let span = Span::new(at * 10, at * 10 + 9);
+        let part = |&kind: &Kind| Part { kind, what: format!("{kind}"), span, refusal: None, scope: None };
+        Stmt {
+            span,
+            parts: kinds.iter().map(part).collect(),
+            nested: Vec::new(),
+            bindings: Default::default(),
+            arguments: None,
+        }
+    }
+
+    fn block(stmts: Vec<Stmt>) -> Block {
+        Block { receiver: "app".into(), list_start: 0, is_program: true, stmts }
+    }
+
+    #[test]
+    fn an_order_that_leaves_session_before_static_does_not_settle() {
+        let blocks =
+            [block(vec![stmt(0, &[Kind::Session]), stmt(1, &[Kind::Static]), stmt(2, &[Kind::Static])])];
+        assert!(settles(&blocks, &[Applied { block: 0, order: vec![1, 2, 0] }]));
+        assert!(!settles(&blocks, &[Applied { block: 0, order: vec![1, 0, 2] }]));
+        // Static after session inside one statement is a finding of its own.
+        let blocks = [block(vec![stmt(0, &[Kind::Session, Kind::Static]), stmt(1, &[Kind::Inert])])];
+        assert!(!settles(&blocks, &[Applied { block: 0, order: vec![1, 0] }]));
+    }
+
+    #[test]
+    fn a_moved_statement_that_registers_for_another_receiver_does_not_settle() {
+        let app = block(vec![stmt(0, &[Kind::Session]), stmt(1, &[Kind::Static])]);
+        let lift = Applied { block: 0, order: vec![1, 0] };
+        // The same statements seen from the router: the second registers its session.
+        let router = |kinds: &[Kind]| Block {
+            receiver: "router".into(),
+            ..block(vec![stmt(0, &[Kind::Inert]), stmt(1, kinds)])
+        };
+        assert!(settles(&[app, router(&[Kind::Inert])], std::slice::from_ref(&lift)));
+        let app = block(vec![stmt(0, &[Kind::Session]), stmt(1, &[Kind::Static])]);
+        assert!(!settles(&[app, router(&[Kind::Session])], &[lift]));
     }
 }

@@ -62,6 +62,23 @@ fn write_leaves_unfixable_findings_and_exits_1() {
 }
 
 #[test]
+fn a_finding_the_first_pass_uncovers_is_reported_by_the_second() {
+    // The arguments trade places first; only then does the next statement's static come after
+    // that statement's session, which the second pass leaves for review. (The first pass may
+    // only skip the second pass's analysis when its moves provably leave nothing to find.)
+    let app = "const express = require('express');\nconst session = require('express-session');\n\
+               const app = express();\napp.use(session({ secret: 's' }), express.static('public'));\n\
+               app.use(express.static('uploads'));\n";
+    let p = Project::new(&[("app.js", app)]);
+    let out = p.run(&["--write"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(p.read("app.js").contains("app.use(express.static('public'), session({ secret: 's' }));"));
+    let check = stdout(&p.run(&["--check"]));
+    assert!(check.starts_with("app.js:5:9: warning:") && check.contains("blocked by line 4"), "{check}");
+    assert_eq!(check.lines().count(), 1, "{check}");
+}
+
+#[test]
 fn syntax_error_exits_2_but_other_files_are_still_fixed() {
     let broken = "const session = require('express-session');\napp.use(express.static(;\n";
     let p = Project::new(&[("a.js", BAD), ("broken.js", broken)]);
