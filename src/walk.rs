@@ -132,16 +132,26 @@ where
 /// `batches` as numbered batches.
 fn discover(roots: &[PathBuf], options: WalkOptions, batches: &Sender<(usize, Vec<Found>)>) {
     let mut dealer = Dealer { batches, seq: 0, batch: Vec::with_capacity(BATCH) };
-    let mut roots: Vec<&PathBuf> = roots.iter().collect();
+    let mut roots: Vec<(&PathBuf, bool)> = roots.iter().map(|r| (r, r.symlink_metadata().is_ok())).collect();
     roots.sort();
-    for root in roots {
-        if root.symlink_metadata().is_err() {
-            if !dealer.deal(Found { path: root.clone(), explicit: true, problem: Some(Problem::Missing) }) {
-                return;
+    // One walker for each run of existing roots, so that the ignore files above them are read
+    // once (a hook can name thousands of files); a missing root is reported in its place.
+    for run in roots.chunk_by(|a, b| a.1 == b.1) {
+        if !run[0].1 {
+            for (root, _) in run {
+                let missing =
+                    Found { path: (*root).clone(), explicit: true, problem: Some(Problem::Missing) };
+                if !dealer.deal(missing) {
+                    return;
+                }
             }
             continue;
         }
-        let walker = WalkBuilder::new(root)
+        let mut builder = WalkBuilder::new(run[0].0);
+        for (root, _) in &run[1..] {
+            builder.add(root);
+        }
+        let walker = builder
             .follow_links(options.follow)
             .filter_entry(|entry| entry.depth() == 0 || entry.file_name() != "node_modules")
             .sort_by_file_name(|a, b| a.cmp(b))
@@ -264,13 +274,15 @@ mod tests {
         let at = |name: &str| seen.iter().position(|p| p == &dir.path().join(name)).unwrap();
         assert!(at("a/b/c.js") < at("a/z.js") && at("a/z.js") < at("a-b.js") && at("a-b.js") < at("a.js"));
 
-        // Roots given in any order come back in path order too, a missing one in its place.
-        let roots = ["d3", "a", "missing", "b.js", "A.js"].map(|name| dir.path().join(name));
+        // Roots given in any order come back in path order too, a missing one in its place
+        // (between the walks of the roots before and after it).
+        let roots = ["d3", "a", "c-missing", "b.js", "A.js"].map(|name| dir.path().join(name));
         let seen = files(&roots, 3, slow);
         let mut expected = seen.clone();
         expected.sort();
         assert_eq!(seen, expected);
         assert_eq!(seen.len(), 29 + 2 + 1 + 1 + 1);
+        assert_eq!(seen[4], dir.path().join("c-missing"), "after A.js, a/b/c.js, a/z.js and b.js");
     }
 
     #[test]
