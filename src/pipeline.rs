@@ -97,10 +97,12 @@ fn fix_passes(
         let mut edits: Vec<Edit> = Vec::new();
         let mut claimed: Vec<(usize, usize)> = Vec::new();
         let mut permutations = Vec::new();
-        // The statement moves applied, while every finding so far is one.
-        let mut applied: Option<Vec<Applied>> = Some(Vec::new());
+        // The statement moves applied; the pass may settle the file only if every finding is one.
+        let mut applied: Vec<Applied> = Vec::new();
+        let mut planned = 0;
         for (b, block) in analysis.blocks.iter().enumerate() {
             for finding in plan_block(block) {
+                planned += 1;
                 let registration_lines =
                     [lines.line(finding.static_part.span.start), lines.line(finding.session_part.span.start)];
                 let suppressed = suppress::claim(&mut suppressions, &registration_lines);
@@ -124,16 +126,10 @@ fn fix_passes(
                                     if finding.scope == Scope::Statements {
                                         let first = block.stmts[0].span.start;
                                         let order = candidate.order(block.stmts.len());
-                                        if let Some(applied) = &mut applied {
-                                            applied.push(Applied { block: b, order: order.clone() });
-                                        }
+                                        applied.push(Applied { block: b, order: order.clone() });
                                         merge(&mut permutations, Permutation { first, order });
-                                    } else {
-                                        applied = None;
                                     }
                                     edits.extend(mine);
-                                } else {
-                                    applied = None;
                                 }
                                 Status::Fixable {
                                     direction: candidate.direction,
@@ -168,9 +164,6 @@ fn fix_passes(
                     (None, _) => false,
                 };
                 reviewed.extend(key);
-                if !matches!(status, Status::Fixable { .. }) {
-                    applied = None;
-                }
                 if new {
                     findings.push(FindingReport::new(block, &finding, status, &lines, explain));
                 }
@@ -184,7 +177,7 @@ fn fix_passes(
             return Ok((text != source.text).then_some(text));
         }
         edits.sort_by_key(|e| (e.start, e.end));
-        settled = applied.is_some_and(|applied| settles(&analysis.blocks, &applied));
+        settled = applied.len() == planned && settles(&analysis.blocks, &applied);
         expected = Some(Shape::of(&program, &text).expected(&text, &permutations, &edits));
         text = apply(&text, &edits);
     }

@@ -181,15 +181,15 @@ pub fn settles(blocks: &[Block], applied: &[Applied]) -> bool {
     };
     let moved_alone = |applied: &Applied| {
         let stmts = &blocks[applied.block].stmts;
-        let moved = applied
+        let mut moved = applied
             .order
             .iter()
             .enumerate()
             .filter(|&(at, &from)| at != from)
             .map(|(_, &from)| stmts[from].span);
-        moved.collect::<Vec<_>>().iter().all(|span| {
+        moved.all(|span| {
             blocks.iter().enumerate().filter(|&(b, _)| b != applied.block).all(|(_, other)| {
-                other.stmts.iter().filter(|s| s.span == *span).all(|s| !s.has_session() && !s.has_static())
+                other.stmts.iter().filter(|s| s.span == span).all(|s| !s.has_session() && !s.has_static())
             })
         })
     };

@@ -45,20 +45,21 @@ impl Progress {
                 thread::sleep(Duration::from_millis(50));
                 waited += Duration::from_millis(50);
             }
+            // The rate since the run began: the spinner itself only starts after the delay.
+            let update = |bar: &ProgressBar| {
+                let files = shared.files.load(Ordering::Relaxed);
+                bar.set_message(format!("{:.0}", files as f64 / started.elapsed().as_secs_f64()));
+                bar.set_position(files as u64);
+            };
             let bar = ProgressBar::hidden().with_style(
                 ProgressStyle::with_template("{spinner} {pos} files checked ({msg} per second)")
                     .expect("a valid template"),
             );
-            let mut shown = false;
+            update(&bar);
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            let bar = shared.bar.get_or_init(|| bar);
             while !shared.done.load(Ordering::Relaxed) {
-                // The rate since the run began: the spinner itself only starts after the delay.
-                let files = shared.files.load(Ordering::Relaxed);
-                bar.set_message(format!("{:.0}", files as f64 / started.elapsed().as_secs_f64()));
-                bar.set_position(files as u64);
-                if !shown {
-                    bar.set_draw_target(ProgressDrawTarget::stderr());
-                    shown = shared.bar.set(bar.clone()).is_ok();
-                }
+                update(bar);
                 bar.tick();
                 thread::sleep(Duration::from_millis(100));
             }
@@ -83,7 +84,7 @@ impl Progress {
         }
     }
 
-    /// Stops and clears the spinner before the report is printed.
+    /// Stops and clears the spinner before the summary is printed.
     pub fn finish(self) {
         if let (Some(state), Some(drawer)) = (self.state, self.drawer) {
             state.done.store(true, Ordering::Relaxed);
