@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use oxc_semantic::SemanticBuilder;
-use static_first::arena::Arena;
+use static_first::parse::arena::Arena;
 use static_first::config::Config;
 use static_first::detect::analyze;
 use static_first::parse::{parse, source_type};

@@ -9,9 +9,9 @@ use clap::{Parser, ValueEnum};
 
 use crate::driver::{Options, run};
 use crate::error::{EXIT_CODES_HELP, Exit};
-use crate::probe;
+use crate::parse::probe;
 use crate::report::{Format, Mode};
-use crate::select::Selection;
+use crate::walk::select::Selection;
 
 /// Moves Express static-file middleware above session middleware, where that is provably safe.
 ///

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::classify::{Kind, Origin};
+use crate::knowledge::{Kind, Origin};
 use crate::source::LineIndex;
 
 /// The file name searched for.

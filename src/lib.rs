@@ -1,28 +1,38 @@
 //! static-first: finds Express apps that register session middleware before static-file
 //! middleware and moves the static registrations first, only where that provably changes
-//! nothing else.
+//! nothing else. The rules it follows are in `docs/semantics.md`; the shape of the code is in
+//! `docs/architecture.md`.
 //!
-//! Pipeline: [`walk`] → read → prefilter → [`parse`] → [`detect`] → [`plan`] → [`edit`] →
-//! [`verify`] → [`report`] / write, driven by [`driver`]; [`pipeline`] runs the text-only
-//! steps for one file.
+//! The stages, in the order data flows through them:
+//!
+//! 1. [`cli`]: the command line, turned into the driver's options once.
+//! 2. [`walk`]: which files, in path order ([`walk::select`] for lists and git).
+//! 3. [`driver`]: reads and screens each file, runs the [`pipeline`] on it, writes fixes, and
+//!    hands each [`pipeline::FileOutcome`] to the report layer.
+//! 4. [`parse`]: oxc, in a per-worker arena ([`parse::arena`]; TypeScript first through
+//!    [`parse::probe`]).
+//! 5. [`detect`]: receivers and every statement around their registrations, classified with
+//!    the [`knowledge`] of middleware packages and the project's [`config`].
+//! 6. [`plan`]: the moves that put static first, every crossing judged, or a refusal.
+//! 7. [`edit`]: byte-span edits that carry each statement's comments and layout.
+//! 8. [`verify`]: the edited text re-parsed and checked against the plan.
+//! 9. [`report`]: every string a user reads, in each output format.
+//!
+//! [`source`] (BOM, line endings, line numbers) and [`suppress`] (ignore comments) serve
+//! several stages; [`error`] holds every error and the exit codes.
 
-pub mod arena;
-pub mod body;
-pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod detect;
 pub mod driver;
 pub mod edit;
 pub mod error;
-pub mod interactive;
+pub mod knowledge;
 pub mod parse;
 pub mod pipeline;
 pub mod plan;
-pub mod probe;
 pub mod progress;
 pub mod report;
-pub mod select;
 pub mod source;
 pub mod suppress;
 pub mod verify;

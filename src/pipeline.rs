@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use oxc_allocator::Allocator;
 use oxc_span::SourceType;
 
-use crate::arena::Arena;
+use crate::parse::arena::Arena;
 use crate::config::Config;
 use crate::detect::analyze;
 use crate::edit::{Edit, Layout, apply};

@@ -48,7 +48,7 @@ fuzz_target!(
         // becomes `FileError::TooComplex`.
         let abort = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !static_first::arena::is_arena_full(info.payload()) {
+            if !static_first::parse::arena::is_arena_full(info.payload()) {
                 abort(info);
             }
         }));

@@ -6,7 +6,7 @@
 //! fix without parsing.
 
 use oxc_span::SourceType;
-use static_first::arena::Arena;
+use static_first::parse::arena::Arena;
 use static_first::config::Config;
 use static_first::error::FileError;
 use static_first::pipeline::fix_text;

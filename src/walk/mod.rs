@@ -7,6 +7,8 @@
 //! thread puts the batches back in order and passes each result on at once, so output streams
 //! and memory holds only the results that finished ahead of a slower batch.
 
+pub mod select;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::thread;

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use oxc_span::Span;
 
-use crate::classify::Kind;
+use crate::knowledge::Kind;
 use crate::detect::{Block, Part, Stmt};
 
 /// One session-before-static problem in a block, with the plan that answers it.

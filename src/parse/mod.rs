@@ -1,5 +1,8 @@
 //! Turns a file's text into an oxc program, or into a parse error that says where and why.
 
+pub mod arena;
+pub mod probe;
+
 use std::path::Path;
 
 use oxc_allocator::Allocator;

@@ -2,6 +2,8 @@
 //! walks, reads, screens out what cannot or should not be parsed, calls the pipeline, writes
 //! fixes atomically and prints the report.
 
+mod interactive;
+
 use std::any::Any;
 use std::collections::HashSet;
 use std::fs;
@@ -14,20 +16,20 @@ use std::time::Instant;
 use memchr::memmem::Finder;
 use oxc_span::SourceType;
 
-use crate::arena::Arena;
-use crate::classify::Kind;
+use crate::parse::arena::Arena;
+use crate::knowledge::Kind;
 use crate::config::{Config, Configs};
 use crate::error::{Exit, FileError};
-use crate::interactive::{self, Answer};
+use interactive::Answer;
 use crate::parse::source_type;
 use crate::pipeline::fix_text;
-use crate::probe::{self, Prober};
+use crate::parse::probe::{self, Prober};
 use crate::progress::Progress;
 use crate::report::{
     FileReport, Format, Mode, Pending, PrBody, Replacement, Reporter, Summary, reporter, unified_diff,
     write_summary,
 };
-use crate::select::{self, Selection};
+use crate::walk::select::{self, Selection};
 use crate::source::Source;
 use crate::walk::{Entry, WalkOptions, on_worker_stack, walk};
 
@@ -636,7 +638,7 @@ mod tests {
 
     #[test]
     fn the_prefilter_lets_every_known_module_through() {
-        use crate::classify::{SESSION_MODULES, STATIC_MODULES};
+        use crate::knowledge::{SESSION_MODULES, STATIC_MODULES};
         let sessions = SESSION_MODULES.iter().copied().chain(["express-openid-connect", "express.session"]);
         for session in sessions {
             for statics in STATIC_MODULES.iter().copied().chain(["express.static", "express['static']"]) {

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use oxc_span::SourceType;
 
-use crate::arena::{Arena, Exhausted};
+use crate::parse::arena::{Arena, Exhausted};
 use crate::config::Configs;
 use crate::error::FileError;
 use crate::pipeline::fix_text;

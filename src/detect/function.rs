@@ -10,7 +10,7 @@ use oxc_semantic::Scoping;
 use oxc_syntax::scope::ScopeFlags;
 use oxc_syntax::symbol::SymbolId;
 
-use crate::classify::Kind;
+use crate::knowledge::Kind;
 
 /// The class of a middleware function and the rule that decided it.
 pub fn classify(

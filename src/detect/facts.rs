@@ -1,0 +1,222 @@
+//! The per-statement facts visitor: bindings read and written, calls, local modules loaded,
+//! and registrations on the receiver nested inside the statement.
+
+use oxc_ast::ast::*;
+use oxc_ast_visit::{Visit, walk};
+use oxc_span::Span;
+use oxc_syntax::scope::ScopeFlags;
+use oxc_syntax::symbol::SymbolId;
+
+use super::middleware::use_parts;
+use super::model::{Bindings, Part};
+use super::receivers::{call_receiver, method_name, this_field, this_property};
+use super::resolve::require_specifier;
+use super::statements::Context;
+use crate::knowledge::{Kind, Origin};
+
+/// Per-statement facts: bindings touched, whether anything is called, and session or static
+/// registrations on the receiver nested below the statement's own calls.
+pub(super) struct Facts<'a, 'c> {
+    pub(super) context: &'c Context<'c, 'a, 'c>,
+    /// Spans of the statement's own calls (not nested).
+    pub(super) direct: Vec<Span>,
+    pub(super) collect_nested: bool,
+    pub(super) nested: Vec<Part>,
+    pub(super) bindings: Bindings,
+    pub(super) has_call: bool,
+    /// `require('./x')` or `import('./x')`: running a local module can register middleware.
+    pub(super) loads_local_module: bool,
+    /// A call inside a call's arguments (so even `console.log(f())` may do something).
+    pub(super) nested_call_in_args: bool,
+    pub(super) call_depth: u32,
+    /// The class `this` belongs to here: the list's, or none inside a nested `function`.
+    pub(super) this: Option<u32>,
+}
+
+impl<'a, 'c> Facts<'a, 'c> {
+    pub(super) fn new(context: &'c Context<'c, 'a, 'c>, direct: Vec<Span>) -> Self {
+        Facts {
+            context,
+            direct,
+            collect_nested: false,
+            nested: Vec::new(),
+            bindings: Bindings::default(),
+            has_call: false,
+            loads_local_module: false,
+            nested_call_in_args: false,
+            call_depth: 0,
+            this: context.this,
+        }
+    }
+
+    /// Records the write of an assignment to a member: to the `this` field (`this.dir = x`) or
+    /// to what the object is rooted at.
+    pub(super) fn mark_target_written(&mut self, member: &MemberExpression<'a>) {
+        match this_field(member).filter(|_| self.this.is_some()) {
+            Some(field) => {
+                self.bindings.fields_written.insert(field.to_string());
+            }
+            None => self.mark_root_written(member.object()),
+        }
+    }
+
+    /// Records a write to the binding or `this` field at the root of an assignment target's
+    /// object: `opts` in `opts.a.b = 1`, `dir` in `this.dir.x = 1`.
+    pub(super) fn mark_root_written(&mut self, mut expr: &Expression<'a>) {
+        loop {
+            match expr.get_inner_expression() {
+                Expression::Identifier(id) => {
+                    if let Some(symbol) = self.context.resolver.symbol_of(id) {
+                        self.write(symbol, id.name.as_str());
+                    }
+                    return;
+                }
+                Expression::StaticMemberExpression(m) => {
+                    if let Some(field) = this_property(m).filter(|_| self.this.is_some()) {
+                        self.bindings.fields_written.insert(field.to_string());
+                        return;
+                    }
+                    expr = &m.object;
+                }
+                Expression::ComputedMemberExpression(m) => expr = &m.object,
+                _ => return,
+            }
+        }
+    }
+
+    pub(super) fn write(&mut self, symbol: SymbolId, name: &str) {
+        self.bindings.writes.insert(symbol);
+        self.bindings.names.entry(symbol).or_insert_with(|| name.to_string());
+    }
+
+    pub(super) fn enter_call(&mut self) {
+        self.has_call = true;
+        if self.call_depth > 0 {
+            self.nested_call_in_args = true;
+        }
+        self.call_depth += 1;
+    }
+
+    /// Walks a function body: defining a function calls nothing, but what its body touches
+    /// still counts for bindings. A non-arrow function has its own `this`.
+    pub(super) fn in_function(&mut self, own_this: bool, walk: impl FnOnce(&mut Self)) {
+        let saved =
+            (self.has_call, self.call_depth, self.nested_call_in_args, self.loads_local_module, self.this);
+        self.call_depth = 0;
+        if own_this {
+            self.this = None;
+        }
+        walk(self);
+        (self.has_call, self.call_depth, self.nested_call_in_args, self.loads_local_module, self.this) =
+            saved;
+    }
+}
+
+impl<'a> Visit<'a> for Facts<'a, '_> {
+    fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        let Some(reference) = it.reference_id.get().map(|r| self.context.resolver.scoping.get_reference(r))
+        else {
+            return;
+        };
+        let Some(symbol) = reference.symbol_id() else {
+            return;
+        };
+        self.bindings.reads.insert(symbol);
+        if reference.is_write() {
+            self.write(symbol, it.name.as_str());
+        }
+    }
+
+    fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
+        if let Some(field) = this_property(it).filter(|_| self.this.is_some()) {
+            self.bindings.fields_read.insert(field.to_string());
+        }
+        walk::walk_static_member_expression(self, it);
+    }
+
+    fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {
+        if let Some(symbol) = it.symbol_id.get() {
+            self.bindings.declares.insert(symbol);
+            self.bindings.names.insert(symbol, it.name.to_string());
+        }
+    }
+
+    fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
+        self.enter_call();
+        if require_specifier(self.context.resolver, it).is_some_and(|m| Origin::new(m).is_relative()) {
+            self.loads_local_module = true;
+        }
+        // A call may mutate anything it is passed, except modules.
+        for arg in &it.arguments {
+            if let Some(Expression::Identifier(id)) =
+                arg.as_expression().map(Expression::get_inner_expression)
+                && let Some(symbol) = self.context.resolver.symbol_of(id)
+                && !self.context.resolver.origins.contains_key(&symbol)
+            {
+                self.write(symbol, id.name.as_str());
+            }
+        }
+        if self.collect_nested
+            && method_name(it) == Some("use")
+            && !self.direct.contains(&it.span)
+            && call_receiver(self.context.resolver, it, self.this) == Some(self.context.receiver)
+        {
+            let found = use_parts(self.context.resolver, it)
+                .into_iter()
+                .filter(|p| matches!(p.kind, Kind::Session | Kind::Static));
+            self.nested.extend(found);
+        }
+        walk::walk_call_expression(self, it);
+        self.call_depth -= 1;
+    }
+
+    fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
+        self.enter_call();
+        walk::walk_new_expression(self, it);
+        self.call_depth -= 1;
+    }
+
+    fn visit_tagged_template_expression(&mut self, it: &TaggedTemplateExpression<'a>) {
+        self.enter_call();
+        walk::walk_tagged_template_expression(self, it);
+        self.call_depth -= 1;
+    }
+
+    fn visit_await_expression(&mut self, it: &AwaitExpression<'a>) {
+        self.has_call = true;
+        walk::walk_await_expression(self, it);
+    }
+
+    fn visit_yield_expression(&mut self, it: &YieldExpression<'a>) {
+        self.has_call = true;
+        walk::walk_yield_expression(self, it);
+    }
+
+    fn visit_import_expression(&mut self, it: &ImportExpression<'a>) {
+        self.has_call = true;
+        self.loads_local_module = true;
+        walk::walk_import_expression(self, it);
+    }
+
+    fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
+        if let Some(member) = it.left.as_member_expression() {
+            self.mark_target_written(member);
+        }
+        walk::walk_assignment_expression(self, it);
+    }
+
+    fn visit_update_expression(&mut self, it: &UpdateExpression<'a>) {
+        if let Some(member) = it.argument.as_member_expression() {
+            self.mark_target_written(member);
+        }
+        walk::walk_update_expression(self, it);
+    }
+
+    fn visit_function(&mut self, it: &Function<'a>, flags: ScopeFlags) {
+        self.in_function(true, |this| walk::walk_function(this, it, flags));
+    }
+
+    fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
+        self.in_function(false, |this| walk::walk_arrow_function_expression(this, it));
+    }
+}

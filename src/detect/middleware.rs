@@ -1,0 +1,206 @@
+//! Classifies the middleware arguments of a `use` call: known packages, declared wrappers,
+//! local modules and function middleware, with their mount scope.
+
+use oxc_ast::ast::*;
+use oxc_span::GetSpan;
+
+use super::function;
+use super::model::Part;
+use super::resolve::{Resolver, Value};
+use crate::knowledge::{Kind, classify_made};
+
+/// The middleware of a `use` call, in the order Express runs them (arrays flattened).
+pub(super) fn use_parts(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<Part> {
+    let mut parts = Vec::new();
+    let mut args = call.arguments.iter().peekable();
+    // The mount path's literal prefix; `None` for the root or a pattern.
+    let mount = mount_argument(&mut args)
+        .ok()
+        .flatten()
+        .filter(|m| !m.contains(['*', '?', '+', '(', ':']))
+        .and_then(path_prefix);
+    for arg in args {
+        match arg.as_expression() {
+            Some(expr) => flatten_middleware(resolver, expr, mount.as_deref(), &mut parts),
+            None => parts.push(Part {
+                kind: Kind::Unknown,
+                what: "spread arguments".into(),
+                span: arg.span(),
+                refusal: None,
+                scope: None,
+            }),
+        }
+    }
+    // A static behind a guard in the same call is deliberate: `use('/p', requireLogin, static)`.
+    let mut guarded = false;
+    for part in &mut parts {
+        if part.kind == Kind::Static && guarded {
+            part.kind = Kind::Guard;
+            part.what = format!("{} behind a guard in the same call", part.what);
+        }
+        guarded |= matches!(part.kind, Kind::Guard | Kind::Unknown);
+    }
+    parts
+}
+
+/// Takes a `use` call's leading path argument, if it has one: `Ok(Some(path))` for a string
+/// literal, `Ok(None)` for none (the root), `Err(())` for a template, a regex or an array.
+pub(super) fn mount_argument<'s, 'a>(
+    args: &mut std::iter::Peekable<std::slice::Iter<'s, Argument<'a>>>,
+) -> Result<Option<&'s str>, ()> {
+    match args.next_if(|a| is_path_argument(a)) {
+        Some(Argument::StringLiteral(s)) => Ok(Some(s.value.as_str())),
+        Some(_) => Err(()),
+        None => Ok(None),
+    }
+}
+
+pub(super) fn is_path_argument(arg: &Argument<'_>) -> bool {
+    match arg {
+        Argument::StringLiteral(_) | Argument::TemplateLiteral(_) | Argument::RegExpLiteral(_) => true,
+        Argument::ArrayExpression(array) => array.elements.first().is_some_and(|e| {
+            matches!(
+                e,
+                ArrayExpressionElement::StringLiteral(_)
+                    | ArrayExpressionElement::TemplateLiteral(_)
+                    | ArrayExpressionElement::RegExpLiteral(_)
+            )
+        }),
+        _ => false,
+    }
+}
+
+pub(super) fn flatten_middleware(
+    resolver: &Resolver<'_, '_>,
+    expr: &Expression<'_>,
+    mount: Option<&str>,
+    parts: &mut Vec<Part>,
+) {
+    if let Expression::ArrayExpression(array) = expr.get_inner_expression() {
+        for element in &array.elements {
+            match element.as_expression() {
+                Some(inner) => flatten_middleware(resolver, inner, mount, parts),
+                None => parts.push(Part {
+                    kind: Kind::Unknown,
+                    what: "spread or hole in a middleware array".into(),
+                    span: element.span(),
+                    refusal: None,
+                    scope: None,
+                }),
+            }
+        }
+        return;
+    }
+    parts.push(classify_middleware(resolver, expr, mount));
+}
+
+/// Classifies one middleware argument of a `use` call mounted at `mount`.
+pub(super) fn classify_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>, mount: Option<&str>) -> Part {
+    let span = expr.span();
+    let mut refusal = None;
+    let mut answers_all = true;
+    let (kind, what) = match resolver.resolve(expr, 0) {
+        // `passport.authenticate('session')` restores the user from the session; any other
+        // strategy may answer 401 (the table classes it as a guard).
+        Value::Made(origin)
+            if origin.module == "passport"
+                && origin.path == ["authenticate"]
+                && first_argument_is(expr, "session") =>
+        {
+            (Kind::Consumer, "passport.authenticate('session')".into())
+        }
+        Value::Made(origin) | Value::Module(origin)
+            if let Some(declared) = resolver.config.lookup(&origin) =>
+        {
+            (declared.kind, format!("{} (declared at {})", origin.display(), declared.at))
+        }
+        Value::Made(origin) => match classify_made(&origin) {
+            Some(class) => {
+                refusal = class.refusal;
+                let serve_static = matches!(
+                    (origin.module, origin.path.as_slice()),
+                    ("express", ["static"]) | ("serve-static", [])
+                );
+                answers_all = !(serve_static && falls_through(expr));
+                (class.kind, class.what)
+            }
+            None => (Kind::Unknown, format!("middleware from {}", origin.display())),
+        },
+        Value::Module(origin) if origin.is_relative() && origin.path.is_empty() => {
+            (Kind::Route, format!("local module {} (a router or middleware)", origin.module))
+        }
+        Value::Module(origin) if origin.is_relative() => {
+            (Kind::Unknown, format!("`{}` from local module {}", origin.path.join("."), origin.module))
+        }
+        Value::Module(origin) => (Kind::Unknown, format!("{} used without being called", origin.display())),
+        Value::Unknown => match expr.get_inner_expression() {
+            Expression::FunctionExpression(f) => match &f.body {
+                Some(body) => function_class(
+                    "inline function",
+                    function::classify(resolver.scoping, &f.params, &body.statements),
+                ),
+                None => (Kind::Unknown, "inline function middleware".into()),
+            },
+            Expression::ArrowFunctionExpression(f) => match &f.body {
+                ArrowFunctionBody::FunctionBody(body) => function_class(
+                    "inline function",
+                    function::classify(resolver.scoping, &f.params, &body.statements),
+                ),
+                _ => (Kind::Unknown, "inline arrow function with an expression body".into()),
+            },
+            Expression::Identifier(id) => match resolver.function_of(id) {
+                Some(f) => match &f.body {
+                    Some(body) => function_class(
+                        &format!("function `{}`", id.name),
+                        function::classify(resolver.scoping, &f.params, &body.statements),
+                    ),
+                    None => (Kind::Unknown, format!("middleware `{}`", id.name)),
+                },
+                None => (Kind::Unknown, format!("middleware `{}`", id.name)),
+            },
+            _ => (Kind::Unknown, "unrecognised middleware".into()),
+        },
+    };
+    let scope = mount.filter(|_| kind != Kind::Static || !answers_all).map(str::to_string);
+    Part { kind, what, span, refusal, scope }
+}
+
+/// Whether a static call passes on what it does not serve (`serve-static`'s default): called
+/// with a directory only, or with an options object that does not set `fallthrough` (other
+/// than to `true`).
+pub(super) fn falls_through(expr: &Expression<'_>) -> bool {
+    let Expression::CallExpression(call) = expr.get_inner_expression() else { return false };
+    match call.arguments.as_slice() {
+        [_] => true,
+        [_, Argument::ObjectExpression(options)] => options.properties.iter().all(|p| match p {
+            ObjectPropertyKind::ObjectProperty(p) => {
+                p.key.static_name().is_some_and(|k| k != "fallthrough")
+                    || matches!(&p.value, Expression::BooleanLiteral(b) if b.value)
+            }
+            ObjectPropertyKind::SpreadProperty(_) => false,
+        }),
+        _ => false,
+    }
+}
+
+/// The literal prefix of a route or mount path, lowercased and without a trailing `/`: up to
+/// the first parameter or pattern character. `None` for `/` or an empty prefix (any path).
+pub(super) fn path_prefix(path: &str) -> Option<String> {
+    let end = path.find([':', '*', '?', '+', '(', ')', '[', ']', '{', '}', '\\']).unwrap_or(path.len());
+    let prefix = path[..end].trim_end_matches('/').to_lowercase();
+    (!prefix.is_empty()).then_some(prefix)
+}
+
+/// `(Consumer, "inline function: a function that only uses req.session ...")`.
+pub(super) fn function_class(name: &str, (kind, rule): (Kind, &'static str)) -> (Kind, String) {
+    (kind, format!("{name} ({rule})"))
+}
+
+pub(super) fn first_argument_is(expr: &Expression<'_>, value: &str) -> bool {
+    match expr.get_inner_expression() {
+        Expression::CallExpression(call) => {
+            matches!(call.arguments.first(), Some(Argument::StringLiteral(s)) if s.value.as_str() == value)
+        }
+        _ => false,
+    }
+}

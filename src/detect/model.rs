@@ -1,0 +1,146 @@
+//! The data detection hands to the planner: blocks of classified statements, with spans and
+//! the bindings each touches. Owned data, no AST references.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use oxc_span::Span;
+use oxc_syntax::symbol::SymbolId;
+
+use crate::knowledge::Kind;
+
+/// Everything the planner and rewriter need to know about one file.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// One block per (statement list, receiver) where that receiver registers both session and
+    /// static middleware.
+    pub blocks: Vec<Block>,
+    /// Every comment's span, in source order.
+    pub comments: Vec<Span>,
+    /// Template literals spanning lines: their text must never be re-indented.
+    pub verbatim: Vec<Span>,
+}
+
+/// A statement list, seen from one receiver (an app, a router, or a parameter holding one).
+#[derive(Debug)]
+pub struct Block {
+    /// The receiver's name, for messages.
+    pub receiver: String,
+    /// Where the list's contents begin: 0 for the program, after `{` for a block.
+    pub list_start: u32,
+    /// Whether this is the program's top-level list.
+    pub is_program: bool,
+    pub stmts: Vec<Stmt>,
+}
+
+/// One statement of a block, classified for that block's receiver.
+#[derive(Debug)]
+pub struct Stmt {
+    pub span: Span,
+    /// What the statement does, in execution order: the middleware of a registration, or one
+    /// part describing any other statement.
+    pub parts: Vec<Part>,
+    /// Session and static registrations on the receiver nested inside this statement (in an
+    /// `if`, a loop, a callback): they make a finding but cannot be moved.
+    pub nested: Vec<Part>,
+    pub bindings: Bindings,
+    /// When the statement is one `use` call, or a chain of them, on one mount path, with a
+    /// plain expression for every middleware: the bindings of each argument, parallel to
+    /// `parts`. Such arguments can be reordered in place.
+    pub arguments: Option<Vec<Bindings>>,
+}
+
+/// One classified piece of a statement.
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub kind: Kind,
+    /// What it is, in a few words: `express-session`, `express.static`, `route app.get`.
+    pub what: String,
+    pub span: Span,
+    /// Why no move may involve or cross this part, whatever its kind: `auth()` is a session and
+    /// a guard at once; Express 3's `express.session()` belongs to an API the tool never edits.
+    pub refusal: Option<&'static str>,
+    /// The literal path prefix (lowercase, no trailing `/`) outside which the part never acts:
+    /// its mount path, or a route's path up to its first parameter or pattern. `None` when it
+    /// may act on any path, and for a static that may answer every request under its mount
+    /// (`fallthrough: false`, unknown options, serve-index, sirv), which must never cross
+    /// routes however they are mounted.
+    pub scope: Option<String>,
+}
+
+/// The bindings a statement touches, for the temporal-dead-zone and reassignment checks.
+#[derive(Debug, Default, Clone)]
+pub struct Bindings {
+    pub reads: HashSet<SymbolId>,
+    /// Symbols assigned, or whose properties are assigned, or that a call may mutate.
+    pub writes: HashSet<SymbolId>,
+    pub declares: HashSet<SymbolId>,
+    /// Names of the symbols in `writes` and `declares`, for messages.
+    pub names: HashMap<SymbolId, String>,
+    /// `this.X` fields read and written (inside class methods).
+    pub fields_read: HashSet<String>,
+    pub fields_written: HashSet<String>,
+}
+
+impl Bindings {
+    /// Whether moving a statement with `self` across one with `other` could change what either
+    /// sees: the name of a binding or field that conflicts.
+    pub fn conflict(&self, other: &Bindings) -> Option<String> {
+        let touched = |b: &Bindings, s: &SymbolId| {
+            b.reads.contains(s) || b.writes.contains(s) || b.declares.contains(s)
+        };
+        let symbol = self
+            .reads
+            .iter()
+            .find(|s| other.declares.contains(s) || other.writes.contains(s))
+            .or_else(|| self.writes.iter().find(|s| touched(other, s)))
+            .or_else(|| self.declares.iter().find(|s| touched(other, s)));
+        if let Some(symbol) = symbol {
+            let name = self.names.get(symbol).or_else(|| other.names.get(symbol));
+            return Some(name.cloned().unwrap_or_else(|| "a binding".into()));
+        }
+        let field = self
+            .fields_read
+            .iter()
+            .find(|f| other.fields_written.contains(*f))
+            .or_else(|| self.fields_written.iter().find(|f| other.fields_read.contains(*f)));
+        field.map(|f| format!("this.{f}"))
+    }
+}
+
+impl Stmt {
+    pub fn has_session(&self) -> bool {
+        self.parts.iter().chain(&self.nested).any(|p| p.kind == Kind::Session)
+    }
+
+    pub fn has_static(&self) -> bool {
+        self.parts.iter().chain(&self.nested).any(|p| p.kind == Kind::Static)
+    }
+
+    /// The statement's first session part and the first static part after it, if any.
+    pub fn static_after_session(&self) -> Option<(&Part, &Part)> {
+        let at = self.parts.iter().position(|p| p.kind == Kind::Session)?;
+        let static_part = self.parts[at..].iter().find(|p| p.kind == Kind::Static)?;
+        Some((&self.parts[at], static_part))
+    }
+
+    /// A registration that only registers session middleware (with consumers and inert
+    /// middleware in the same call): the planner may sink it as a unit.
+    pub fn is_session_registration(&self) -> bool {
+        self.nested.is_empty()
+            && self.has_session()
+            && self.parts.iter().all(|p| matches!(p.kind, Kind::Session | Kind::Consumer | Kind::Inert))
+    }
+
+    /// A registration of static middleware only: the planner may lift it as a unit.
+    pub fn is_static_registration(&self) -> bool {
+        self.nested.is_empty() && !self.parts.is_empty() && self.parts.iter().all(|p| p.kind == Kind::Static)
+    }
+
+    /// Whether every part is one of `kinds` (inert parts always fit): such a statement can be
+    /// carried along by a move.
+    pub fn only(&self, kind: Kind) -> bool {
+        self.nested.is_empty()
+            && self.parts.iter().any(|p| p.kind == kind)
+            && self.parts.iter().all(|p| p.kind == kind || p.kind == Kind::Inert)
+    }
+}

@@ -1,0 +1,118 @@
+//! Who registrations are made on: apps and routers created here, `this.X` fields, and
+//! parameters that receive a session registration.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use oxc_ast::AstKind;
+use oxc_ast::ast::*;
+use oxc_syntax::symbol::SymbolId;
+
+use super::middleware::use_parts;
+use super::resolve::{Resolver, Value};
+use crate::knowledge::Kind;
+
+/// The name of the method a call invokes: `use` in `app.use(...)`.
+pub(super) fn method_name<'a>(call: &CallExpression<'a>) -> Option<&'a str> {
+    call.callee.get_inner_expression().as_member_expression().and_then(|m| m.static_property_name())
+}
+
+/// Who registrations are made on: a binding (`app`), or a field of the class whose methods
+/// the code is in (`this.app`, keyed by the class's start offset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum ReceiverId<'a> {
+    Symbol(SymbolId),
+    Field(u32, &'a str),
+}
+
+/// What a receiver is known to be.
+#[derive(Debug)]
+pub(super) struct Receiver {
+    pub(super) name: String,
+    /// Created here by `express()` or `Router()`: a distinct object from every other such one.
+    pub(super) created: bool,
+}
+
+pub(super) fn find_receivers<'a>(
+    resolver: &Resolver<'a, '_>,
+    use_calls: &[(&CallExpression<'a>, Option<u32>)],
+    fields: &[(ReceiverId<'a>, &'a Expression<'a>)],
+) -> HashMap<ReceiverId<'a>, Receiver> {
+    let mut receivers = HashMap::default();
+    let made_here = |init: &Expression<'a>| matches!(resolver.resolve(init, 0), Value::Made(origin) if origin.is_express_app_or_router());
+    for (&symbol, init) in &resolver.inits {
+        if made_here(init) {
+            let name = resolver.scoping.symbol_name(symbol).to_string();
+            // `const same = app` reaches an app through a hop: an alias, not a new app.
+            let created = matches!(init.get_inner_expression(), Expression::CallExpression(_));
+            receivers.insert(ReceiverId::Symbol(symbol), Receiver { name, created });
+        }
+    }
+    for &(id, value) in fields {
+        if let ReceiverId::Field(_, name) = id
+            && made_here(value)
+        {
+            let created = matches!(value.get_inner_expression(), Expression::CallExpression(_));
+            receivers.insert(id, Receiver { name: format!("this.{name}"), created });
+        }
+    }
+    for &(call, this) in use_calls {
+        let Some(id) = call_receiver(resolver, call, this) else {
+            continue;
+        };
+        if receivers.contains_key(&id) {
+            continue;
+        }
+        if use_parts(resolver, call).iter().any(|p| p.kind == Kind::Session) {
+            let name = match id {
+                ReceiverId::Symbol(symbol) => resolver.scoping.symbol_name(symbol).to_string(),
+                ReceiverId::Field(_, name) => format!("this.{name}"),
+            };
+            receivers.insert(id, Receiver { name, created: false });
+        }
+    }
+    receivers
+}
+
+/// The class whose instance `this` is at a node: the node sits in a method, a field initializer
+/// or a static block of that class, possibly inside arrow functions. `None` anywhere else.
+pub(super) fn this_class(nodes: &oxc_semantic::AstNodes<'_>, id: oxc_syntax::node::NodeId) -> Option<u32> {
+    let mut kinds = nodes.ancestor_kinds(id);
+    while let Some(kind) = kinds.next() {
+        match kind {
+            AstKind::Function(_) if !matches!(kinds.next(), Some(AstKind::MethodDefinition(_))) => {
+                return None;
+            }
+            AstKind::Class(class) => return Some(class.span.start),
+            AstKind::Program(_) => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `X` in `this.X`.
+pub(super) fn this_property<'a>(member: &StaticMemberExpression<'a>) -> Option<&'a str> {
+    matches!(member.object.get_inner_expression(), Expression::ThisExpression(_))
+        .then(|| member.property.name.as_str())
+}
+
+pub(super) fn this_field<'a>(member: &MemberExpression<'a>) -> Option<&'a str> {
+    match member {
+        MemberExpression::StaticMemberExpression(m) => this_property(m),
+        _ => None,
+    }
+}
+
+/// Who `X.use(...)` registers on, where `this` is an instance of the class at `this_class`.
+pub(super) fn call_receiver<'a>(
+    resolver: &Resolver<'a, '_>,
+    call: &CallExpression<'a>,
+    this_class: Option<u32>,
+) -> Option<ReceiverId<'a>> {
+    let member = call.callee.get_inner_expression().as_member_expression()?;
+    match member.object().get_inner_expression() {
+        Expression::Identifier(id) => resolver.symbol_of(id).map(ReceiverId::Symbol),
+        Expression::StaticMemberExpression(m) => Some(ReceiverId::Field(this_class?, this_property(m)?)),
+        _ => None,
+    }
+}

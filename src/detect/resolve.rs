@@ -1,0 +1,174 @@
+//! What an expression evaluates to, as far as imports, `require` and constant bindings tell.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
+
+use oxc_ast::AstKind;
+use oxc_ast::ast::*;
+use oxc_semantic::Scoping;
+use oxc_syntax::symbol::SymbolId;
+
+use crate::config::Config;
+use crate::knowledge::Origin;
+
+/// What an expression evaluates to, as far as imports and constant bindings tell.
+#[derive(Debug, Clone)]
+pub(super) enum Value<'a> {
+    /// A module, or a property path inside one: `express`, `express.static`.
+    Module(Origin<'a>),
+    /// The result of calling one: `express()`, `session({...})`, `express.static(dir)`.
+    Made(Origin<'a>),
+    Unknown,
+}
+
+pub(super) struct Resolver<'a, 's> {
+    pub(super) scoping: &'s Scoping,
+    /// What the project declares in its configuration.
+    pub(super) config: &'s Config,
+    pub(super) nodes: &'s oxc_semantic::AstNodes<'a>,
+    /// `const x = <init>` for simple bindings.
+    pub(super) inits: HashMap<SymbolId, &'a Expression<'a>>,
+    /// `const { key: x } = <init>`.
+    pub(super) destructured: HashMap<SymbolId, (&'a Expression<'a>, &'a str)>,
+    /// Import bindings.
+    pub(super) origins: HashMap<SymbolId, Origin<'a>>,
+    /// Bindings declared without a value and assigned once (their value is in `inits`).
+    pub(super) assigned_once: HashSet<SymbolId>,
+}
+
+/// How many variable hops a middleware may be reached through.
+pub(super) const MAX_HOPS: u8 = 8;
+
+impl<'a> Resolver<'a, '_> {
+    pub(super) fn add_declarator(&mut self, declarator: &'a VariableDeclarator<'a>) {
+        let Some(init) = &declarator.init else { return };
+        match &declarator.id {
+            BindingPattern::BindingIdentifier(id) => {
+                if let Some(symbol) = id.symbol_id.get() {
+                    self.inits.insert(symbol, init);
+                }
+            }
+            BindingPattern::ObjectPattern(pattern) => {
+                for property in &pattern.properties {
+                    let (Some(Cow::Borrowed(key)), BindingPattern::BindingIdentifier(id)) =
+                        (property.key.static_name(), &property.value)
+                    else {
+                        continue;
+                    };
+                    if let Some(symbol) = id.symbol_id.get() {
+                        self.destructured.insert(symbol, (init, key));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn add_import(&mut self, import: &ImportDeclaration<'a>) {
+        let module = import.source.value.as_str();
+        for specifier in import.specifiers.iter().flatten() {
+            let (local, origin) = match specifier {
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => (&s.local, Origin::new(module)),
+                ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => (&s.local, Origin::new(module)),
+                ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                    let name = match &s.imported {
+                        ModuleExportName::IdentifierName(n) => n.name.as_str(),
+                        ModuleExportName::IdentifierReference(n) => n.name.as_str(),
+                        ModuleExportName::StringLiteral(n) => n.value.as_str(),
+                    };
+                    // `import { default as x }` is the default export.
+                    let origin =
+                        if name == "default" { Origin::new(module) } else { Origin::new(module).with(name) };
+                    (&s.local, origin)
+                }
+            };
+            if let Some(symbol) = local.symbol_id.get() {
+                self.origins.insert(symbol, origin);
+            }
+        }
+    }
+
+    /// The function a binding is declared as (`function requireLogin(req, res, next) {...}`),
+    /// if it is never reassigned.
+    pub(super) fn function_of(&self, id: &IdentifierReference<'_>) -> Option<&'a Function<'a>> {
+        let symbol = self.symbol_of(id)?;
+        if self.scoping.symbol_is_mutated(symbol) {
+            return None;
+        }
+        match self.nodes.kind(self.scoping.symbol_declaration(symbol)) {
+            AstKind::Function(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    pub(super) fn symbol_of(&self, id: &IdentifierReference<'_>) -> Option<SymbolId> {
+        self.scoping.get_reference(id.reference_id.get()?).symbol_id()
+    }
+
+    pub(super) fn resolve(&self, expr: &Expression<'a>, hops: u8) -> Value<'a> {
+        if hops > MAX_HOPS {
+            return Value::Unknown;
+        }
+        match expr.get_inner_expression() {
+            Expression::Identifier(id) => {
+                let Some(symbol) = self.symbol_of(id) else {
+                    return Value::Unknown;
+                };
+                if let Some(origin) = self.origins.get(&symbol) {
+                    return Value::Module(origin.clone());
+                }
+                if self.scoping.symbol_is_mutated(symbol) && !self.assigned_once.contains(&symbol) {
+                    return Value::Unknown;
+                }
+                if let Some(init) = self.inits.get(&symbol) {
+                    return self.resolve(init, hops + 1);
+                }
+                if let Some((init, key)) = self.destructured.get(&symbol) {
+                    return match self.resolve(init, hops + 1) {
+                        Value::Module(origin) => Value::Module(origin.with(key)),
+                        _ => Value::Unknown,
+                    };
+                }
+                Value::Unknown
+            }
+            Expression::StaticMemberExpression(m) => match self.resolve(&m.object, hops) {
+                Value::Module(origin) => Value::Module(origin.with(m.property.name.as_str())),
+                _ => Value::Unknown,
+            },
+            Expression::ComputedMemberExpression(m) => match (&m.expression, self.resolve(&m.object, hops)) {
+                (Expression::StringLiteral(key), Value::Module(origin)) => {
+                    Value::Module(origin.with(key.value.as_str()))
+                }
+                _ => Value::Unknown,
+            },
+            Expression::CallExpression(call) => {
+                if let Some(module) = require_specifier(self, call) {
+                    return Value::Module(Origin::new(module));
+                }
+                match self.resolve(&call.callee, hops) {
+                    Value::Module(origin) => Value::Made(origin),
+                    _ => Value::Unknown,
+                }
+            }
+            Expression::AssignmentExpression(a) if a.operator == AssignmentOperator::Assign => {
+                self.resolve(&a.right, hops)
+            }
+            _ => Value::Unknown,
+        }
+    }
+}
+
+/// `require('m')` with the global `require`: the module specifier.
+pub(super) fn require_specifier<'a>(resolver: &Resolver<'a, '_>, call: &CallExpression<'a>) -> Option<&'a str> {
+    let Expression::Identifier(callee) = &call.callee else {
+        return None;
+    };
+    if callee.name != "require" || resolver.symbol_of(callee).is_some() || call.arguments.len() != 1 {
+        return None;
+    }
+    match &call.arguments[0] {
+        Argument::StringLiteral(s) => Some(s.value.as_str()),
+        Argument::TemplateLiteral(t) => t.single_quasi().map(|q| q.as_str()),
+        _ => None,
+    }
+}

@@ -1,0 +1,399 @@
+//! Classifies every statement of a list for one receiver: registrations, routes, settings,
+//! `if`s that move as one unit, and anything else by what it may do.
+
+use rustc_hash::FxHashMap as HashMap;
+
+use oxc_ast::ast::*;
+use oxc_ast_visit::Visit;
+use oxc_span::{GetSpan, Span};
+
+use super::facts::Facts;
+use super::middleware::{mount_argument, path_prefix, use_parts};
+use super::model::{Bindings, Block, Part, Stmt};
+use super::receivers::{Receiver, ReceiverId, call_receiver, method_name};
+use super::resolve::{Resolver, Value};
+use crate::knowledge::Kind;
+
+/// What classifying statements for one receiver needs.
+pub(super) struct Context<'c, 'a, 's> {
+    pub(super) resolver: &'c Resolver<'a, 's>,
+    pub(super) receivers: &'c HashMap<ReceiverId<'a>, Receiver>,
+    pub(super) receiver: ReceiverId<'a>,
+    /// The class `this` belongs to in the list being classified.
+    pub(super) this: Option<u32>,
+}
+
+pub(super) fn build_block(
+    context: &Context<'_, '_, '_>,
+    receiver: &Receiver,
+    list_start: u32,
+    is_program: bool,
+    list: &oxc_allocator::Vec<'_, Statement<'_>>,
+) -> Option<Block> {
+    let mut stmts = Vec::with_capacity(list.len());
+    let (mut session, mut statics) = (false, false);
+    for stmt in list {
+        let classified = classify_statement(context, stmt);
+        session |= classified.has_session();
+        statics |= classified.has_static();
+        stmts.push(classified);
+    }
+    (session && statics).then(|| Block { receiver: receiver.name.clone(), list_start, is_program, stmts })
+}
+
+impl Context<'_, '_, '_> {
+    /// Whether the facts show the statement touching the receiver.
+    pub(super) fn mentioned_in(&self, bindings: &Bindings) -> bool {
+        match self.receiver {
+            ReceiverId::Symbol(symbol) => {
+                bindings.reads.contains(&symbol) || bindings.writes.contains(&symbol)
+            }
+            ReceiverId::Field(_, name) => {
+                bindings.fields_read.contains(name) || bindings.fields_written.contains(name)
+            }
+        }
+    }
+}
+
+pub(super) fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &Statement<'a>) -> Stmt {
+    let direct: Vec<Span> = direct_calls(stmt).iter().map(|c| c.span).collect();
+    let mut facts = Facts::new(context, direct);
+    if !matches!(stmt, Statement::FunctionDeclaration(_) | Statement::ClassDeclaration(_)) {
+        facts.collect_nested = true;
+    }
+    facts.visit_statement(stmt);
+    let span = stmt.span();
+    let part = |kind: Kind, what: &str| {
+        vec![Part { kind, what: what.to_string(), span, refusal: None, scope: None }]
+    };
+    let mentions_receiver = context.mentioned_in(&facts.bindings);
+
+    if let Statement::IfStatement(branching) = stmt
+        && let Some(parts) = classify_if(context, branching)
+    {
+        return Stmt { span, parts, nested: Vec::new(), bindings: facts.bindings, arguments: None };
+    }
+    let parts = match stmt {
+        Statement::ExpressionStatement(e) => {
+            classify_expression(context, &e.expression, &facts, mentions_receiver)
+        }
+        Statement::VariableDeclaration(_) if mentions_receiver => {
+            part(Kind::Unknown, "a declaration that uses the receiver")
+        }
+        Statement::VariableDeclaration(_) if facts.loads_local_module => {
+            part(Kind::Unknown, "a declaration that loads a local module (which may register middleware)")
+        }
+        Statement::VariableDeclaration(_)
+        | Statement::FunctionDeclaration(_)
+        | Statement::ClassDeclaration(_)
+        | Statement::ImportDeclaration(_)
+        | Statement::EmptyStatement(_)
+        | Statement::TSTypeAliasDeclaration(_)
+        | Statement::TSInterfaceDeclaration(_) => part(Kind::Inert, "a declaration"),
+        Statement::ReturnStatement(_)
+        | Statement::ThrowStatement(_)
+        | Statement::BreakStatement(_)
+        | Statement::ContinueStatement(_) => part(Kind::Unknown, "a return, throw, break or continue"),
+        Statement::IfStatement(_) if mentions_receiver => part(
+            Kind::Unknown,
+            "an `if` whose test may have side effects, or whose branches do more than register static \
+             middleware (or session middleware in both)",
+        ),
+        _ if mentions_receiver => part(Kind::Unknown, "a compound statement that uses the receiver"),
+        _ if facts.has_call => part(Kind::Unknown, "a statement with calls"),
+        _ => part(Kind::Inert, "a statement without calls"),
+    };
+    let mut classified =
+        Stmt { span, parts, nested: facts.nested, bindings: facts.bindings, arguments: None };
+    // Only a statement with static after session in it needs its arguments reordered.
+    if classified.static_after_session().is_some() && classified.nested.is_empty() {
+        classified.arguments = argument_bindings(context, stmt, &classified.parts);
+    }
+    classified
+}
+
+/// What one branch of an `if` registers on the receiver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Branch {
+    Empty,
+    /// Static registrations only.
+    Static,
+    /// Session registrations, with consumers and inert middleware at most.
+    Session,
+    Other,
+}
+
+pub(super) fn branch(context: &Context<'_, '_, '_>, stmt: Option<&Statement<'_>>) -> (Branch, Vec<Part>) {
+    let stmts: Vec<Stmt> = match stmt {
+        None => Vec::new(),
+        Some(Statement::BlockStatement(block)) => {
+            block.body.iter().map(|s| classify_statement(context, s)).collect()
+        }
+        Some(single) => vec![classify_statement(context, single)],
+    };
+    let parts: Vec<Part> = stmts.iter().flat_map(|s| s.parts.iter().cloned()).collect();
+    let kind = if stmts.is_empty() {
+        Branch::Empty
+    } else if parts.iter().any(|p| p.refusal.is_some()) {
+        Branch::Other
+    } else if stmts.iter().all(Stmt::is_static_registration) {
+        Branch::Static
+    } else if stmts.iter().any(Stmt::has_session)
+        && stmts.iter().all(|s| {
+            s.nested.is_empty()
+                && s.parts.iter().all(|p| matches!(p.kind, Kind::Session | Kind::Consumer | Kind::Inert))
+        })
+    {
+        Branch::Session
+    } else {
+        Branch::Other
+    };
+    (kind, parts)
+}
+
+/// An `if` with a side-effect-free test whose branches only register static middleware (the
+/// `if` moves as one static registration), or that registers session in both branches (one
+/// session registration at the `if`). Anything else is classified as any statement is.
+pub(super) fn classify_if<'a>(context: &Context<'_, 'a, '_>, branching: &IfStatement<'a>) -> Option<Vec<Part>> {
+    if !is_side_effect_free(&branching.test) {
+        return None;
+    }
+    let (then, then_parts) = branch(context, Some(&branching.consequent));
+    let (otherwise, else_parts) = branch(context, branching.alternate.as_ref());
+    let summary = |kind: Kind, part: &Part| Part {
+        kind,
+        what: part.what.clone(),
+        span: part.span,
+        refusal: None,
+        scope: None,
+    };
+    match (then, otherwise) {
+        (Branch::Static, Branch::Static | Branch::Empty) => Some(vec![summary(Kind::Static, &then_parts[0])]),
+        (Branch::Session, Branch::Session) => {
+            let all = then_parts.iter().chain(&else_parts);
+            let session = all.clone().find(|p| p.kind == Kind::Session)?;
+            let mut parts = vec![summary(Kind::Session, session)];
+            if let Some(consumer) = all.clone().find(|p| p.kind == Kind::Consumer) {
+                parts.push(summary(Kind::Consumer, consumer));
+            }
+            Some(parts)
+        }
+        _ => None,
+    }
+}
+
+/// Whether evaluating `expr` cannot change anything: names, literals, property reads and
+/// operators on them (no calls, assignments, `delete`, `await` or `new`).
+pub(super) fn is_side_effect_free(expr: &Expression<'_>) -> bool {
+    match expr {
+        Expression::Identifier(_)
+        | Expression::BooleanLiteral(_)
+        | Expression::NullLiteral(_)
+        | Expression::NumericLiteral(_)
+        | Expression::StringLiteral(_) => true,
+        Expression::TemplateLiteral(t) => t.expressions.iter().all(is_side_effect_free),
+        Expression::StaticMemberExpression(m) => is_side_effect_free(&m.object),
+        Expression::ComputedMemberExpression(m) => {
+            is_side_effect_free(&m.object) && is_side_effect_free(&m.expression)
+        }
+        Expression::UnaryExpression(u) => {
+            u.operator != UnaryOperator::Delete && is_side_effect_free(&u.argument)
+        }
+        Expression::BinaryExpression(b) => is_side_effect_free(&b.left) && is_side_effect_free(&b.right),
+        Expression::LogicalExpression(l) => is_side_effect_free(&l.left) && is_side_effect_free(&l.right),
+        Expression::ParenthesizedExpression(p) => is_side_effect_free(&p.expression),
+        Expression::ConditionalExpression(c) => {
+            is_side_effect_free(&c.test)
+                && is_side_effect_free(&c.consequent)
+                && is_side_effect_free(&c.alternate)
+        }
+        _ => false,
+    }
+}
+
+/// The bindings of each middleware argument of a statement that is one `use` call or a chain
+/// of `use` calls on the receiver, all on the same mount path (none, or one string literal),
+/// with no arrays or spreads: the statements whose arguments can be reordered in place.
+pub(super) fn argument_bindings<'a>(
+    context: &Context<'_, 'a, '_>,
+    stmt: &Statement<'a>,
+    parts: &[Part],
+) -> Option<Vec<Bindings>> {
+    let Statement::ExpressionStatement(e) = stmt else { return None };
+    let Expression::CallExpression(call) = e.expression.get_inner_expression() else { return None };
+    let links = chain_links(call);
+    if call_receiver(context.resolver, links.last()?, context.this) != Some(context.receiver) {
+        return None;
+    }
+    let mut mount = None;
+    let mut arguments = Vec::new();
+    for link in links.iter().rev() {
+        if method_name(link) != Some("use") {
+            return None;
+        }
+        let mut args = link.arguments.iter().peekable();
+        let path = mount_argument(&mut args).ok()?;
+        if *mount.get_or_insert(path) != path {
+            return None;
+        }
+        for arg in args {
+            let expr = arg.as_expression()?;
+            if matches!(expr.get_inner_expression(), Expression::ArrayExpression(_)) {
+                return None;
+            }
+            arguments.push(expr);
+        }
+    }
+    if arguments.len() != parts.len() || arguments.iter().zip(parts).any(|(a, p)| a.span() != p.span) {
+        return None;
+    }
+    let bindings = arguments
+        .iter()
+        .map(|arg| {
+            let mut facts = Facts::new(context, Vec::new());
+            facts.visit_expression(arg);
+            facts.bindings
+        })
+        .collect();
+    Some(bindings)
+}
+
+/// The calls that make up an expression statement itself: one call, or every link of a chain.
+pub(super) fn direct_calls<'s, 'a>(stmt: &'s Statement<'a>) -> Vec<&'s CallExpression<'a>> {
+    match stmt {
+        Statement::ExpressionStatement(e) => match e.expression.get_inner_expression() {
+            Expression::CallExpression(call) => chain_links(call),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+pub(super) fn classify_expression<'a>(
+    context: &Context<'_, 'a, '_>,
+    expr: &Expression<'a>,
+    facts: &Facts<'a, '_>,
+    mentions_receiver: bool,
+) -> Vec<Part> {
+    let (resolver, receivers, r) = (context.resolver, context.receivers, context.receiver);
+    let span = expr.span();
+    let one = |kind: Kind, what: String| vec![Part { kind, what, span, refusal: None, scope: None }];
+    if !facts.has_call {
+        return one(Kind::Inert, "a statement without calls".into());
+    }
+    let Expression::CallExpression(call) = expr.get_inner_expression() else {
+        return one(Kind::Unknown, "an expression with calls".into());
+    };
+    // A call or chain rooted at a receiver: `r.use(...)`, `r.get(...)`, `r.use(a).use(b)`.
+    let links = chain_links(call);
+    let root = links.last().and_then(|c| call_receiver(resolver, c, context.this));
+    if root == Some(r) {
+        return links.iter().rev().flat_map(|link| classify_link(resolver, link)).collect();
+    }
+    if let Some(other) = root.and_then(|s| receivers.get(&s))
+        && !mentions_receiver
+    {
+        let mine = receivers.get(&r).is_some_and(|m| m.created);
+        return if other.created && mine {
+            one(Kind::Inert, format!("a registration on another app or router (`{}`)", other.name))
+        } else {
+            one(Kind::Unknown, format!("a registration on `{}`, which may be the same app", other.name))
+        };
+    }
+    if mentions_receiver {
+        return one(Kind::Unknown, "a call that is passed the receiver".into());
+    }
+    if let Value::Module(origin) = resolver.resolve(&call.callee, 0)
+        && let ("passport", ["use" | "serializeUser" | "deserializeUser"]) =
+            (origin.module, origin.path.as_slice())
+    {
+        return one(Kind::Inert, origin.display());
+    }
+    if is_console_call(resolver, call) && !facts.nested_call_in_args {
+        return one(Kind::Inert, "console output".into());
+    }
+    one(Kind::Unknown, "an unclassified call".into())
+}
+
+/// A call and the calls its callee is chained on, outermost first: `a.use(x).use(y)` gives
+/// the `.use(y)` call, then `.use(x)`.
+pub(super) fn chain_links<'s, 'a>(call: &'s CallExpression<'a>) -> Vec<&'s CallExpression<'a>> {
+    let mut calls = vec![call];
+    let mut current = call;
+    while let Some(member) = current.callee.get_inner_expression().as_member_expression()
+        && let Expression::CallExpression(inner) = member.object().get_inner_expression()
+    {
+        calls.push(&**inner);
+        current = inner;
+    }
+    calls
+}
+
+pub(super) fn is_console_call(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> bool {
+    let Some(member) = call.callee.get_inner_expression().as_member_expression() else {
+        return false;
+    };
+    matches!(member.object(), Expression::Identifier(id) if id.name == "console" && resolver.symbol_of(id).is_none())
+}
+
+pub(super) const ROUTE_METHODS: &[&str] = &[
+    "all",
+    "route",
+    "param",
+    "get",
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "del",
+    "options",
+    "head",
+    "checkout",
+    "copy",
+    "lock",
+    "merge",
+    "mkactivity",
+    "mkcol",
+    "move",
+    "m-search",
+    "notify",
+    "purge",
+    "report",
+    "search",
+    "subscribe",
+    "trace",
+    "unlock",
+    "unsubscribe",
+];
+
+/// One link of a call chain on the receiver.
+pub(super) fn classify_link(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<Part> {
+    let span = call.span;
+    let one = |kind: Kind, what: String| vec![Part { kind, what, span, refusal: None, scope: None }];
+    let Some(method) = method_name(call) else {
+        return one(Kind::Unknown, "a computed method call on the receiver".into());
+    };
+    let first_literal = call.arguments.first().and_then(|a| match a {
+        Argument::StringLiteral(s) => Some(s.value.as_str()),
+        _ => None,
+    });
+    match method {
+        "use" => use_parts(resolver, call),
+        "get" if call.arguments.len() == 1 => one(Kind::Inert, "app.get of a setting".into()),
+        "set" | "enable" | "disable" => match first_literal {
+            Some("case sensitive routing" | "strict routing") | None => {
+                one(Kind::RouterSetting, format!("app.{method} of a routing setting"))
+            }
+            Some(_) => one(Kind::Inert, format!("app.{method}")),
+        },
+        "engine" | "enabled" | "disabled" => one(Kind::Inert, format!("app.{method}")),
+        m if ROUTE_METHODS.contains(&m) => {
+            let mut route = one(Kind::Route, format!("the route app.{m}"));
+            if m != "param" {
+                route[0].scope = first_literal.and_then(path_prefix);
+            }
+            route
+        }
+        m => one(Kind::Unknown, format!("a call to app.{m}")),
+    }
+}
