@@ -9,9 +9,9 @@
 use std::path::{Path, PathBuf};
 
 use oxc_semantic::SemanticBuilder;
-use static_first::parse::arena::Arena;
 use static_first::config::Config;
 use static_first::detect::analyze;
+use static_first::parse::arena::Arena;
 use static_first::parse::{parse, source_type};
 use static_first::pipeline::fix_text;
 use static_first::report::unified_diff;
@@ -52,10 +52,9 @@ fn all_fixtures(bencher: divan::Bencher) {
     let mut arena = Arena::for_sources_up_to(1 << 20);
     bencher.counter(divan::counter::ItemsCount::new(inputs.len())).bench_local(|| {
         for (text, st, config) in &inputs {
-            let mut findings = Vec::new();
-            let fixed =
-                fix_text(&mut arena, Source::new(text), *st, config, false, &mut findings, &mut Vec::new());
-            divan::black_box((fixed.unwrap(), findings));
+            let outcome = fix_text(&mut arena, Source::new(text), *st, config, false);
+            assert!(outcome.error.is_none());
+            divan::black_box(outcome);
         }
     });
 }
@@ -117,17 +116,9 @@ fn dense_fix(bencher: divan::Bencher) {
     let mut arena = Arena::for_sources_up_to(1 << 20);
     let config = Config::default();
     bencher.bench_local(|| {
-        let mut findings = Vec::new();
-        let fixed = fix_text(
-            &mut arena,
-            Source::new(&text),
-            dense_source_type(),
-            &config,
-            false,
-            &mut findings,
-            &mut Vec::new(),
-        );
-        divan::black_box((fixed.unwrap(), findings))
+        let outcome = fix_text(&mut arena, Source::new(&text), dense_source_type(), &config, false);
+        assert!(outcome.error.is_none());
+        divan::black_box(outcome)
     });
 }
 
@@ -136,16 +127,8 @@ fn dense_fix(bencher: divan::Bencher) {
 fn dense_diff(bencher: divan::Bencher) {
     let text = dense_app();
     let mut arena = Arena::for_sources_up_to(1 << 20);
-    let fixed = fix_text(
-        &mut arena,
-        Source::new(&text),
-        dense_source_type(),
-        &Config::default(),
-        false,
-        &mut Vec::new(),
-        &mut Vec::new(),
-    )
-    .unwrap()
-    .unwrap();
+    let fixed = fix_text(&mut arena, Source::new(&text), dense_source_type(), &Config::default(), false)
+        .fixed
+        .expect("the dense app has a fix");
     bencher.bench_local(|| divan::black_box(unified_diff(Path::new("app.js"), &text, &fixed)));
 }

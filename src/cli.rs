@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 
 use crate::driver::{Options, run};
-use crate::error::{EXIT_CODES_HELP, Exit};
+use crate::error::{Exit, exit_codes_help};
 use crate::parse::probe;
 use crate::report::{Format, Mode};
 use crate::walk::select::Selection;
@@ -18,7 +18,7 @@ use crate::walk::select::Selection;
 /// By default prints a unified diff of every fix and a warning for every finding that needs
 /// manual review; nothing is written.
 #[derive(Debug, Parser)]
-#[command(name = "static-first", version, after_help = EXIT_CODES_HELP)]
+#[command(name = "static-first", version, after_help = exit_codes_help())]
 pub struct Args {
     /// Files or directories to scan (default: the current directory). Directories are walked
     /// respecting .gitignore and .ignore, skipping hidden files and node_modules; a file named
@@ -186,7 +186,13 @@ pub fn main() -> ExitCode {
     if args.probe {
         return ExitCode::from(probe::serve(args.max_filesize, args.config.as_deref()));
     }
-    run(&args.into_options()).into()
+    match run(&args.into_options()) {
+        Ok(exit) => exit.into(),
+        Err(error) => {
+            eprintln!("static-first: error: {error}");
+            Exit::Error.into()
+        }
+    }
 }
 
 #[cfg(test)]

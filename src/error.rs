@@ -1,8 +1,13 @@
-//! What can go wrong with one file, and the one place a run's outcome becomes an exit code.
+//! What can go wrong with one file or with a whole run, and the one place a run's outcome
+//! becomes an exit code (documented in the README, checked against `--help` by a test).
 
 use std::fmt;
 use std::io;
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use crate::config::ConfigError;
+use crate::report::{Mode, Summary};
 
 /// A problem with one file. The run goes on; the exit code becomes 2.
 #[derive(Debug)]
@@ -114,10 +119,97 @@ impl From<Exit> for ExitCode {
     }
 }
 
-pub const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0  nothing to fix
-  1  findings remain (dry run and --check: any finding; --write: findings it could not fix)
-  2  an error: bad arguments, an invalid static-first.toml, an unreadable file, a file that
-     mentions session and static middleware but does not parse (or is too complex to parse),
-     or a fix that failed its safety check or could not be written";
+/// The exit code of a run that got to the end: errors first, then what remains to fix.
+/// Malformed and unused suppressions count as findings: they are lint errors of their own.
+pub fn exit_code(mode: Mode, summary: &Summary) -> Exit {
+    let remaining = summary.notes
+        + match mode {
+            Mode::Write => summary.findings - summary.fixed,
+            Mode::DryRun | Mode::Check => summary.findings,
+        };
+    if summary.errors > 0 {
+        Exit::Error
+    } else if remaining > 0 {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    }
+}
+
+/// A problem that stops the whole run before or after the files (exit 2). Printed once, by
+/// [`crate::cli::main`], as `static-first: error: ...`.
+#[derive(Debug)]
+pub enum RunError {
+    /// A `--config` file, or one above a root, that cannot be used.
+    Config(ConfigError),
+    /// The paths could not be selected (`--files-from`, `--changed-since`).
+    Selection(String),
+    /// `-` without `--stdin-filename`.
+    StdinNeedsFilename,
+    /// `--stdin-filename` names a file that is not JavaScript or TypeScript.
+    StdinUnsupported(PathBuf),
+    StdinRead(io::Error),
+    /// The `--pr-body` file could not be written.
+    PrBody(PathBuf, io::Error),
+    /// Standard output or error could not be written (not a closed pipe, which ends quietly).
+    Output(io::Error),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::Config(e) => write!(f, "{e}"),
+            RunError::Selection(message) => write!(f, "{message}"),
+            RunError::StdinNeedsFilename => {
+                write!(f, "reading source from stdin (`-`) needs --stdin-filename PATH")
+            }
+            RunError::StdinUnsupported(name) => write!(f, "{}: {}", name.display(), FileError::Unsupported),
+            RunError::StdinRead(e) => write!(f, "cannot read stdin: {e}"),
+            RunError::PrBody(file, e) => {
+                write!(f, "cannot write the pull-request description {}: {e}", file.display())
+            }
+            RunError::Output(e) => write!(f, "cannot write the output: {e}"),
+        }
+    }
+}
+
+/// The README's exit-code table (its `### Exit codes` section, the one place they are
+/// documented), as `--help` shows it.
+pub fn exit_codes_help() -> String {
+    let readme = include_str!("../README.md");
+    let section = readme.split("### Exit codes").nth(1).unwrap_or_default();
+    let rows = section.lines().skip_while(|l| !l.starts_with("| 0")).take_while(|l| l.starts_with('|'));
+    let mut out = String::from("Exit codes:");
+    for row in rows {
+        let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
+        let [code, meaning] = cells[..] else { continue };
+        out.push_str(&format!("\n  {code}  "));
+        let mut width = 0;
+        for word in meaning.split_whitespace() {
+            if width > 0 && width + word.len() > 88 {
+                out.push_str("\n     ");
+                width = 0;
+            } else if width > 0 {
+                out.push(' ');
+                width += 1;
+            }
+            out.push_str(word);
+            width += word.len();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_lists_every_exit_code_from_the_readme() {
+        let help = exit_codes_help();
+        for exit in [Exit::Clean, Exit::Findings, Exit::Error] {
+            assert!(help.contains(&format!("\n  {}  ", exit as u8)), "{help}");
+        }
+        assert!(help.contains("findings remain"), "{help}");
+    }
+}

@@ -191,6 +191,19 @@ fn help_documents_exit_codes() {
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     assert!(text.contains("Exit codes:") && text.contains("2  an error"), "{text}");
+    // The README's table is the one place they are written: --help shows each row's words.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let section = readme.split("### Exit codes").nth(1).unwrap();
+    let rows: Vec<&str> = section
+        .lines()
+        .filter(|l| l.starts_with("| 0") || l.starts_with("| 1") || l.starts_with("| 2"))
+        .collect();
+    assert_eq!(rows.len(), 3, "{section}");
+    for row in rows {
+        let meaning = row.trim_matches('|').split('|').nth(1).unwrap();
+        assert!(words(&text).contains(&words(meaning)), "--help lacks `{meaning}`:\n{text}");
+    }
 }
 
 #[test]

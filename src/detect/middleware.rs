@@ -95,7 +95,11 @@ pub(super) fn flatten_middleware(
 }
 
 /// Classifies one middleware argument of a `use` call mounted at `mount`.
-pub(super) fn classify_middleware(resolver: &Resolver<'_, '_>, expr: &Expression<'_>, mount: Option<&str>) -> Part {
+pub(super) fn classify_middleware(
+    resolver: &Resolver<'_, '_>,
+    expr: &Expression<'_>,
+    mount: Option<&str>,
+) -> Part {
     let span = expr.span();
     let mut refusal = None;
     let mut answers_all = true;

@@ -18,16 +18,16 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use oxc_ast::AstKind;
 use oxc_ast::ast::*;
-use oxc_syntax::symbol::SymbolId;
 use oxc_semantic::SemanticBuilder;
 use oxc_span::GetSpan;
+use oxc_syntax::symbol::SymbolId;
 
+use crate::config::Config;
+use crate::knowledge::Origin;
 pub use model::{Analysis, Bindings, Block, Part, Stmt};
 use receivers::{ReceiverId, find_receivers, method_name, this_class, this_field};
 use resolve::Resolver;
 use statements::{Context, build_block};
-use crate::config::Config;
-use crate::knowledge::Origin;
 
 /// Analyses a parsed program.
 pub fn analyze<'a>(program: &'a Program<'a>, config: &Config) -> Analysis {

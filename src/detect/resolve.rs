@@ -159,7 +159,10 @@ impl<'a> Resolver<'a, '_> {
 }
 
 /// `require('m')` with the global `require`: the module specifier.
-pub(super) fn require_specifier<'a>(resolver: &Resolver<'a, '_>, call: &CallExpression<'a>) -> Option<&'a str> {
+pub(super) fn require_specifier<'a>(
+    resolver: &Resolver<'a, '_>,
+    call: &CallExpression<'a>,
+) -> Option<&'a str> {
     let Expression::Identifier(callee) = &call.callee else {
         return None;
     };

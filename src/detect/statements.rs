@@ -154,7 +154,10 @@ pub(super) fn branch(context: &Context<'_, '_, '_>, stmt: Option<&Statement<'_>>
 /// An `if` with a side-effect-free test whose branches only register static middleware (the
 /// `if` moves as one static registration), or that registers session in both branches (one
 /// session registration at the `if`). Anything else is classified as any statement is.
-pub(super) fn classify_if<'a>(context: &Context<'_, 'a, '_>, branching: &IfStatement<'a>) -> Option<Vec<Part>> {
+pub(super) fn classify_if<'a>(
+    context: &Context<'_, 'a, '_>,
+    branching: &IfStatement<'a>,
+) -> Option<Vec<Part>> {
     if !is_side_effect_free(&branching.test) {
         return None;
     }

@@ -1,6 +1,11 @@
-//! `--interactive`: asks, fix by fix, whether to apply it. Reads answers; never writes files.
+//! `--interactive`: shows each fix's diff, asks whether to apply it, and hands the accepted
+//! ones to the writer.
 
 use std::io::{self, BufRead, Write};
+
+use super::write::Writer;
+use crate::report::{FileReport, Human, Mode, unified_diff};
+use crate::source::Source;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Answer {
@@ -30,6 +35,34 @@ pub fn ask(question: &str, input: &mut dyn BufRead, out: &mut dyn Write) -> io::
             _ => writeln!(out, "Please answer y, n, a or q.")?,
         }
     }
+}
+
+/// `--interactive`: shows each fix's diff, asks, and writes the accepted ones.
+pub fn confirm_and_write(reports: &mut [FileReport], writer: &Writer, color: bool) -> io::Result<()> {
+    let stdin = io::stdin();
+    let mut input = stdin.lock();
+    let mut out = io::stdout().lock();
+    let mut all = false;
+    let shown = Human { mode: Mode::DryRun, color, quiet: false };
+    for report in reports.iter_mut() {
+        let Some(pending) = report.pending.take() else { continue };
+        if !all {
+            let diff = unified_diff(&report.path, &pending.before, &pending.after);
+            shown.paint_diff(&mut out, &diff)?;
+            match ask(&format!("Apply this fix to {}?", report.path.display()), &mut input, &mut out)? {
+                Answer::Yes => {}
+                Answer::No => continue,
+                Answer::All => all = true,
+                Answer::Quit => break,
+            }
+        }
+        let read = Source { bom: pending.bom, text: &pending.before, newline: "\n" };
+        match writer.write(&report.path, read, &pending.after) {
+            Ok(()) => report.written = true,
+            Err(error) => report.error = Some(error),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

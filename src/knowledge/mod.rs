@@ -1,11 +1,11 @@
 //! The table of known middleware: which module export is session, static, guard, shaper, ...
 //!
-//! The classes and what each may be crossed by are those of `express-semantics.md`.
+//! The classes and what each may be crossed by are those of `docs/semantics.md`.
 
 use std::fmt;
 
 /// What a piece of a statement is, for the crossing rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// Session middleware: `express-session`, `cookie-session`.
     Session,

@@ -17,9 +17,9 @@ use std::time::Duration;
 
 use oxc_span::SourceType;
 
-use crate::parse::arena::{Arena, Exhausted};
 use crate::config::Configs;
 use crate::error::FileError;
+use crate::parse::arena::{Arena, Exhausted};
 use crate::pipeline::fix_text;
 use crate::source::Source;
 use crate::walk::on_worker_stack;
@@ -176,18 +176,12 @@ pub fn serve(max_filesize: u64, config: Option<&Path>) -> u8 {
             let path = PathBuf::from(path);
             let config = configs.as_ref().and_then(|c| c.for_file(&path).ok()).unwrap_or_default();
             let answer = match crate::parse::source_type(&path) {
-                Some(source_type) => match fix_text(
-                    &mut arena,
-                    Source::new(&text),
-                    source_type,
-                    &config,
-                    false,
-                    &mut Vec::new(),
-                    &mut Vec::new(),
-                ) {
-                    Err(FileError::TooComplex(_)) => TOO_COMPLEX,
-                    _ => FITS,
-                },
+                Some(source_type) => {
+                    match fix_text(&mut arena, Source::new(&text), source_type, &config, false).error {
+                        Some(FileError::TooComplex(_)) => TOO_COMPLEX,
+                        _ => FITS,
+                    }
+                }
                 None => FITS,
             };
             if output.write_all(&[answer]).and_then(|()| output.flush()).is_err() {

@@ -1,5 +1,5 @@
 //! Decides how to put static before session in one block: the candidate moves, every crossing
-//! judged by the rules of `express-semantics.md`, and the choice, or a refusal with its reason.
+//! judged by the rules of `docs/semantics.md`, and the choice, or a refusal with its reason.
 //!
 //! Planning is pure: it reads a [`Block`] and returns a [`Plan`] that explains itself.
 
@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 
 use oxc_span::Span;
 
-use crate::knowledge::Kind;
 use crate::detect::{Block, Part, Stmt};
+use crate::knowledge::Kind;
 
 /// One session-before-static problem in a block, with the plan that answers it.
 #[derive(Debug)]
@@ -35,13 +35,20 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// What one moved unit is called in messages.
-    pub fn noun(self) -> &'static str {
+    /// What one moved unit is.
+    pub fn unit(self) -> Unit {
         match self {
-            Scope::Statements => "statement",
-            Scope::Arguments(_) => "argument",
+            Scope::Statements => Unit::Statement,
+            Scope::Arguments(_) => Unit::Argument,
         }
     }
+}
+
+/// What a plan moves one of: a statement, or a middleware argument of one call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Unit {
+    Statement,
+    Argument,
 }
 
 impl Finding {
@@ -105,7 +112,7 @@ pub struct Step {
     pub decision: Decision,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Decision {
     /// The mover may cross it; the class that allowed it.
     Allowed(Kind),
@@ -120,7 +127,35 @@ pub enum Decision {
 pub struct Blocker {
     /// The statement that stops the move.
     pub stmt: usize,
-    pub reason: String,
+    pub reason: Reason,
+}
+
+/// Why a finding is left for a person: data the report layer puts into words.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Reason {
+    /// A middleware no move may involve or cross, with the knowledge's own explanation.
+    Refused(&'static str),
+    /// Session and static in one statement whose arguments cannot trade places.
+    SameStatement,
+    /// A session or static registration nested inside another statement (`inside`: what that
+    /// statement is, when it is one unknown thing).
+    Nested { side: Side, inside: Option<String> },
+    /// A session or static registration sharing its call with other middleware (the first
+    /// that does not fit, if any).
+    SharesCall { side: Side, other: Option<(String, Kind)> },
+    /// The crossing table forbids `mover` to cross `what` (of class `kind`).
+    Crossing { mover: Mover, what: String, kind: Kind },
+    /// A binding (or `this.` field) declared or assigned on one side and used on the other.
+    Binding { name: String },
+    /// The plan is sound but the editor cannot move the unit at `line` as written.
+    AsWritten { unit: Unit, line: usize, why: &'static str },
+}
+
+/// Which registration of a finding a reason is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    Session,
+    Static,
 }
 
 impl Candidate {
@@ -221,17 +256,13 @@ fn plan_statements(block: &Block) -> Option<Finding> {
     let statics: Vec<usize> = (session + 1..stmts.len()).filter(|&i| stmts[i].has_static()).collect();
     let Some(&first_static) = statics.first() else {
         let (_, static_part) = stmts[session].static_after_session()?;
-        let reason = "session and static middleware are registered in the same statement, on \
-                      different mount paths or through arrays, spreads or other calls; put the \
-                      static middleware first"
-            .to_string();
         return Some(Finding {
             session,
             statics: session,
             session_part,
             static_part: static_part.clone(),
             scope: Scope::Statements,
-            plan: refuse(session, reason),
+            plan: refuse(session, Reason::SameStatement),
         });
     };
     let static_part = first_part(&stmts[first_static], Kind::Static);
@@ -270,7 +301,7 @@ fn argument_units(stmt: &Stmt) -> Option<Vec<Stmt>> {
 /// the session unit: lift and sink, the one that moves fewer units (lift on a tie).
 fn plan_moves(stmts: &[Stmt], session: usize, last_static: usize, session_part: &Part) -> Plan {
     if let Some(refusal) = session_part.refusal {
-        return refuse(session, refusal.to_string());
+        return refuse(session, Reason::Refused(refusal));
     }
     let candidates = vec![lift(stmts, session, last_static), sink(stmts, session, last_static)];
     let outcome = match candidates
@@ -285,7 +316,7 @@ fn plan_moves(stmts: &[Stmt], session: usize, last_static: usize, session_part: 
     Plan { candidates, outcome }
 }
 
-fn refuse(stmt: usize, reason: String) -> Plan {
+fn refuse(stmt: usize, reason: Reason) -> Plan {
     Plan { candidates: Vec::new(), outcome: Outcome::Review(Blocker { stmt, reason }) }
 }
 
@@ -299,118 +330,73 @@ fn first_part(stmt: &Stmt, kind: Kind) -> Part {
 }
 
 /// Why a statement holding session or static middleware cannot move as a unit.
-fn unmovable_reason(stmt: &Stmt, what: &str) -> String {
+fn unmovable_reason(stmt: &Stmt, side: Side) -> Reason {
     if let Some(refusal) = stmt.parts.iter().find_map(|p| p.refusal) {
-        refusal.to_string()
+        Reason::Refused(refusal)
     } else if !stmt.nested.is_empty() {
         let inside = match stmt.parts.as_slice() {
-            [only] if only.kind == Kind::Unknown => only.what.as_str(),
-            _ => "a nested block or callback",
+            [only] if only.kind == Kind::Unknown => Some(only.what.clone()),
+            _ => None,
         };
-        format!("the {what} middleware is registered inside {inside}, which the tool does not move")
+        Reason::Nested { side, inside }
     } else {
         let other = stmt
             .parts
             .iter()
             .find(|p| !matches!(p.kind, Kind::Session | Kind::Static | Kind::Consumer | Kind::Inert));
-        match other {
-            Some(p) => format!("the {what} middleware shares its call with {} ({})", p.what, p.kind),
-            None => format!("the {what} middleware shares its call with other middleware"),
-        }
+        Reason::SharesCall { side, other: other.map(|p| (p.what.clone(), p.kind)) }
     }
 }
 
 /// The role of a statement that moves, for the crossing rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mover {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mover {
     Static,
     Shaper,
     Session,
     Consumer,
 }
 
-enum Verdict {
-    Allowed(Kind),
-    Disjoint { mount: String, path: String },
-    Carry(Kind),
-    Blocked(String),
-}
-
-/// The crossing table: may `mover` cross a statement holding `part`?
-fn judge(mover: Mover, part: &Part, carriable: bool) -> Verdict {
+/// The crossing table: may `mover` cross a statement holding `part`? A decision, or why not.
+fn judge(mover: Mover, part: &Part, carriable: bool) -> Result<Decision, Reason> {
     use Kind::*;
     let k = part.kind;
-    let verdict = match (mover, k) {
-        (_, Inert) => Verdict::Allowed(k),
-        (Mover::Static | Mover::Shaper, Session | Consumer) => Verdict::Allowed(k),
-        (Mover::Static, Shaper) if carriable => Verdict::Carry(k),
-        (Mover::Session | Mover::Consumer, Static | Shaper) => Verdict::Allowed(k),
-        (Mover::Session | Mover::Consumer, Consumer) if carriable => Verdict::Carry(k),
-        _ => Verdict::Blocked(String::new()),
-    };
-    match verdict {
-        Verdict::Blocked(_) => Verdict::Blocked(blocked_reason(mover, part)),
-        v => v,
+    match (mover, k) {
+        (_, Inert) => Ok(Decision::Allowed(k)),
+        (Mover::Static | Mover::Shaper, Session | Consumer) => Ok(Decision::Allowed(k)),
+        (Mover::Static, Shaper) if carriable => Ok(Decision::Carried(k)),
+        (Mover::Session | Mover::Consumer, Static | Shaper) => Ok(Decision::Allowed(k)),
+        (Mover::Session | Mover::Consumer, Consumer) if carriable => Ok(Decision::Carried(k)),
+        _ => Err(Reason::Crossing { mover, what: part.what.clone(), kind: k }),
     }
 }
 
-fn blocked_reason(mover: Mover, part: &Part) -> String {
-    let moving = match mover {
-        Mover::Static => "static middleware may not move above",
-        Mover::Shaper => "a response shaper may not move above",
-        Mover::Session => "session middleware may not move below",
-        Mover::Consumer => "a session consumer may not move below",
-    };
-    let why = match (mover, part.kind) {
-        (_, Kind::Guard) => "it may end the request, so protected files could be published",
-        (_, Kind::Route) => "its paths may overlap the static files",
-        (_, Kind::Unknown) => "the tool cannot tell what it does",
-        (_, Kind::Rewriter) => "it changes the request before static middleware sees it",
-        (_, Kind::RouterSetting) => "Express reads it when the router is first created",
-        (Mover::Static, Kind::Shaper) => "static responses would lose its headers",
-        (Mover::Session | Mover::Consumer, Kind::Consumer) => "it needs the session",
-        (Mover::Shaper, _) => "it would change those responses",
-        _ => "the crossing rules forbid it",
-    };
-    format!("{moving} {} [{}]: {why}", part.what, part.kind)
-}
-
 /// Judges one crossing: every part of the crossed statement, then the bindings both touch.
-fn cross(stmts: &[Stmt], mover: Mover, m: usize, c: usize) -> Verdict {
+/// The decision that matters most: carried or disjoint over allowed, an allowed class over inert.
+fn cross(stmts: &[Stmt], mover: Mover, m: usize, c: usize) -> Result<Decision, Reason> {
     let crossed = &stmts[c];
     let carriable = match mover {
         Mover::Static | Mover::Shaper => crossed.only(Kind::Shaper),
         Mover::Session | Mover::Consumer => crossed.only(Kind::Consumer),
     };
-    let mut result = Verdict::Allowed(Kind::Inert);
+    let mut result = Decision::Allowed(Kind::Inert);
     for part in crossed.parts.iter().chain(&crossed.nested) {
         if let Some(refusal) = part.refusal {
-            return Verdict::Blocked(refusal.to_string());
+            return Err(Reason::Refused(refusal));
         }
-        if mover == Mover::Static
-            && part.kind == Kind::Route
-            && let Some((mount, path)) = disjoint(&stmts[m], part)
-        {
-            result = Verdict::Disjoint { mount, path };
-            continue;
-        }
-        match judge(mover, part, carriable) {
-            Verdict::Blocked(reason) => return Verdict::Blocked(reason),
-            Verdict::Carry(kind) => result = Verdict::Carry(kind),
-            Verdict::Disjoint { .. } => unreachable!("judge never finds paths disjoint"),
-            Verdict::Allowed(kind) => {
-                if matches!(result, Verdict::Allowed(Kind::Inert)) {
-                    result = Verdict::Allowed(kind);
-                }
-            }
+        let paths = (mover == Mover::Static && part.kind == Kind::Route).then(|| disjoint(&stmts[m], part));
+        let decision = match paths.flatten() {
+            Some((mount, path)) => Decision::Disjoint { mount, path },
+            None => judge(mover, part, carriable)?,
+        };
+        if !matches!(decision, Decision::Allowed(_)) || matches!(result, Decision::Allowed(Kind::Inert)) {
+            result = decision;
         }
     }
     if let Some(name) = stmts[m].bindings.conflict(&crossed.bindings) {
-        return Verdict::Blocked(format!(
-            "`{name}` is declared or assigned on one side and used on the other"
-        ));
+        return Err(Reason::Binding { name });
     }
-    result
+    Ok(result)
 }
 
 /// When no request path reaches both the static middleware of `mover` and the route `part`:
@@ -431,7 +417,7 @@ fn lift(stmts: &[Stmt], session: usize, last_static: usize) -> Candidate {
     };
     let unmovable = moved.iter().copied().find(|&i| !stmts[i].is_static_registration());
     let ranges = |m: usize| (session..m).collect::<Vec<_>>();
-    solve(stmts, Direction::Lift, session, &mut moved, unmovable, "static", mover, ranges)
+    solve(stmts, Direction::Lift, session, &mut moved, unmovable, Side::Static, mover, ranges)
 }
 
 fn sink(stmts: &[Stmt], session: usize, last_static: usize) -> Candidate {
@@ -444,7 +430,7 @@ fn sink(stmts: &[Stmt], session: usize, last_static: usize) -> Candidate {
         .copied()
         .find(|&i| !stmts[i].is_session_registration() || stmts[i].parts.iter().any(|p| p.refusal.is_some()));
     let ranges = |m: usize| (m + 1..=last_static).collect::<Vec<_>>();
-    solve(stmts, Direction::Sink, last_static, &mut moved, unmovable, "session", mover, ranges)
+    solve(stmts, Direction::Sink, last_static, &mut moved, unmovable, Side::Session, mover, ranges)
 }
 
 /// Grows the moved set until every crossing is allowed, or stops at the first blocker.
@@ -455,7 +441,7 @@ fn solve(
     anchor: usize,
     moved: &mut BTreeSet<usize>,
     unmovable: Option<usize>,
-    what: &str,
+    side: Side,
     mover: impl Fn(usize) -> Mover,
     crossed_by: impl Fn(usize) -> Vec<usize>,
 ) -> Candidate {
@@ -467,7 +453,7 @@ fn solve(
         blocked,
     };
     if let Some(stmt) = unmovable {
-        let reason = unmovable_reason(&stmts[stmt], what);
+        let reason = unmovable_reason(&stmts[stmt], side);
         return finish(moved, Vec::new(), Some(Blocker { stmt, reason }));
     }
     // Carrying is decided once and kept; the crossings are judged again after each carry.
@@ -480,20 +466,13 @@ fn solve(
                     continue;
                 }
                 match cross(stmts, mover(m), m, c) {
-                    Verdict::Allowed(kind) => {
-                        steps.push(Step { mover: m, crossed: c, decision: Decision::Allowed(kind) })
-                    }
-                    Verdict::Disjoint { mount, path } => steps.push(Step {
-                        mover: m,
-                        crossed: c,
-                        decision: Decision::Disjoint { mount, path },
-                    }),
-                    Verdict::Carry(kind) => {
+                    Ok(Decision::Carried(kind)) => {
                         carried.push(Step { mover: m, crossed: c, decision: Decision::Carried(kind) });
                         moved.insert(c);
                         continue 'grow;
                     }
-                    Verdict::Blocked(reason) => {
+                    Ok(decision) => steps.push(Step { mover: m, crossed: c, decision }),
+                    Err(reason) => {
                         carried.append(&mut steps);
                         return finish(moved, carried, Some(Blocker { stmt: c, reason }));
                     }

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use super::words::Blocked;
 use super::{FileReport, Reporter, Status, display_name};
 
 pub struct Github;
@@ -33,14 +34,14 @@ impl Reporter for Github {
                 "::warning file={file},line={},col={}::{}",
                 note.line,
                 note.col,
-                data(&note.message)
+                data(&note.issue.to_string())
             )?;
         }
         for f in &report.findings {
             let tail = match &f.status {
                 Status::Suppressed { .. } => continue,
                 Status::Review { reason, blocked_by } => {
-                    format!(" Needs review: {reason} (blocked by line {blocked_by}).")
+                    format!(" Needs review: {}.", Blocked { reason, line: *blocked_by })
                 }
                 Status::Fixable { .. } if report.written => " Fixed.".to_string(),
                 Status::Fixable { .. } => " Fix with `static-first --write`.".to_string(),
@@ -48,9 +49,9 @@ impl Reporter for Github {
             writeln!(
                 out,
                 "::warning file={file},line={},col={},endLine={},title={}::{}",
-                f.line,
-                f.col,
-                f.line,
+                f.at.line,
+                f.at.col,
+                f.at.line,
                 property("static before session"),
                 data(&format!("{}{tail}", f.message()))
             )?;

@@ -2,7 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::{Direction, FileReport, Mode, Reporter, Status};
+use super::words::Moves;
+use super::{FileReport, Mode, Reporter, Status, explain};
 
 /// The human output: diffs or findings on stdout, errors and the summary on stderr.
 pub struct Human {
@@ -66,14 +67,14 @@ impl Reporter for Human {
         }
         for note in &report.notes {
             let level = self.paint(YELLOW, "warning");
-            writeln!(out, "{path}:{}:{}: {level}: {}", note.line, note.col, note.message)?;
+            writeln!(out, "{path}:{}:{}: {level}: {}", note.line, note.col, note.issue)?;
         }
         for f in report.findings.iter().filter(|f| !f.is_suppressed()) {
             let show = self.quiet
                 || match self.mode {
                     Mode::Check => true,
-                    Mode::DryRun => !f.is_fixable() || !f.explain.is_empty(),
-                    Mode::Write => !f.is_fixable() || !f.explain.is_empty() || !report.written,
+                    Mode::DryRun => !f.is_fixable() || f.explanation.is_some(),
+                    Mode::Write => !f.is_fixable() || f.explanation.is_some() || !report.written,
                 };
             if !show {
                 continue;
@@ -81,15 +82,14 @@ impl Reporter for Human {
             let tail = match &f.status {
                 Status::Review { reason, blocked_by } => format!("({reason}, blocked by line {blocked_by})"),
                 Status::Suppressed { .. } => continue,
-                Status::Fixable { direction, moved, noun } => {
-                    let how = if *direction == Direction::Lift { "lift" } else { "sink" };
-                    let verb = if report.written { "fixed" } else { "fixable" };
-                    format!("({verb}: {how} moves {moved} {noun}(s))")
+                Status::Fixable { direction, moved, unit } => {
+                    let moves = Moves { direction: *direction, moved: *moved, unit: *unit };
+                    format!("({}: {moves})", f.status.word(report.written))
                 }
             };
             let level = self.paint(YELLOW, "warning");
-            writeln!(out, "{path}:{}:{}: {level}: {} {tail}", f.line, f.col, f.message())?;
-            for line in &f.explain {
+            writeln!(out, "{path}:{}:{}: {level}: {} {tail}", f.at.line, f.at.col, f.message())?;
+            for line in f.explanation.iter().flat_map(|e| explain::lines(&f.receiver, e)) {
                 writeln!(out, "  {line}")?;
             }
         }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{Direction, FileReport, FindingReport, Mode, Reporter, Status, Summary, display_name};
+use super::{FileReport, Found, Mode, Reporter, Status, Summary, display_name};
 
 /// Bumped whenever a field is renamed, removed or changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -22,57 +22,40 @@ impl Json {
     }
 }
 
-fn direction(d: Direction) -> &'static str {
-    match d {
-        Direction::Lift => "lift",
-        Direction::Sink => "sink",
-    }
-}
-
-/// `fixed`, `fixable` or `review`.
-pub fn status(finding: &FindingReport, written: bool) -> &'static str {
-    match finding.status {
-        Status::Fixable { .. } if written => "fixed",
-        Status::Fixable { .. } => "fixable",
-        Status::Review { .. } => "review",
-        Status::Suppressed { .. } => "suppressed",
-    }
-}
-
-fn finding(f: &FindingReport, written: bool) -> Value {
+fn finding(f: &Found, written: bool) -> Value {
     let (reason, blocking_line) = match &f.status {
-        Status::Review { reason, blocked_by } => (json!(reason), json!(blocked_by)),
+        Status::Review { reason, blocked_by } => (json!(reason.to_string()), json!(blocked_by)),
         Status::Suppressed { reason } => (json!(reason), Value::Null),
         Status::Fixable { .. } => (Value::Null, Value::Null),
     };
     json!({
         "rule_id": RULE_ID,
         "message": f.message(),
-        "status": status(f, written),
+        "status": f.status.word(written),
         "receiver": f.receiver,
         "static": {
             "middleware": f.static_what,
-            "line": f.line,
-            "column": f.col,
-            "span": { "start": f.span.0, "end": f.span.1 },
+            "line": f.at.line,
+            "column": f.at.col,
+            "span": { "start": f.at.span.0, "end": f.at.span.1 },
         },
         "session": {
             "middleware": f.session_what,
-            "line": f.session_line,
-            "column": f.session_col,
-            "span": { "start": f.session_span.0, "end": f.session_span.1 },
+            "line": f.session_at.line,
+            "column": f.session_at.col,
+            "span": { "start": f.session_at.span.0, "end": f.session_at.span.1 },
         },
         "reason": reason,
         "blocking_line": blocking_line,
         "plan": {
-            "chosen": f.plan.chosen.map(direction),
+            "chosen": f.plan.chosen.map(|d| d.to_string()),
             "candidates": f.plan.candidates.iter().map(|c| json!({
-                "direction": direction(c.direction),
+                "direction": c.direction.to_string(),
                 "moved_lines": c.moved_lines,
                 "anchor_line": c.anchor_line,
                 "valid": c.blocked.is_none(),
                 "blocking_line": c.blocked.as_ref().map(|b| b.0),
-                "reason": c.blocked.as_ref().map(|b| b.1.clone()),
+                "reason": c.blocked.as_ref().map(|b| b.1.to_string()),
             })).collect::<Vec<_>>(),
         },
     })
@@ -90,7 +73,7 @@ impl Reporter for Json {
         self.files.push(json!({
             "path": display_name(&report.path),
             "findings": report.findings.iter().map(|f| finding(f, report.written)).collect::<Vec<_>>(),
-            "notes": report.notes.iter().map(|n| json!({ "line": n.line, "column": n.col, "message": n.message })).collect::<Vec<_>>(),
+            "notes": report.notes.iter().map(|n| json!({ "line": n.line, "column": n.col, "message": n.issue.to_string() })).collect::<Vec<_>>(),
             "diff": report.diff,
             "written": report.written,
             "error": report.error.as_ref().map(|e| e.to_string()),

@@ -1,12 +1,14 @@
 //! What a run tells its user: the per-file results, the `--explain` rendering of a plan, and
 //! one [`Reporter`] per output format.
 
+mod explain;
 mod github;
 mod human;
 mod json;
 mod patch;
 mod pr;
 mod sarif;
+mod words;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -15,16 +17,15 @@ use std::time::Duration;
 pub use human::Human;
 pub use pr::PrBody;
 
-use crate::detect::Block;
 use crate::error::FileError;
-use crate::plan::{Decision, Direction, Finding, Outcome, Scope};
+pub use crate::pipeline::outcome::{Found, Note, Status};
 use crate::source::LineIndex;
 
 /// Everything one file produced.
 #[derive(Debug)]
 pub struct FileReport {
     pub path: PathBuf,
-    pub findings: Vec<FindingReport>,
+    pub findings: Vec<Found>,
     /// The unified diff of the fix, when the output shows one (no file text is kept).
     pub diff: Option<String>,
     /// The fix as one replacement of the original text, when the output needs it (SARIF).
@@ -198,97 +199,13 @@ pub fn write_summary(
     )
 }
 
-#[derive(Debug)]
-pub struct FindingReport {
-    /// Where the static middleware is, 1-based, and its byte span.
-    pub line: usize,
-    pub col: usize,
-    pub span: (u32, u32),
-    /// Where the session middleware is.
-    pub session_line: usize,
-    pub session_col: usize,
-    pub session_span: (u32, u32),
-    pub receiver: String,
-    pub session_what: String,
-    pub static_what: String,
-    pub status: Status,
-    /// The plan in brief, for machine-readable output.
-    pub plan: PlanSummary,
-    /// `--explain` lines.
-    pub explain: Vec<String>,
-}
-
-/// A plan as data: each candidate move, with lines instead of statement indices.
-#[derive(Debug, Clone)]
-pub struct PlanSummary {
-    pub candidates: Vec<CandidateSummary>,
-    /// The candidate taken, if any.
-    pub chosen: Option<Direction>,
-}
-
-#[derive(Debug, Clone)]
-pub struct CandidateSummary {
-    pub direction: Direction,
-    /// First lines of the statements that move.
-    pub moved_lines: Vec<usize>,
-    /// Lift: they land above this line; sink: below it.
-    pub anchor_line: usize,
-    /// Why the move is not safe: the blocking line and the reason.
-    pub blocked: Option<(usize, String)>,
-}
-
-fn plan_summary(block: &Block, finding: &Finding, lines: &LineIndex<'_>) -> PlanSummary {
-    let line = |i: usize| lines.line(finding.unit_span(block, i).start);
-    PlanSummary {
-        candidates: finding
-            .plan
-            .candidates
-            .iter()
-            .map(|c| CandidateSummary {
-                direction: c.direction,
-                moved_lines: c.moved.iter().map(|&i| line(i)).collect(),
-                anchor_line: line(c.anchor),
-                blocked: c.blocked.as_ref().map(|b| (line(b.stmt), b.reason.clone())),
-            })
-            .collect(),
-        chosen: match finding.plan.outcome {
-            Outcome::Fix(i) => Some(finding.plan.candidates[i].direction),
-            Outcome::Review(_) => None,
-        },
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status {
-    /// A safe fix exists (and is part of this file's change).
-    Fixable { direction: Direction, moved: usize, noun: &'static str },
-    /// No safe fix: a person has to look.
-    Review { reason: String, blocked_by: usize },
-    /// Silenced by a `static-first-ignore: <reason>` comment.
-    Suppressed { reason: String },
-}
-
-/// Something wrong with the file's suppression comments.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Note {
-    pub line: usize,
-    pub col: usize,
-    pub message: String,
-}
-
-impl Note {
-    /// The note a suppression comment deserves, if any: no reason, or nothing suppressed.
-    pub fn about(s: &crate::suppress::Suppression) -> Option<Note> {
-        let message = match (&s.reason, s.used) {
-            (None, _) => {
-                "`static-first-ignore` needs a reason: `// static-first-ignore: <why this order is intended>`"
-            }
-            (Some(_), false) => {
-                "unused `static-first-ignore`: no finding on this line or the next; remove it"
-            }
-            (Some(_), true) => return None,
-        };
-        Some(Note { line: s.line, col: s.col, message: message.to_string() })
+impl Found {
+    /// The one-line description every format uses.
+    pub fn message(&self) -> String {
+        format!(
+            "`{}` is registered after `{}` (line {}) on `{}`: static responses load the session and can carry Set-Cookie",
+            self.static_what, self.session_what, self.session_at.line, self.receiver
+        )
     }
 }
 
@@ -307,6 +224,16 @@ impl FileReport {
         }
     }
 
+    /// The report of what the pipeline found; the driver adds the diff and what it wrote.
+    pub fn from_outcome(
+        path: &Path,
+        findings: Vec<Found>,
+        notes: Vec<Note>,
+        error: Option<FileError>,
+    ) -> Self {
+        FileReport { findings, notes, error, ..FileReport::new(path) }
+    }
+
     pub fn failed(path: &Path, error: FileError) -> Self {
         FileReport { error: Some(error), ..FileReport::new(path) }
     }
@@ -314,148 +241,6 @@ impl FileReport {
     pub fn skipped(path: &Path, why: String) -> Self {
         FileReport { skipped: Some(why), ..FileReport::new(path) }
     }
-}
-
-impl FindingReport {
-    /// Describes a planned finding with positions from `lines`.
-    pub fn new(
-        block: &Block,
-        finding: &Finding,
-        status: Status,
-        lines: &LineIndex<'_>,
-        explain: bool,
-    ) -> Self {
-        let (line, col) = lines.line_col(finding.static_part.span.start);
-        let (session_line, session_col) = lines.line_col(finding.session_part.span.start);
-        let span = |s: oxc_span::Span| (s.start, s.end);
-        FindingReport {
-            line,
-            col,
-            span: span(finding.static_part.span),
-            session_line,
-            session_col,
-            session_span: span(finding.session_part.span),
-            plan: plan_summary(block, finding, lines),
-            receiver: block.receiver.clone(),
-            session_what: finding.session_part.what.clone(),
-            static_what: finding.static_part.what.clone(),
-            explain: if explain { explain_plan(block, finding, &status, lines) } else { Vec::new() },
-            status,
-        }
-    }
-
-    pub fn is_fixable(&self) -> bool {
-        matches!(self.status, Status::Fixable { .. })
-    }
-
-    pub fn is_suppressed(&self) -> bool {
-        matches!(self.status, Status::Suppressed { .. })
-    }
-
-    /// The one-line description every format uses.
-    pub fn message(&self) -> String {
-        format!(
-            "`{}` is registered after `{}` (line {}) on `{}`: static responses load the session and can carry Set-Cookie",
-            self.static_what, self.session_what, self.session_line, self.receiver
-        )
-    }
-}
-
-/// Renders a plan: every candidate move, every crossing judged, and the choice.
-pub fn explain_plan(block: &Block, finding: &Finding, status: &Status, lines: &LineIndex<'_>) -> Vec<String> {
-    let line = |i: usize| lines.line(block.stmts[i].span.start);
-    // A statement is named by its line, an argument by its line and column.
-    let name = |i: usize| {
-        let (l, c) = lines.line_col(finding.unit_span(block, i).start);
-        match finding.scope {
-            Scope::Statements => format!("line {l}"),
-            Scope::Arguments(_) => format!("argument {l}:{c}"),
-        }
-    };
-    let list = |idx: &[usize]| {
-        let at = |i: usize| {
-            let (l, c) = lines.line_col(finding.unit_span(block, i).start);
-            if finding.scope == Scope::Statements { l.to_string() } else { format!("{l}:{c}") }
-        };
-        let places = idx.iter().map(|&i| at(i)).collect::<Vec<_>>().join(", ");
-        format!("{}(s) {places}", if finding.scope == Scope::Statements { "line" } else { "argument" })
-    };
-    let noun = finding.scope.noun();
-    let mut out = vec![format!(
-        "plan for `{}`: session at line {}, first static after it at line {}",
-        block.receiver,
-        line(finding.session),
-        line(finding.statics)
-    )];
-    if let Scope::Arguments(_) = finding.scope {
-        out.push("  both are in one statement: its middleware arguments trade places".into());
-    }
-    // Every classification the plan rests on, with what decided it.
-    let last = finding
-        .plan
-        .candidates
-        .iter()
-        .flat_map(|c| c.moved.iter().chain([&c.anchor]))
-        .copied()
-        .max()
-        .unwrap_or(finding.statics);
-    let units = match finding.scope {
-        Scope::Statements => finding.session..last.max(finding.statics) + 1,
-        Scope::Arguments(stmt) => 0..block.stmts[stmt].parts.len(),
-    };
-    out.push("  classified:".into());
-    for i in units {
-        let nested = match finding.scope {
-            Scope::Statements => block.stmts[i].nested.as_slice(),
-            Scope::Arguments(_) => &[],
-        };
-        let parts = finding.unit_parts(block, i).iter().map(|p| format!("{} ({})", p.kind, p.what));
-        let nested = nested.iter().map(|p| format!("nested {} ({})", p.kind, p.what));
-        out.push(format!("    {}: {}", name(i), parts.chain(nested).collect::<Vec<_>>().join(", ")));
-    }
-    for candidate in &finding.plan.candidates {
-        let (verb, place) = match (candidate.direction, finding.scope) {
-            (Direction::Lift, Scope::Statements) => ("lift", "above"),
-            (Direction::Sink, Scope::Statements) => ("sink", "below"),
-            (Direction::Lift, Scope::Arguments(_)) => ("lift", "before"),
-            (Direction::Sink, Scope::Arguments(_)) => ("sink", "after"),
-        };
-        out.push(format!("  {verb}: move {} {place} {}", list(&candidate.moved), name(candidate.anchor)));
-        for step in &candidate.steps {
-            let parts = finding.unit_parts(block, step.crossed);
-            let what = parts.iter().map(|p| p.what.as_str()).collect::<Vec<_>>().join(", ");
-            let (mover, crossed) = (name(step.mover), name(step.crossed));
-            match &step.decision {
-                Decision::Allowed(kind) => {
-                    out.push(format!("    {mover} may cross {crossed} ({what}): {kind}"))
-                }
-                Decision::Disjoint { mount, path } => out.push(format!(
-                    "    {mover} may cross {crossed} ({what}): no path reaches both the static mount {mount} and {path}"
-                )),
-                Decision::Carried(kind) => out.push(format!(
-                    "    {mover} may not cross {crossed} ({what}, {kind}), so {crossed} moves along"
-                )),
-            }
-        }
-        match &candidate.blocked {
-            Some(b) => out.push(format!("    rejected: blocked by {}: {}", name(b.stmt), b.reason)),
-            None => out.push(format!("    valid: {} {noun}(s) move", candidate.moved.len())),
-        }
-    }
-    match &finding.plan.outcome {
-        Outcome::Fix(i) => {
-            let c = &finding.plan.candidates[*i];
-            let name = if c.direction == Direction::Lift { "lift" } else { "sink" };
-            out.push(format!("  chosen: {name} (fewest {noun}s moved; lift wins a tie)"));
-            if let Status::Review { reason, .. } = status {
-                out.push(format!("  not applied: {reason}"));
-            }
-        }
-        Outcome::Review(b) => {
-            out.push(format!("  no safe move: needs review (blocked by {}: {})", name(b.stmt), b.reason))
-        }
-    }
-    out
 }
 
 /// What the user asked the run to do.

@@ -1,7 +1,9 @@
 //! The `--pr-body` Markdown: what a bot's pull request changes and why, deterministic so the
 //! bot can update its pull request idempotently.
 
-use super::{Direction, FileReport, Status, display_name};
+use super::words::Blocked;
+use super::{FileReport, Status, display_name};
+use crate::pipeline::outcome::Direction;
 
 /// Escapes a table cell.
 fn cell(text: &str) -> String {
@@ -20,24 +22,25 @@ impl PrBody {
         let path = cell(&display_name(&report.path));
         for f in &report.findings {
             match &f.status {
-                Status::Fixable { direction, moved, noun } => {
-                    let (verb, place, what, other) = match direction {
-                        Direction::Lift => ("lift", "above", &f.static_what, &f.session_what),
-                        Direction::Sink => ("sink", "below", &f.session_what, &f.static_what),
+                Status::Fixable { direction, moved, unit } => {
+                    let (place, what, other) = match direction {
+                        Direction::Lift => ("above", &f.static_what, &f.session_what),
+                        Direction::Sink => ("below", &f.session_what, &f.static_what),
                     };
                     self.fixes.push(format!(
-                        "| `{path}` | {} | {verb}: `{}` moved {place} `{}` ({moved} {noun}(s)) |",
-                        f.line,
+                        "| `{path}` | {} | {direction}: `{}` moved {place} `{}` ({moved} {unit}(s)) |",
+                        f.at.line,
                         cell(what),
                         cell(other)
                     ));
                 }
                 Status::Suppressed { .. } => {}
                 Status::Review { reason, blocked_by } => {
+                    let blocked = Blocked { reason, line: *blocked_by };
                     self.reviews.push(format!(
-                        "| `{path}` | {} | {} (blocked by line {blocked_by}) |",
-                        f.line,
-                        cell(reason)
+                        "| `{path}` | {} | {} |",
+                        f.at.line,
+                        cell(&blocked.to_string())
                     ));
                 }
             }

@@ -6,7 +6,8 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::json::RULE_ID;
-use super::{FileReport, FindingReport, Replacement, Reporter, Status, Summary, display_name};
+use super::words::Blocked;
+use super::{FileReport, Found, Replacement, Reporter, Status, Summary, display_name};
 
 pub struct Sarif {
     results: Vec<Value>,
@@ -87,10 +88,10 @@ fn fix(uri: &str, replacement: &Replacement) -> Value {
     })
 }
 
-fn result(uri: &str, f: &FindingReport, ordinal: usize, fix_value: Option<Value>) -> Value {
+fn result(uri: &str, f: &Found, ordinal: usize, fix_value: Option<Value>) -> Value {
     let text = match &f.status {
         Status::Review { reason, blocked_by } => {
-            format!("{}. Needs review: {reason} (blocked by line {blocked_by}).", f.message())
+            format!("{}. Needs review: {}.", f.message(), Blocked { reason, line: *blocked_by })
         }
         Status::Fixable { .. } => format!("{}. `static-first --write` fixes it.", f.message()),
         Status::Suppressed { .. } => f.message(),
@@ -102,11 +103,11 @@ fn result(uri: &str, f: &FindingReport, ordinal: usize, fix_value: Option<Value>
         "ruleIndex": 0,
         "level": "warning",
         "message": { "text": text },
-        "locations": [location(uri, f.line, f.col, f.span)],
+        "locations": [location(uri, f.at.line, f.at.col, f.at.span)],
         "relatedLocations": [{
             "id": 1,
             "message": { "text": format!("`{}` is registered here", f.session_what) },
-            "physicalLocation": location(uri, f.session_line, f.session_col, f.session_span)["physicalLocation"].clone(),
+            "physicalLocation": location(uri, f.session_at.line, f.session_at.col, f.session_at.span)["physicalLocation"].clone(),
         }],
         "partialFingerprints": { "staticFirstFinding/v1": format!("{:016x}", fnv1a(&identity)) },
     });

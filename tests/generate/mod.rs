@@ -6,9 +6,9 @@
 //! fix without parsing.
 
 use oxc_span::SourceType;
-use static_first::parse::arena::Arena;
 use static_first::config::Config;
 use static_first::error::FileError;
+use static_first::parse::arena::Arena;
 use static_first::pipeline::fix_text;
 use static_first::source::Source;
 
@@ -243,20 +243,13 @@ fn run_counting(text: &str, source_type: SourceType) -> Result<(Option<String>, 
     thread_local! {
         static ARENA: std::cell::RefCell<Arena> = std::cell::RefCell::new(Arena::for_sources_up_to(4096));
     }
-    let mut findings = Vec::new();
-    let fixed = ARENA.with_borrow_mut(|arena| {
-        fix_text(
-            arena,
-            Source::new(text),
-            source_type,
-            &Config::default(),
-            true,
-            &mut findings,
-            &mut Vec::new(),
-        )
-    })?;
-    let count = |fixable: bool| findings.iter().filter(|f| f.is_fixable() == fixable).count();
-    Ok((fixed, count(true), count(false)))
+    let outcome = ARENA
+        .with_borrow_mut(|arena| fix_text(arena, Source::new(text), source_type, &Config::default(), true));
+    if let Some(error) = outcome.error {
+        return Err(error);
+    }
+    let count = |fixable: bool| outcome.findings.iter().filter(|f| f.is_fixable() == fixable).count();
+    Ok((outcome.fixed, count(true), count(false)))
 }
 
 /// Checks every invariant on one generated file; panics with a description when one fails.

@@ -1,45 +1,68 @@
 //! The per-file pipeline on text: parse, detect, plan, edit, verify, repeated until nothing is
 //! left to fix. No I/O: the driver reads and writes; property tests and the fuzzer call this.
+//! It returns one [`FileOutcome`] per file, made of plan data ([`outcome`]).
+
+mod found;
+pub mod outcome;
 
 use std::collections::HashSet;
 
 use oxc_allocator::Allocator;
 use oxc_span::SourceType;
 
-use crate::parse::arena::Arena;
 use crate::config::Config;
 use crate::detect::analyze;
 use crate::edit::{Edit, Layout, apply};
 use crate::error::FileError;
+use crate::parse::arena::Arena;
 use crate::parse::parse;
-use crate::plan::{Applied, Finding, Outcome, Scope, plan_block, settles};
-use crate::report::{FindingReport, Note, Status};
+use crate::plan::{Applied, Finding, Outcome, Reason, Scope, plan_block, settles};
 use crate::source::{LineIndex, Source};
-use crate::suppress;
+use crate::suppress::{self, Suppression};
 use crate::verify::{Permutation, Shape};
+pub use outcome::FileOutcome;
+use outcome::{Found, Note, NoteIssue, Status};
 
 /// Fixes that had to wait for another fix in the same statement list get this many more passes.
 const MAX_PASSES: usize = 4;
 
 /// Finds, plans and applies every safe fix in `source`, re-parsing and checking after each
-/// pass. Returns the fixed text (after the BOM, like `source.text`) if it changed. A file that
-/// needs more parser memory than the arena holds is an error, with no findings.
+/// pass; the fixed text (after the BOM, like `source.text`) if it changed, and every finding.
+/// A file that needs more parser memory than the arena holds is an error, with no findings.
+/// `explain` keeps each plan whole for `--explain`.
 pub fn fix_text(
     arena: &mut Arena,
     source: Source<'_>,
     source_type: SourceType,
     config: &Config,
     explain: bool,
-    findings: &mut Vec<FindingReport>,
-    notes: &mut Vec<Note>,
-) -> Result<Option<String>, FileError> {
-    arena
-        .run(|allocator| fix_passes(allocator, source, source_type, config, explain, findings, notes))
-        .unwrap_or_else(|full| {
-            findings.clear();
-            notes.clear();
-            Err(FileError::TooComplex(full.to_string()))
+) -> FileOutcome {
+    let mut outcome = FileOutcome::default();
+    let result = arena
+        .run(|allocator| {
+            fix_passes(
+                allocator,
+                source,
+                source_type,
+                config,
+                explain,
+                &mut outcome.findings,
+                &mut outcome.notes,
+            )
         })
+        .unwrap_or_else(|full| {
+            outcome = FileOutcome::default();
+            Err(FileError::TooComplex(full.to_string()))
+        });
+    match result {
+        Ok(fixed) => outcome.fixed = fixed,
+        Err(error) => {
+            // Nothing will change, so nothing is fixable.
+            outcome.findings.retain(|f| !f.is_fixable());
+            outcome.error = Some(error);
+        }
+    }
+    outcome
 }
 
 fn fix_passes(
@@ -48,12 +71,12 @@ fn fix_passes(
     source_type: SourceType,
     config: &Config,
     explain: bool,
-    findings: &mut Vec<FindingReport>,
+    findings: &mut Vec<Found>,
     notes: &mut Vec<Note>,
 ) -> Result<Option<String>, FileError> {
     let mut text = source.text.to_string();
     let mut expected: Option<Shape> = None;
-    let mut reviewed: HashSet<String> = HashSet::new();
+    let mut reviewed: HashSet<ReviewKey> = HashSet::new();
     // Set when a pass's moves provably leave nothing to find: the next pass then only checks
     // the edited text's shape (debug builds and the fuzzer check the proof too).
     let mut settled = false;
@@ -79,7 +102,7 @@ fn fix_passes(
                     "a pass predicted to settle left a finding in:\n{text}"
                 );
             }
-            findings.sort_by_key(|f| (f.line, f.col));
+            findings.sort_by_key(|f| (f.at.line, f.at.col));
             return Ok((text != source.text).then_some(text));
         }
         let analysis = analyze(&program, config);
@@ -134,17 +157,14 @@ fn fix_passes(
                                 Status::Fixable {
                                     direction: candidate.direction,
                                     moved: candidate.moved.len(),
-                                    noun: finding.scope.noun(),
+                                    unit: finding.scope.unit(),
                                 }
                             }
                             Err(refusal) => {
                                 let line = lines.line(finding.unit_span(block, refusal.stmt).start);
-                                let noun = finding.scope.noun();
+                                let why = refusal.reason;
                                 Status::Review {
-                                    reason: format!(
-                                        "cannot move the {noun} at line {line} as written: {}",
-                                        refusal.reason
-                                    ),
+                                    reason: Reason::AsWritten { unit: finding.scope.unit(), line, why },
                                     blocked_by: line,
                                 }
                             }
@@ -165,15 +185,15 @@ fn fix_passes(
                 };
                 reviewed.extend(key);
                 if new {
-                    findings.push(FindingReport::new(block, &finding, status, &lines, explain));
+                    findings.push(found::found(block, &finding, status, &lines, explain));
                 }
             }
         }
         if pass == 0 {
-            notes.extend(suppressions.iter().filter_map(Note::about));
+            notes.extend(suppressions.iter().filter_map(note));
         }
         if edits.is_empty() {
-            findings.sort_by_key(|f| (f.line, f.col));
+            findings.sort_by_key(|f| (f.at.line, f.at.col));
             return Ok((text != source.text).then_some(text));
         }
         edits.sort_by_key(|e| (e.start, e.end));
@@ -198,13 +218,29 @@ fn merge(permutations: &mut Vec<Permutation>, new: Permutation) {
 }
 
 /// What identifies a finding left for review across passes, where offsets and line numbers
-/// move: the receiver, both registrations' code and the reason without its numbers.
-fn review_key(text: &str, receiver: &str, finding: &Finding, status: &Status) -> Option<String> {
+/// move: the receiver, both registrations' code and the reason without its line numbers.
+type ReviewKey = (String, String, String, Reason);
+
+fn review_key(text: &str, receiver: &str, finding: &Finding, status: &Status) -> Option<ReviewKey> {
     let Status::Review { reason, .. } = status else { return None };
-    let reason: String = reason.chars().filter(|c| !c.is_ascii_digit()).collect();
-    Some(format!(
-        "{receiver}\n{}\n{}\n{reason}",
-        finding.static_part.span.source_text(text),
-        finding.session_part.span.source_text(text)
+    let reason = match reason.clone() {
+        Reason::AsWritten { unit, why, .. } => Reason::AsWritten { unit, line: 0, why },
+        other => other,
+    };
+    Some((
+        receiver.to_string(),
+        finding.static_part.span.source_text(text).to_string(),
+        finding.session_part.span.source_text(text).to_string(),
+        reason,
     ))
+}
+
+/// The note a suppression comment deserves, if any: no reason, or nothing suppressed.
+fn note(s: &Suppression) -> Option<Note> {
+    let issue = match (&s.reason, s.used) {
+        (None, _) => NoteIssue::NoReason,
+        (Some(_), false) => NoteIssue::Unused,
+        (Some(_), true) => return None,
+    };
+    Some(Note { line: s.line, col: s.col, issue })
 }

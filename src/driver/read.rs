@@ -1,0 +1,155 @@
+//! Reads one file and screens out what cannot or should not be parsed (too large, binary, not
+//! UTF-8, minified, or without both a session and a static module named in it), then runs the
+//! pipeline on it and writes the fix when the run writes.
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
+use super::Options;
+use super::worker::Worker;
+use super::write::Writer;
+use crate::config::{Config, Configs};
+use crate::error::FileError;
+use crate::knowledge::Kind;
+use crate::parse::source_type;
+use crate::report::{FileReport, Mode, Pending, Replacement, unified_diff};
+use crate::source::Source;
+
+/// A line this long means minified or generated code: fix its source instead.
+const MAX_LINE: usize = 10_000;
+
+/// Byte patterns a file must hold to possibly register both kinds of middleware.
+static SESSION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("session"));
+static STATIC: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("static"));
+static FAVICON: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("favicon"));
+static OPENID: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("express-openid-connect"));
+static SIRV: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("sirv"));
+static SERVE_INDEX: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("serve-index"));
+
+/// Whether the bytes can hold a finding: it takes a session module (every one's name contains
+/// `session`, but express-openid-connect's, or one the configuration declares) and a static
+/// one (`static`, `favicon`, `sirv`, `serve-index`, or a declared one). Every module name in
+/// `classify` must be matched here.
+pub fn may_hold_finding(bytes: &[u8], config: &Config) -> bool {
+    let names = |kind| config.modules(kind).any(|m| memchr::memmem::find(bytes, m.as_bytes()).is_some());
+    let session = SESSION.find(bytes).is_some() || OPENID.find(bytes).is_some() || names(Kind::Session);
+    session
+        && ([&*STATIC, &*FAVICON, &*SIRV, &*SERVE_INDEX].iter().any(|finder| finder.find(bytes).is_some())
+            || names(Kind::Static))
+}
+
+/// Reads, screens and fixes one file, and writes the fix when asked to.
+pub fn process_file(
+    worker: &mut Worker,
+    path: &Path,
+    options: &Options,
+    configs: &Configs,
+    writer: &Writer,
+) -> FileReport {
+    // One open and one fstat per file: the size check and the read share the handle.
+    let opened = fs::File::open(path).and_then(|f| f.metadata().map(|meta| (f, meta.len())));
+    let (file, size) = match opened {
+        Ok(opened) => opened,
+        Err(e) => return FileReport::failed(path, FileError::Read(e)),
+    };
+    if size > options.max_filesize {
+        return FileReport::skipped(
+            path,
+            format!(
+                "larger than --max-filesize ({size} > {} bytes); raise the limit to check it",
+                options.max_filesize
+            ),
+        );
+    }
+    worker.buffer.clear();
+    worker.buffer.reserve(usize::try_from(size).unwrap_or(0));
+    // Read through `take` so std does not stat the file again for a size hint; one byte more
+    // than the limit shows a file that grew past it.
+    if let Err(e) = file.take(options.max_filesize.saturating_add(1)).read_to_end(&mut worker.buffer) {
+        return FileReport::failed(path, FileError::Read(e));
+    }
+    if worker.buffer.len() as u64 > options.max_filesize {
+        return FileReport::skipped(path, "grew past --max-filesize while it was read; run again".into());
+    }
+    let bytes = &worker.buffer[..];
+    let Some(source_type) = source_type(path) else {
+        return FileReport::failed(path, FileError::Unsupported);
+    };
+    let config = match configs.for_file(path) {
+        Ok(config) => config,
+        Err(error) => return FileReport::failed(path, FileError::Config(error)),
+    };
+    if !may_hold_finding(bytes, &config) {
+        return FileReport::new(path);
+    }
+    if memchr::memchr(0, bytes).is_some() {
+        return FileReport::skipped(path, "a binary file (it contains NUL bytes)".into());
+    }
+    let Ok(raw) = std::str::from_utf8(bytes) else {
+        return FileReport::failed(path, FileError::NotUtf8);
+    };
+    if let Some(longest) = raw.split('\n').map(str::len).max().filter(|&n| n > MAX_LINE) {
+        return FileReport::skipped(
+            path,
+            format!(
+                "looks minified or generated (a line of {longest} bytes); fix the source it is built from"
+            ),
+        );
+    }
+    let source = Source::new(raw);
+    let outcome = worker.fixer.fix(path, source, source_type, &config, options.explain);
+    let mut report = FileReport::from_outcome(path, outcome.findings, outcome.notes, outcome.error);
+    let Some(fixed) = outcome.fixed else { return report };
+    if options.interactive {
+        report.pending = Some(Pending { before: source.text.to_string(), after: fixed, bom: source.bom });
+        return report;
+    }
+    if options.format.needs_diff(options.mode) {
+        report.diff = Some(unified_diff(path, source.text, &fixed));
+    }
+    if options.format.needs_replacement() {
+        report.replacement = Some(Replacement::between(source.text, &fixed));
+    }
+    if options.mode == Mode::Write {
+        match writer.write(path, source, &fixed) {
+            Ok(()) => report.written = true,
+            Err(error) => report.error = Some(error),
+        }
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_prefilter_lets_every_known_module_through() {
+        use crate::knowledge::{SESSION_MODULES, STATIC_MODULES};
+        let sessions = SESSION_MODULES.iter().copied().chain(["express-openid-connect", "express.session"]);
+        for session in sessions {
+            for statics in STATIC_MODULES.iter().copied().chain(["express.static", "express['static']"]) {
+                let text = format!("require('{session}'); require('{statics}')");
+                assert!(may_hold_finding(text.as_bytes(), &Config::default()), "{text}");
+            }
+        }
+        assert!(!may_hold_finding(b"require('express').static('x')", &Config::default()));
+    }
+
+    #[test]
+    fn the_prefilter_learns_the_configured_modules() {
+        let config = Config::parse(
+            Path::new("static-first.toml"),
+            "[middleware]\nsession = [\"@acme/store\"]\nstatic = [\"@acme/web#serve\"]\n",
+        )
+        .unwrap();
+        let text = b"require('@acme/store'); require('@acme/web')";
+        assert!(!may_hold_finding(text, &Config::default()));
+        assert!(may_hold_finding(text, &config));
+        assert!(!may_hold_finding(b"require('@acme/store')", &config));
+    }
+}

@@ -1,0 +1,56 @@
+//! What each worker thread keeps between files: one oxc arena (reset per file), the child
+//! process that checks TypeScript files first, and one read buffer.
+
+use std::path::Path;
+
+use oxc_span::SourceType;
+
+use super::Options;
+use crate::config::Config;
+use crate::parse::arena::Arena;
+use crate::parse::probe::{self, Prober};
+use crate::pipeline::{FileOutcome, fix_text};
+use crate::source::Source;
+
+pub struct Worker {
+    pub fixer: Fixer,
+    pub buffer: Vec<u8>,
+}
+
+impl Worker {
+    pub fn new(options: &Options) -> Worker {
+        Worker { fixer: Fixer::new(options), buffer: Vec::new() }
+    }
+}
+
+/// What running the pipeline on a file needs.
+pub struct Fixer {
+    arena: Arena,
+    prober: Prober,
+}
+
+impl Fixer {
+    pub fn new(options: &Options) -> Fixer {
+        Fixer {
+            arena: Arena::for_sources_up_to(options.max_filesize),
+            prober: Prober::new(options.max_filesize, options.config.as_deref()),
+        }
+    }
+
+    /// Runs the pipeline on one file's text, TypeScript through the probe first.
+    pub fn fix(
+        &mut self,
+        path: &Path,
+        source: Source<'_>,
+        source_type: SourceType,
+        config: &Config,
+        explain: bool,
+    ) -> FileOutcome {
+        if probe::needed(source_type)
+            && let Err(error) = self.prober.check(source.text, path)
+        {
+            return FileOutcome::failed(error);
+        }
+        fix_text(&mut self.arena, source, source_type, config, explain)
+    }
+}

@@ -1,0 +1,132 @@
+//! Turns a planned finding into the data the report layer reads: statement indices become
+//! lines and columns, and `--explain` gets every unit the plan rests on (only when asked).
+
+use super::outcome::{
+    CandidateSummary, Classified, ExplainedCandidate, ExplainedOutcome, ExplainedStep, Explanation, Found,
+    Place, PlanSummary, Position, Status,
+};
+use crate::detect::Block;
+use crate::plan::{Finding, Outcome, Scope};
+use crate::source::LineIndex;
+
+/// Describes a planned finding with positions from `lines`.
+pub fn found(
+    block: &Block,
+    finding: &Finding,
+    status: Status,
+    lines: &LineIndex<'_>,
+    explain: bool,
+) -> Found {
+    let position = |span: oxc_span::Span| {
+        let (line, col) = lines.line_col(span.start);
+        Position { line, col, span: (span.start, span.end) }
+    };
+    Found {
+        at: position(finding.static_part.span),
+        session_at: position(finding.session_part.span),
+        receiver: block.receiver.clone(),
+        session_what: finding.session_part.what.clone(),
+        static_what: finding.static_part.what.clone(),
+        plan: plan_summary(block, finding, lines),
+        explanation: explain.then(|| explanation(block, finding, &status, lines)),
+        status,
+    }
+}
+
+fn plan_summary(block: &Block, finding: &Finding, lines: &LineIndex<'_>) -> PlanSummary {
+    let line = |i: usize| lines.line(finding.unit_span(block, i).start);
+    PlanSummary {
+        candidates: finding
+            .plan
+            .candidates
+            .iter()
+            .map(|c| CandidateSummary {
+                direction: c.direction,
+                moved_lines: c.moved.iter().map(|&i| line(i)).collect(),
+                anchor_line: line(c.anchor),
+                blocked: c.blocked.as_ref().map(|b| (line(b.stmt), b.reason.clone())),
+            })
+            .collect(),
+        chosen: match finding.plan.outcome {
+            Outcome::Fix(i) => Some(finding.plan.candidates[i].direction),
+            Outcome::Review(_) => None,
+        },
+    }
+}
+
+/// Every candidate move, every crossing judged, every classification the plan rests on.
+fn explanation(block: &Block, finding: &Finding, status: &Status, lines: &LineIndex<'_>) -> Explanation {
+    let place = |i: usize| {
+        let (line, col) = lines.line_col(finding.unit_span(block, i).start);
+        Place { line, col }
+    };
+    let line = |i: usize| lines.line(block.stmts[i].span.start);
+    let last = finding
+        .plan
+        .candidates
+        .iter()
+        .flat_map(|c| c.moved.iter().chain([&c.anchor]))
+        .copied()
+        .max()
+        .unwrap_or(finding.statics);
+    let units = match finding.scope {
+        Scope::Statements => finding.session..last.max(finding.statics) + 1,
+        Scope::Arguments(stmt) => 0..block.stmts[stmt].parts.len(),
+    };
+    let described = |parts: &[crate::detect::Part]| parts.iter().map(|p| (p.kind, p.what.clone())).collect();
+    let classified = units
+        .map(|i| Classified {
+            at: place(i),
+            parts: described(finding.unit_parts(block, i)),
+            nested: match finding.scope {
+                Scope::Statements => described(&block.stmts[i].nested),
+                Scope::Arguments(_) => Vec::new(),
+            },
+        })
+        .collect();
+    let candidates = finding
+        .plan
+        .candidates
+        .iter()
+        .map(|c| ExplainedCandidate {
+            direction: c.direction,
+            moved: c.moved.iter().map(|&i| place(i)).collect(),
+            anchor: place(c.anchor),
+            steps: c
+                .steps
+                .iter()
+                .map(|step| ExplainedStep {
+                    mover: place(step.mover),
+                    crossed: place(step.crossed),
+                    crossed_what: finding
+                        .unit_parts(block, step.crossed)
+                        .iter()
+                        .map(|p| p.what.clone())
+                        .collect(),
+                    decision: step.decision.clone(),
+                })
+                .collect(),
+            blocked: c.blocked.as_ref().map(|b| (place(b.stmt), b.reason.clone())),
+        })
+        .collect();
+    let outcome = match &finding.plan.outcome {
+        Outcome::Fix(i) => ExplainedOutcome::Chosen {
+            direction: finding.plan.candidates[*i].direction,
+            not_applied: match status {
+                Status::Review { reason, .. } => Some(reason.clone()),
+                _ => None,
+            },
+        },
+        Outcome::Review(b) => {
+            ExplainedOutcome::Review { blocked_by: place(b.stmt), reason: b.reason.clone() }
+        }
+    };
+    Explanation {
+        unit: finding.scope.unit(),
+        session_line: line(finding.session),
+        static_line: line(finding.statics),
+        classified,
+        candidates,
+        outcome,
+    }
+}
