@@ -7,7 +7,7 @@ use oxc_span::GetSpan;
 use super::function;
 use super::model::Part;
 use super::resolve::{Resolver, Value};
-use crate::knowledge::{Kind, classify_made};
+use crate::knowledge::{Kind, classify_made, classify_value};
 
 /// The middleware of a `use` call, in the order Express runs them (arrays flattened).
 pub(super) fn use_parts(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<Part> {
@@ -28,6 +28,7 @@ pub(super) fn use_parts(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) 
                 span: arg.span(),
                 refusal: None,
                 scope: None,
+                known: None,
             }),
         }
     }
@@ -86,6 +87,7 @@ pub(super) fn flatten_middleware(
                     span: element.span(),
                     refusal: None,
                     scope: None,
+                    known: None,
                 }),
             }
         }
@@ -102,6 +104,7 @@ pub(super) fn classify_middleware(
 ) -> Part {
     let span = expr.span();
     let mut refusal = None;
+    let mut known = None;
     let mut answers_all = true;
     let (kind, what) = match resolver.resolve(expr, 0) {
         // `passport.authenticate('session')` restores the user from the session; any other
@@ -121,6 +124,7 @@ pub(super) fn classify_middleware(
         Value::Made(origin) => match classify_made(&origin) {
             Some(class) => {
                 refusal = class.refusal;
+                known = Some(class.entry);
                 let serve_static = matches!(
                     (origin.module, origin.path.as_slice()),
                     ("express", ["static"]) | ("serve-static", [])
@@ -130,6 +134,11 @@ pub(super) fn classify_middleware(
             }
             None => (Kind::Unknown, format!("middleware from {}", origin.display())),
         },
+        Value::Module(origin) if let Some(class) = classify_value(&origin) => {
+            refusal = class.refusal;
+            known = Some(class.entry);
+            (class.kind, class.what)
+        }
         Value::Module(origin) if origin.is_relative() && origin.path.is_empty() => {
             (Kind::Route, format!("local module {} (a router or middleware)", origin.module))
         }
@@ -166,7 +175,7 @@ pub(super) fn classify_middleware(
         },
     };
     let scope = mount.filter(|_| kind != Kind::Static || !answers_all).map(str::to_string);
-    Part { kind, what, span, refusal, scope }
+    Part { kind, what, span, refusal, scope, known }
 }
 
 /// Whether a static call passes on what it does not serve (`serve-static`'s default): called

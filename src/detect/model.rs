@@ -6,7 +6,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use oxc_span::Span;
 use oxc_syntax::symbol::SymbolId;
 
-use crate::knowledge::Kind;
+use crate::knowledge::{Kind, Known};
 
 /// Everything the planner and rewriter need to know about one file.
 #[derive(Debug, Default)]
@@ -65,6 +65,8 @@ pub struct Part {
     /// (`fallthrough: false`, unknown options, serve-index, sirv), which must never cross
     /// routes however they are mounted.
     pub scope: Option<String>,
+    /// The table entry that classified it, if one did.
+    pub known: Option<&'static Known>,
 }
 
 /// The bindings a statement touches, for the temporal-dead-zone and reassignment checks.

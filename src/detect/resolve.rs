@@ -133,6 +133,14 @@ impl<'a> Resolver<'a, '_> {
             }
             Expression::StaticMemberExpression(m) => match self.resolve(&m.object, hops) {
                 Value::Module(origin) => Value::Module(origin.with(m.property.name.as_str())),
+                // `multer(opts).single`: a member of what the module made, one call deep.
+                Value::Made(origin) if !origin.instance => {
+                    Value::Module(origin.instance_member(m.property.name.as_str()))
+                }
+                _ => Value::Unknown,
+            },
+            Expression::NewExpression(call) => match self.resolve(&call.callee, hops) {
+                Value::Module(origin) if !origin.instance => Value::Made(origin),
                 _ => Value::Unknown,
             },
             Expression::ComputedMemberExpression(m) => match (&m.expression, self.resolve(&m.object, hops)) {

@@ -14,7 +14,7 @@ use super::worker::Worker;
 use super::write::Writer;
 use crate::config::{Config, Configs};
 use crate::error::FileError;
-use crate::knowledge::Kind;
+use crate::knowledge::{Kind, STATIC_METHODS, TABLE};
 use crate::parse::source_type;
 use crate::report::{FileReport, Mode, Pending, Replacement, unified_diff};
 use crate::source::Source;
@@ -22,24 +22,23 @@ use crate::source::Source;
 /// A line this long means minified or generated code: fix its source instead.
 const MAX_LINE: usize = 10_000;
 
-/// Byte patterns a file must hold to possibly register both kinds of middleware.
-static SESSION: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("session"));
-static STATIC: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("static"));
-static FAVICON: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("favicon"));
-static OPENID: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("express-openid-connect"));
-static SIRV: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("sirv"));
-static SERVE_INDEX: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("serve-index"));
+/// The byte strings a file must hold to register session (then static) middleware: derived
+/// from the knowledge table, plus the receiver methods that register static files.
+static NEEDLES: LazyLock<[Vec<Finder<'static>>; 2]> = LazyLock::new(|| {
+    let finders =
+        |names: Vec<String>| names.into_iter().map(|n| Finder::new(n.as_bytes()).into_owned()).collect();
+    let mut statics = TABLE.needles(Kind::Static);
+    statics.extend(STATIC_METHODS.iter().map(|m| m.to_string()));
+    [finders(TABLE.needles(Kind::Session)), finders(statics)]
+});
 
-/// Whether the bytes can hold a finding: it takes a session module (every one's name contains
-/// `session`, but express-openid-connect's, or one the configuration declares) and a static
-/// one (`static`, `favicon`, `sirv`, `serve-index`, or a declared one). Every module name in
-/// `classify` must be matched here.
+/// Whether the bytes can hold a finding: they name a session module and a static one (from the
+/// table, or declared by the configuration).
 pub fn may_hold_finding(bytes: &[u8], config: &Config) -> bool {
     let names = |kind| config.modules(kind).any(|m| memchr::memmem::find(bytes, m.as_bytes()).is_some());
-    let session = SESSION.find(bytes).is_some() || OPENID.find(bytes).is_some() || names(Kind::Session);
-    session
-        && ([&*STATIC, &*FAVICON, &*SIRV, &*SERVE_INDEX].iter().any(|finder| finder.find(bytes).is_some())
-            || names(Kind::Static))
+    let [session, statics] = &*NEEDLES;
+    let found = |finders: &[Finder<'_>]| finders.iter().any(|f| f.find(bytes).is_some());
+    (found(session) || names(Kind::Session)) && (found(statics) || names(Kind::Static))
 }
 
 /// Reads, screens and fixes one file, and writes the fix when asked to.
@@ -129,11 +128,21 @@ mod tests {
 
     #[test]
     fn the_prefilter_lets_every_known_module_through() {
-        use crate::knowledge::{SESSION_MODULES, STATIC_MODULES};
-        let sessions = SESSION_MODULES.iter().copied().chain(["express-openid-connect", "express.session"]);
-        for session in sessions {
-            for statics in STATIC_MODULES.iter().copied().chain(["express.static", "express['static']"]) {
-                let text = format!("require('{session}'); require('{statics}')");
+        let modules = |kind| {
+            let named = TABLE.entries().filter(move |e| e.kind() == kind);
+            named.map(|e| {
+                if e.module == "express" {
+                    format!("express.{}", e.export)
+                } else {
+                    format!("'{}'", e.module)
+                }
+            })
+        };
+        for session in modules(Kind::Session) {
+            for statics in
+                modules(Kind::Static).chain(["express['static']".to_string(), "app.useStaticAssets".into()])
+            {
+                let text = format!("require({session}); require({statics})");
                 assert!(may_hold_finding(text.as_bytes(), &Config::default()), "{text}");
             }
         }

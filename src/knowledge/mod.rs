@@ -1,8 +1,12 @@
-//! The table of known middleware: which module export is session, static, guard, shaper, ...
-//!
-//! The classes and what each may be crossed by are those of `docs/semantics.md`.
+//! What the tool knows about middleware: the classes of the crossing rules (`docs/semantics.md`),
+//! where a value comes from ([`Origin`]), and the table of packages ([`table`], the data in
+//! `middleware.toml`) that says which export is session, static, guard, shaper, ...
+
+pub mod table;
 
 use std::fmt;
+
+pub use table::{Known, TABLE, Use};
 
 /// What a piece of a statement is, for the crossing rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,16 +50,24 @@ impl fmt::Display for Kind {
     }
 }
 
-/// Where a value comes from: a module specifier and a property path into its export.
+/// Where a value comes from: a module specifier and a property path into its export (or
+/// into the value made by calling it, when `instance`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin<'a> {
     pub module: &'a str,
     pub path: Vec<&'a str>,
+    /// The path starts at the value made by calling or constructing the module:
+    /// `multer(opts).single`.
+    pub instance: bool,
 }
 
 impl<'a> Origin<'a> {
     pub fn new(specifier: &'a str) -> Self {
-        Origin { module: specifier.strip_prefix("node:").unwrap_or(specifier), path: Vec::new() }
+        Origin {
+            module: specifier.strip_prefix("node:").unwrap_or(specifier),
+            path: Vec::new(),
+            instance: false,
+        }
     }
 
     /// The property `property` of this value. A module's `default` is the module itself, as
@@ -67,8 +79,14 @@ impl<'a> Origin<'a> {
         self
     }
 
+    /// The property `property` of what calling the module made (`multer(opts).single`); only
+    /// one call deep.
+    pub fn instance_member(self, property: &'a str) -> Self {
+        Origin { path: vec![property], instance: true, ..self }
+    }
+
     fn is(&self, module: &str, path: &[&str]) -> bool {
-        self.module == module && self.path == path
+        self.module == module && self.path == path && !self.instance
     }
 
     /// `express()` or `express.Router()` made this value.
@@ -81,9 +99,12 @@ impl<'a> Origin<'a> {
         self.module.starts_with('.') || self.module.starts_with('/')
     }
 
-    /// `express.static`, `passport.session`, `helmet`.
+    /// `express.static`, `passport.session`, `helmet`, `multer().single`.
     pub fn display(&self) -> String {
         let mut s = self.module.to_string();
+        if self.instance {
+            s.push_str("()");
+        }
         for p in &self.path {
             s.push('.');
             s.push_str(p);
@@ -92,7 +113,11 @@ impl<'a> Origin<'a> {
     }
 }
 
-/// What a known middleware is.
+/// Methods of an app that register static-file middleware at once: NestJS's Express adapter
+/// implements `useStaticAssets(dir, { prefix })` as `use(prefix, express.static(dir, options))`.
+pub const STATIC_METHODS: &[&str] = &["useStaticAssets"];
+
+/// What a known middleware is, and the table entry that says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Class {
     pub kind: Kind,
@@ -100,59 +125,22 @@ pub struct Class {
     pub what: String,
     /// Why no move may involve or cross it, whatever its kind.
     pub refusal: Option<&'static str>,
+    pub entry: &'static Known,
 }
-
-const AUTH: &str = "express-openid-connect's auth() is a session and a login guard at once: moving static \
-                    middleware across it could publish files it protects; if the files are public, \
-                    register them before auth() by hand";
-const EXPRESS_3: &str = "this is Express 3's API (express.session), which the tool reports but never \
-                         edits; upgrade, or move the static middleware first by hand";
-
-/// Modules whose default export makes session middleware.
-pub const SESSION_MODULES: &[&str] = &["express-session", "cookie-session", "client-sessions"];
-/// Modules whose default export makes static-file middleware (besides `express.static`).
-pub const STATIC_MODULES: &[&str] =
-    &["serve-static", "serve-favicon", "express-static-gzip", "serve-index", "sirv"];
 
 /// Classifies the value made by calling `origin`: `session(...)` is made by `express-session`.
 pub fn classify_made(origin: &Origin<'_>) -> Option<Class> {
-    let mut refusal = None;
-    let kind = match (origin.module, origin.path.as_slice()) {
-        (module, []) if SESSION_MODULES.contains(&module) => Kind::Session,
-        ("express-openid-connect", ["auth"]) => {
-            refusal = Some(AUTH);
-            Kind::Session
-        }
-        ("express", ["session"]) => {
-            refusal = Some(EXPRESS_3);
-            Kind::Session
-        }
-        ("express", ["static"]) => Kind::Static,
-        (module, []) if STATIC_MODULES.contains(&module) => Kind::Static,
-        ("express", ["json" | "urlencoded" | "raw" | "text" | "cookieParser" | "bodyParser"]) => Kind::Inert,
-        ("express", []) | ("express", ["Router"]) => Kind::Route,
-        ("passport", ["initialize"]) => Kind::Inert,
-        ("passport", ["session"]) => Kind::Consumer,
-        // `passport.authenticate('session')` is a consumer; any other strategy may answer 401.
-        ("passport", ["authenticate"]) => Kind::Guard,
-        ("connect-flash", []) | ("csurf", []) | ("lusca", ["csrf"]) => Kind::Consumer,
-        ("helmet", _)
-        | ("cors", [])
-        | ("compression", [])
-        | ("morgan", [])
-        | ("pino-http", [])
-        | ("response-time", [])
-        | ("nocache", [])
-        | ("connect-timeout", [])
-        | ("express-request-id", []) => Kind::Shaper,
-        ("express-rate-limit", [] | ["default" | "rateLimit"]) => Kind::Shaper,
-        ("cookie-parser", []) | ("body-parser", [] | ["json" | "urlencoded" | "raw" | "text"]) => Kind::Inert,
-        ("connect-history-api-fallback", []) | ("method-override", []) | ("vhost", []) => Kind::Rewriter,
-        ("connect-ensure-login", ["ensureLoggedIn" | "ensureLoggedOut"]) => Kind::Guard,
-        ("express-openid-connect", ["requiresAuth"]) => Kind::Guard,
-        _ => return None,
-    };
-    Some(Class { kind, what: origin.display(), refusal })
+    classify(origin, Use::Call)
+}
+
+/// Classifies `origin` used as middleware as it is: `app.use(i18n.init)`.
+pub fn classify_value(origin: &Origin<'_>) -> Option<Class> {
+    classify(origin, Use::Value)
+}
+
+fn classify(origin: &Origin<'_>, used: Use) -> Option<Class> {
+    let entry: &'static Known = TABLE.lookup(origin, used)?;
+    Some(Class { kind: entry.kind(), what: origin.display(), refusal: entry.refusal.as_deref(), entry })
 }
 
 #[cfg(test)]
@@ -173,6 +161,7 @@ mod tests {
         assert!(
             classify_made(&Origin::new("express-openid-connect").with("auth")).unwrap().refusal.is_some()
         );
+        assert!(classify_made(&Origin::new("express").with("session")).unwrap().refusal.is_some());
         assert_eq!(classify_made(&Origin::new("express-session").with("Store")), None);
     }
 }

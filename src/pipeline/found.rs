@@ -73,7 +73,8 @@ fn explanation(block: &Block, finding: &Finding, status: &Status, lines: &LineIn
         Scope::Statements => finding.session..last.max(finding.statics) + 1,
         Scope::Arguments(stmt) => 0..block.stmts[stmt].parts.len(),
     };
-    let described = |parts: &[crate::detect::Part]| parts.iter().map(|p| (p.kind, p.what.clone())).collect();
+    let described =
+        |parts: &[crate::detect::Part]| parts.iter().map(|p| (p.kind, p.what.clone(), p.known)).collect();
     let classified = units
         .map(|i| Classified {
             at: place(i),

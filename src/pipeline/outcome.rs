@@ -2,7 +2,7 @@
 //! (positions, classes, reasons), never rendered text. The report layer puts it into words.
 
 use crate::error::FileError;
-use crate::knowledge::Kind;
+use crate::knowledge::{Kind, Known};
 pub use crate::plan::{Decision, Direction, Mover, Reason, Side, Unit};
 
 /// Everything the pipeline found in one file's text.
@@ -128,10 +128,10 @@ pub struct Place {
 #[derive(Debug, Clone)]
 pub struct Classified {
     pub at: Place,
-    /// Each part's class and what it is.
-    pub parts: Vec<(Kind, String)>,
+    /// Each part's class, what it is, and the knowledge entry that decided, if one did.
+    pub parts: Vec<(Kind, String, Option<&'static Known>)>,
     /// Session or static registrations nested inside the statement.
-    pub nested: Vec<(Kind, String)>,
+    pub nested: Vec<(Kind, String, Option<&'static Known>)>,
 }
 
 #[derive(Debug, Clone)]

@@ -533,7 +533,14 @@ mod tests {
     /// A statement at `at` registering middleware of `kinds` (one part each).
     fn stmt(at: u32, kinds: &[Kind]) -> Stmt {
         let span = Span::new(at * 10, at * 10 + 9);
-        let part = |&kind: &Kind| Part { kind, what: format!("{kind}"), span, refusal: None, scope: None };
+        let part = |&kind: &Kind| Part {
+            kind,
+            what: format!("{kind}"),
+            span,
+            refusal: None,
+            scope: None,
+            known: None,
+        };
         Stmt {
             span,
             parts: kinds.iter().map(part).collect(),

@@ -1,7 +1,17 @@
 //! `--explain`: a plan in words, every classification it rests on, every candidate move and
 //! every crossing judged, and the choice.
 
+use crate::knowledge::Known;
 use crate::pipeline::outcome::{Decision, Direction, ExplainedOutcome, Explanation, Place, Unit};
+
+/// `; known: connect-flash@0.1.1, defaults`: the table entry that classified a part.
+fn entry(known: Option<&Known>) -> String {
+    match known {
+        Some(k) if k.defaults => format!("; known: {}, for its default options", k.label()),
+        Some(k) => format!("; known: {}", k.label()),
+        None => String::new(),
+    }
+}
 
 /// The explanation's lines (without indentation for the finding they follow).
 pub fn lines(receiver: &str, e: &Explanation) -> Vec<String> {
@@ -27,8 +37,9 @@ pub fn lines(receiver: &str, e: &Explanation) -> Vec<String> {
     }
     out.push("  classified:".into());
     for c in &e.classified {
-        let parts = c.parts.iter().map(|(kind, what)| format!("{kind} ({what})"));
-        let nested = c.nested.iter().map(|(kind, what)| format!("nested {kind} ({what})"));
+        let parts = c.parts.iter().map(|(kind, what, known)| format!("{kind} ({what}{})", entry(*known)));
+        let nested =
+            c.nested.iter().map(|(kind, what, known)| format!("nested {kind} ({what}{})", entry(*known)));
         out.push(format!("    {}: {}", name(&c.at), parts.chain(nested).collect::<Vec<_>>().join(", ")));
     }
     for candidate in &e.candidates {
