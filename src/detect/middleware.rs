@@ -183,6 +183,12 @@ pub(super) fn classify_middleware(
 /// than to `true`).
 pub(super) fn falls_through(expr: &Expression<'_>) -> bool {
     let Expression::CallExpression(call) = expr.get_inner_expression() else { return false };
+    call_falls_through(call)
+}
+
+/// [`falls_through`] for a call: `express.static(dir[, options])`, and NestJS's
+/// `useStaticAssets(dir[, options])`, which passes its options on to `express.static`.
+pub(super) fn call_falls_through(call: &CallExpression<'_>) -> bool {
     match call.arguments.as_slice() {
         [_] => true,
         [_, Argument::ObjectExpression(options)] => options.properties.iter().all(|p| match p {

@@ -38,12 +38,15 @@ pub(super) fn find_receivers<'a>(
     fields: &[(ReceiverId<'a>, &'a Expression<'a>)],
 ) -> HashMap<ReceiverId<'a>, Receiver> {
     let mut receivers = HashMap::default();
-    let made_here = |init: &Expression<'a>| matches!(resolver.resolve(init, 0), Value::Made(origin) if origin.is_express_app_or_router());
+    let made_here = |init: &Expression<'a>| {
+        matches!(resolver.resolve(init, 0), Value::Made(origin) if origin.is_express_app_or_router())
+            || is_nest_express_app(resolver, init)
+    };
     for (&symbol, init) in &resolver.inits {
         if made_here(init) {
             let name = resolver.scoping.symbol_name(symbol).to_string();
             // `const same = app` reaches an app through a hop: an alias, not a new app.
-            let created = matches!(init.get_inner_expression(), Expression::CallExpression(_));
+            let created = matches!(unawaited(init), Expression::CallExpression(_));
             receivers.insert(ReceiverId::Symbol(symbol), Receiver { name, created });
         }
     }
@@ -62,6 +65,12 @@ pub(super) fn find_receivers<'a>(
         if receivers.contains_key(&id) {
             continue;
         }
+        // A Nest app on another platform (Fastify) registers session on that platform.
+        if let ReceiverId::Symbol(symbol) = id
+            && resolver.inits.get(&symbol).is_some_and(|init| nest_factory_call(resolver, init).is_some())
+        {
+            continue;
+        }
         if use_parts(resolver, call).iter().any(|p| p.kind == Kind::Session) {
             let name = match id {
                 ReceiverId::Symbol(symbol) => resolver.scoping.symbol_name(symbol).to_string(),
@@ -71,6 +80,41 @@ pub(super) fn find_receivers<'a>(
         }
     }
     receivers
+}
+
+/// The expression under any `await`, parentheses and type assertions.
+fn unawaited<'s, 'a>(mut expr: &'s Expression<'a>) -> &'s Expression<'a> {
+    loop {
+        match expr.get_inner_expression() {
+            Expression::AwaitExpression(a) => expr = &a.argument,
+            inner => return inner,
+        }
+    }
+}
+
+/// `await NestFactory.create(AppModule[, options])`: a NestJS app on Express, Nest's default
+/// platform, whose `use` registers on the Express app at once. With an adapter as the second
+/// argument it is Express only for `new ExpressAdapter(...)`; Fastify is never a receiver.
+fn is_nest_express_app<'a>(resolver: &Resolver<'a, '_>, init: &Expression<'a>) -> bool {
+    let Some(call) = nest_factory_call(resolver, init) else { return false };
+    match call.arguments.get(1) {
+        None | Some(Argument::ObjectExpression(_)) => true,
+        Some(adapter) => adapter.as_expression().is_some_and(|e| {
+            matches!(resolver.resolve(e, 0), Value::Made(o)
+                if o.module == "@nestjs/platform-express" && o.path == ["ExpressAdapter"] && !o.instance)
+        }),
+    }
+}
+
+/// `await NestFactory.create(...)` from `@nestjs/core`, on whatever platform.
+fn nest_factory_call<'s, 'a>(
+    resolver: &Resolver<'a, '_>,
+    init: &'s Expression<'a>,
+) -> Option<&'s CallExpression<'a>> {
+    let Expression::CallExpression(call) = unawaited(init) else { return None };
+    let Value::Module(origin) = resolver.resolve(&call.callee, 0) else { return None };
+    (origin.module == "@nestjs/core" && origin.path == ["NestFactory", "create"] && !origin.instance)
+        .then_some(&**call)
 }
 
 /// The class whose instance `this` is at a node: the node sits in a method, a field initializer

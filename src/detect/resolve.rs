@@ -158,6 +158,8 @@ impl<'a> Resolver<'a, '_> {
                     _ => Value::Unknown,
                 }
             }
+            // `await` of a value that is not a promise is the value.
+            Expression::AwaitExpression(a) => self.resolve(&a.argument, hops),
             Expression::AssignmentExpression(a) if a.operator == AssignmentOperator::Assign => {
                 self.resolve(&a.right, hops)
             }

@@ -8,7 +8,7 @@ use oxc_ast_visit::Visit;
 use oxc_span::{GetSpan, Span};
 
 use super::facts::Facts;
-use super::middleware::{mount_argument, path_prefix, use_parts};
+use super::middleware::{call_falls_through, mount_argument, path_prefix, use_parts};
 use super::model::{Bindings, Block, Part, Stmt};
 use super::receivers::{Receiver, ReceiverId, call_receiver, method_name};
 use super::resolve::{Resolver, Value};
@@ -393,6 +393,49 @@ pub(super) fn classify_link(resolver: &Resolver<'_, '_>, call: &CallExpression<'
             Some(_) => one(Kind::Inert, format!("app.{method}")),
         },
         "engine" | "enabled" | "disabled" => one(Kind::Inert, format!("app.{method}")),
+        // NestJS: `use([prefix,] express.static(dir, options))` in the Express adapter.
+        "useStaticAssets" => {
+            let mut part = one(Kind::Static, "app.useStaticAssets".into());
+            let prefix = match call.arguments.get(1) {
+                Some(Argument::ObjectExpression(options)) => {
+                    options.properties.iter().find_map(|p| match p {
+                        ObjectPropertyKind::ObjectProperty(p)
+                            if p.key.static_name().as_deref() == Some("prefix") =>
+                        {
+                            Some(match &p.value {
+                                Expression::StringLiteral(s) => Some(s.value.as_str()),
+                                _ => None,
+                            })
+                        }
+                        _ => None,
+                    })
+                }
+                _ => None,
+            };
+            // A prefix that is not a literal, or options that may stop fallthrough: any path.
+            if call_falls_through(call)
+                && let Some(Some(prefix)) = prefix
+            {
+                part[0].scope = path_prefix(prefix);
+            }
+            part
+        }
+        // NestJS settings, read per route handler or when the app initialises.
+        "setGlobalPrefix"
+        | "useGlobalPipes"
+        | "useGlobalFilters"
+        | "useGlobalGuards"
+        | "useGlobalInterceptors"
+        | "enableVersioning"
+        | "setBaseViewsDir"
+        | "setViewEngine"
+        | "enableShutdownHooks"
+        | "useLogger"
+        | "useBodyParser" => one(Kind::Inert, format!("app.{method}")),
+        // NestJS's `enableCors` registers `cors(options)` at once.
+        "enableCors" => one(Kind::Shaper, "app.enableCors (cors)".into()),
+        // Nest registers its routes when the app initialises.
+        "listen" | "init" => one(Kind::Route, format!("app.{method}, where Nest registers its routes")),
         m if ROUTE_METHODS.contains(&m) => {
             let mut route = one(Kind::Route, format!("the route app.{m}"));
             if m != "param" {
