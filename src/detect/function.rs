@@ -59,10 +59,14 @@ pub fn classify(
     }
     match (reader.session, reader.sets_headers) {
         (false, true) => (Kind::Shaper, "a function that sets headers and always calls next()"),
-        (true, false) => {
-            (Kind::Consumer, "a function that only uses req.session or req.user and always calls next()")
-        }
-        (false, false) => (Kind::Inert, "a function that only calls next()"),
+        (true, false) => (
+            Kind::Consumer,
+            "a function that only uses the session, reads the request or fills res.locals, and always calls next()",
+        ),
+        (false, false) => (
+            Kind::Inert,
+            "a function that only reads the request or fills res.locals, and always calls next()",
+        ),
         (true, true) => (Kind::Unknown, "a function that uses the session and sets headers"),
     }
 }
@@ -141,10 +145,160 @@ const ENDS: &[&str] = &[
 ];
 const HEADERS: &[&str] = &["setHeader", "set", "header", "append", "vary", "removeHeader"];
 
+/// Request fields a function may read without effect (writing them rewrites the request).
+const REQUEST_READS: &[&str] = &[
+    "path",
+    "url",
+    "originalUrl",
+    "baseUrl",
+    "method",
+    "query",
+    "params",
+    "headers",
+    "body",
+    "cookies",
+    "signedCookies",
+    "ip",
+    "ips",
+    "hostname",
+    "protocol",
+    "secure",
+    "xhr",
+];
+
+/// Request methods that read or write the session: connect-flash's `req.flash`, csurf's and
+/// lusca's `req.csrfToken`, passport's `req.isAuthenticated` (which reads `req.user`).
+const SESSION_METHODS: &[&str] = &["flash", "csrfToken", "isAuthenticated", "isUnauthenticated"];
+
+/// String and regular-expression methods without side effects, called on request fields,
+/// literals or `process.env` values.
+const PURE_METHODS: &[&str] = &[
+    "match",
+    "test",
+    "startsWith",
+    "endsWith",
+    "includes",
+    "indexOf",
+    "lastIndexOf",
+    "toLowerCase",
+    "toUpperCase",
+    "trim",
+    "slice",
+    "substring",
+    "split",
+    "replace",
+    "charAt",
+    "exec",
+];
+
+impl<'s> Reader<'s> {
+    /// Whether `expr` is `req` itself (or `res`, `next`).
+    fn is(&self, expr: &Expression<'_>, symbol: SymbolId) -> bool {
+        matches!(expr.get_inner_expression(), Expression::Identifier(id) if self.symbol(id) == Some(symbol))
+    }
+
+    /// A value a pure method may be called on: a literal, a request field read, `process.env.X`,
+    /// or a pure method's result.
+    fn is_plain_value(&self, expr: &Expression<'_>) -> bool {
+        match expr.get_inner_expression() {
+            Expression::StringLiteral(_) | Expression::RegExpLiteral(_) | Expression::TemplateLiteral(_) => {
+                true
+            }
+            Expression::StaticMemberExpression(m) => {
+                (self.is(&m.object, self.req) && REQUEST_READS.contains(&m.property.name.as_str()))
+                    || matches!(m.object.get_inner_expression(), Expression::StaticMemberExpression(env)
+                        if env.property.name == "env"
+                            && matches!(env.object.get_inner_expression(), Expression::Identifier(p)
+                                if p.name == "process" && self.symbol(p).is_none()))
+                    || self.is_plain_value(&m.object) && m.property.name == "length"
+            }
+            Expression::CallExpression(call) => self.is_pure_call(call),
+            _ => false,
+        }
+    }
+
+    /// `req.path.startsWith('/api')`, `/\./.test(req.path)`.
+    fn is_pure_call(&self, call: &CallExpression<'_>) -> bool {
+        matches!(call.callee.get_inner_expression(), Expression::StaticMemberExpression(m)
+            if PURE_METHODS.contains(&m.property.name.as_str()) && self.is_plain_value(&m.object))
+    }
+}
+
+impl Reader<'_> {
+    /// A write to a property of `object`: only the session (`req.session.x = ...`) and
+    /// `res.locals` may be written; anything else under `req` or `res` rewrites the request or
+    /// changes the response.
+    fn check_write(&mut self, object: &Expression<'_>) {
+        let mut expr = object;
+        let mut first: Option<&str> = None;
+        loop {
+            match expr.get_inner_expression() {
+                Expression::StaticMemberExpression(m) => {
+                    first = Some(m.property.name.as_str());
+                    expr = &m.object;
+                }
+                Expression::ComputedMemberExpression(m) => {
+                    first = None;
+                    expr = &m.object;
+                }
+                root => {
+                    let allowed = if self.is(root, self.req) {
+                        first == Some("session")
+                    } else if self.is(root, self.res) {
+                        first == Some("locals")
+                    } else {
+                        true
+                    };
+                    if !allowed {
+                        self.other = true;
+                    }
+                    return;
+                }
+            }
+        }
+    }
+}
+
 impl<'a> Visit<'a> for Reader<'_> {
+    fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
+        if let Some(member) = it.left.as_member_expression() {
+            self.check_write(member.object());
+        }
+        walk::walk_assignment_expression(self, it);
+    }
+
+    fn visit_update_expression(&mut self, it: &UpdateExpression<'a>) {
+        if let Some(member) = it.argument.as_member_expression() {
+            self.check_write(member.object());
+        }
+        walk::walk_update_expression(self, it);
+    }
+
+    fn visit_unary_expression(&mut self, it: &UnaryExpression<'a>) {
+        if it.operator == UnaryOperator::Delete
+            && let Some(member) = it.argument.get_inner_expression().as_member_expression()
+        {
+            self.check_write(member.object());
+        }
+        walk::walk_unary_expression(self, it);
+    }
+
     fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
         let scoping = self.scoping;
+        if self.is_pure_call(it) {
+            walk::walk_call_expression(self, it);
+            return;
+        }
         match it.callee.get_inner_expression() {
+            Expression::StaticMemberExpression(m)
+                if self.is(&m.object, self.req) && SESSION_METHODS.contains(&m.property.name.as_str()) =>
+            {
+                self.session = true;
+                for arg in &it.arguments {
+                    self.visit_argument(arg);
+                }
+                return;
+            }
             Expression::Identifier(id) if self.symbol(id) == Some(self.next) => {
                 if it.arguments.is_empty() {
                     // A call of next() that is not the final statement: the function may go on
@@ -185,8 +339,13 @@ impl<'a> Visit<'a> for Reader<'_> {
         {
             match it.property.name.as_str() {
                 "session" | "user" => self.session = true,
+                field if REQUEST_READS.contains(&field) => {}
                 _ => self.other = true,
             }
+            return;
+        }
+        // `res.locals` is read only by `res.render`; static responses never see it.
+        if self.is(&it.object, self.res) && it.property.name == "locals" {
             return;
         }
         walk::walk_static_member_expression(self, it);
