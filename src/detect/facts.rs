@@ -63,11 +63,18 @@ impl<'a, 'c> Facts<'a, 'c> {
     /// Records a write to the binding or `this` field at the root of an assignment target's
     /// object: `opts` in `opts.a.b = 1`, `dir` in `this.dir.x = 1`.
     pub(super) fn mark_root_written(&mut self, mut expr: &Expression<'a>) {
+        // The property right above the root: `locals` in `app.locals.x`.
+        let mut first: Option<&str> = None;
         loop {
             match expr.get_inner_expression() {
                 Expression::Identifier(id) => {
                     if let Some(symbol) = self.context.resolver.symbol_of(id) {
-                        self.write(symbol, id.name.as_str());
+                        if first == Some("locals") {
+                            self.bindings.locals_written.insert(symbol);
+                            self.bindings.names.entry(symbol).or_insert_with(|| id.name.to_string());
+                        } else {
+                            self.write(symbol, id.name.as_str());
+                        }
                     }
                     return;
                 }
@@ -76,9 +83,13 @@ impl<'a, 'c> Facts<'a, 'c> {
                         self.bindings.fields_written.insert(field.to_string());
                         return;
                     }
+                    first = Some(m.property.name.as_str());
                     expr = &m.object;
                 }
-                Expression::ComputedMemberExpression(m) => expr = &m.object,
+                Expression::ComputedMemberExpression(m) => {
+                    first = None;
+                    expr = &m.object;
+                }
                 _ => return,
             }
         }
@@ -130,6 +141,12 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
     fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
         if let Some(field) = this_property(it).filter(|_| self.this.is_some()) {
             self.bindings.fields_read.insert(field.to_string());
+        }
+        if it.property.name == "locals"
+            && let Expression::Identifier(id) = it.object.get_inner_expression()
+            && let Some(symbol) = self.context.resolver.symbol_of(id)
+        {
+            self.bindings.locals_read.insert(symbol);
         }
         walk::walk_static_member_expression(self, it);
     }

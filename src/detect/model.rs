@@ -81,6 +81,10 @@ pub struct Bindings {
     /// `this.X` fields read and written (inside class methods).
     pub fields_read: HashSet<String>,
     pub fields_written: HashSet<String>,
+    /// Bindings whose `.locals` (an app's template data, which no middleware reads) is read or
+    /// written: `app.locals.title = x` writes `app.locals`, not `app`.
+    pub locals_read: HashSet<SymbolId>,
+    pub locals_written: HashSet<SymbolId>,
 }
 
 impl Bindings {
@@ -99,6 +103,17 @@ impl Bindings {
         if let Some(symbol) = symbol {
             let name = self.names.get(symbol).or_else(|| other.names.get(symbol));
             return Some(name.cloned().unwrap_or_else(|| "a binding".into()));
+        }
+        let locals = self
+            .locals_read
+            .iter()
+            .find(|s| other.locals_written.contains(s))
+            .or_else(|| {
+                self.locals_written.iter().find(|s| other.locals_read.contains(s) || other.locals_written.contains(s))
+            });
+        if let Some(symbol) = locals {
+            let name = self.names.get(symbol).or_else(|| other.names.get(symbol));
+            return Some(format!("{}.locals", name.map_or("an app", String::as_str)));
         }
         let field = self
             .fields_read
