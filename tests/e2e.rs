@@ -1,8 +1,8 @@
 //! End-to-end: real Express apps run under Node with Express 4 and 5, before and after the
 //! fix, checked over real HTTP.
 //!
-//! The pinned runtimes live in `tests/e2e/express4` and `tests/e2e/express5`; the first test
-//! that needs one installs it with `npm ci`.
+//! The pinned runtimes live in `tests/e2e/express4`, `tests/e2e/express5` and `tests/e2e/nest`
+//! (NestJS on Express); the first test that needs one installs it with `npm ci`.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -302,4 +302,28 @@ e2e! {
     lusca_csrf_stays_after_session_and_xframe_stays_on_static: App { dir: "lusca-csrf-xframe", entry: "server.js", fixed: true, shaper_header: XFRAME, protected: None, asset: ASSET, csrf: true, ..App::DEFAULT };
     method_override_blocks_the_move: App { dir: "method-override-refused", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET, method_override: true, ..App::DEFAULT };
     legacy_express_validator_is_crossed: App { dir: "validator-legacy", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
+}
+
+/// NestJS on Express (`tests/e2e/nest`: Nest 11, which runs on Express 5).
+mod nest {
+    use super::*;
+
+    #[test]
+    fn use_static_assets_lifted_over_a_global_pipe() {
+        let app = App { dir: "nest-static", entry: "server.js", fixed: true, ..App::DEFAULT };
+        run_in(&app, "e2e/nest", "NestJS");
+    }
+
+    #[test]
+    fn prefixed_static_assets_lifted_over_the_global_prefix() {
+        let app = App {
+            dir: "nest-static-prefix",
+            entry: "server.js",
+            fixed: true,
+            asset: "/assets/style.css",
+            routes: "/api",
+            ..App::DEFAULT
+        };
+        run_in(&app, "e2e/nest", "NestJS");
+    }
 }
