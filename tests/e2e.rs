@@ -1,8 +1,8 @@
 //! End-to-end: real Express apps run under Node with Express 4 and 5, before and after the
 //! fix, checked over real HTTP.
 //!
-//! The pinned runtimes live in `tests/e2e/express4` and `tests/e2e/express5`; the first test
-//! that needs one installs it with `npm ci`.
+//! The pinned runtimes live in `tests/e2e/express4`, `tests/e2e/express5` and `tests/e2e/nest`
+//! (NestJS on Express); the first test that needs one installs it with `npm ci`.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -27,6 +27,34 @@ struct App {
     protected: Option<&'static str>,
     /// The static file every app serves (`style.css`, where it is mounted).
     asset: &'static str,
+    /// Where the app's routes live (`/login`, `/me` and the others below): `""`, or a global
+    /// prefix such as NestJS's `setGlobalPrefix('api')` gives.
+    routes: &'static str,
+    /// The app has `/flash/set` (queues the notice `profile saved`) and `/flash/show` (shows and
+    /// drains it, `none` when empty): the notice must survive from one request to the next.
+    flash: bool,
+    /// The app has lusca's CSRF check, `/csrf/token` (this session's token) and a
+    /// `POST /csrf/check`: a POST without the token is refused, one with it accepted.
+    csrf: bool,
+    /// The app has method-override reading `X-HTTP-Method-Override` before static: a POST of the
+    /// asset overridden to GET is served by static.
+    method_override: bool,
+}
+
+impl App {
+    /// The optional checks off, for `..App::DEFAULT` after the fields an app sets.
+    const DEFAULT: App = App {
+        dir: "",
+        entry: "server.js",
+        fixed: true,
+        shaper_header: None,
+        protected: None,
+        asset: ASSET,
+        routes: "",
+        flash: false,
+        csrf: false,
+        method_override: false,
+    };
 }
 
 fn e2e_root() -> PathBuf {
@@ -91,10 +119,22 @@ impl Response {
 
 /// A plain HTTP/1.0 GET: the server closes the connection and sends no chunked encoding.
 fn get(server: &Server, path: &str, cookie: Option<&str>) -> Response {
+    let cookie = cookie.map(|c| ("Cookie", c));
+    request(server, "GET", path, cookie.as_slice())
+}
+
+/// A plain HTTP/1.0 request without a body.
+fn request(server: &Server, method: &str, path: &str, headers: &[(&str, &str)]) -> Response {
     let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect to the app");
     stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    let cookie = cookie.map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n{cookie}\r\n").unwrap();
+    let mut head = format!("{method} {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n");
+    if method != "GET" {
+        head.push_str("Content-Length: 0\r\n");
+    }
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    write!(stream, "{head}\r\n").unwrap();
     let mut raw = String::new();
     stream.read_to_string(&mut raw).expect("read the response");
     let (head, body) = raw.split_once("\r\n\r\n").expect("a complete HTTP response");
@@ -119,11 +159,13 @@ fn check_behaviour(app: &App, server: &Server, stage: &str) {
         assert_eq!(asset.header(header), Some(value), "{name}: {header} on the static response");
     }
 
-    let login = get(server, "/login", None);
+    let routes = app.routes;
+    let login = get(server, &format!("{routes}/login"), None);
     assert_eq!(login.status, 200, "{name}: /login");
     let cookie = login.cookie().unwrap_or_else(|| panic!("{name}: /login must create a session"));
-    assert_eq!(get(server, "/me", Some(&cookie)).body, "alice", "{name}: the session carries the user");
-    assert_eq!(get(server, "/me", None).body, "nobody", "{name}: no cookie, no user");
+    let me = format!("{routes}/me");
+    assert_eq!(get(server, &me, Some(&cookie)).body, "alice", "{name}: the session carries the user");
+    assert_eq!(get(server, &me, None).body, "nobody", "{name}: no cookie, no user");
 
     if let Some(path) = app.protected {
         let anonymous = get(server, path, None);
@@ -132,6 +174,35 @@ fn check_behaviour(app: &App, server: &Server, stage: &str) {
         let member = get(server, path, Some(&cookie));
         assert_eq!(member.status, 200, "{name}: {path} with a login");
         assert!(member.body.contains("top secret"));
+    }
+
+    if app.flash {
+        let set = get(server, &format!("{routes}/flash/set"), None);
+        assert_eq!(set.status, 200, "{name}: /flash/set");
+        let cookie = set.cookie().unwrap_or_else(|| panic!("{name}: a flash message needs a session"));
+        let show = format!("{routes}/flash/show");
+        assert_eq!(get(server, &show, Some(&cookie)).body, "profile saved", "{name}: the flash message");
+        assert_eq!(get(server, &show, Some(&cookie)).body, "none", "{name}: a flash message is shown once");
+        assert_eq!(get(server, &show, None).body, "none", "{name}: no cookie, no flash message");
+    }
+
+    if app.csrf {
+        let token = get(server, &format!("{routes}/csrf/token"), Some(&cookie));
+        assert_eq!(token.status, 200, "{name}: /csrf/token");
+        assert!(!token.body.is_empty(), "{name}: a CSRF token");
+        let check = format!("{routes}/csrf/check");
+        let without = request(server, "POST", &check, &[("Cookie", &cookie)]);
+        assert_eq!(without.status, 403, "{name}: a POST without the CSRF token");
+        let with = request(server, "POST", &check, &[("Cookie", &cookie), ("X-CSRF-Token", &token.body)]);
+        assert_eq!(with.status, 200, "{name}: a POST with the CSRF token");
+        assert_eq!(with.body, "accepted", "{name}: a POST with the CSRF token");
+    }
+
+    if app.method_override {
+        let overridden = request(server, "POST", app.asset, &[("X-HTTP-Method-Override", "GET")]);
+        assert_eq!(overridden.status, 200, "{name}: a POST overridden to GET reaches static");
+        assert!(overridden.body.contains("rebeccapurple"), "{name}: a POST overridden to GET reaches static");
+        assert_eq!(request(server, "POST", app.asset, &[]).status, 404, "{name}: a plain POST of the asset");
     }
 }
 
@@ -149,7 +220,12 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn run_app(app: &App, major: u8) {
-    let modules = npm_ci(&format!("e2e/express{major}"));
+    run_in(app, &format!("e2e/express{major}"), &format!("Express {major}"));
+}
+
+/// Runs `app` with the node_modules of the pinned runtime `tests/<runtime>`, named `label`.
+fn run_in(app: &App, runtime: &str, label: &str) {
+    let modules = npm_ci(runtime);
     let project = Project::new(&[]);
     copy_dir(&e2e_root().join("apps").join(app.dir), project.path());
     std::os::unix::fs::symlink(&modules, project.file("node_modules")).unwrap();
@@ -157,8 +233,8 @@ fn run_app(app: &App, major: u8) {
 
     let before = start(project.path(), app.entry);
     let leaked = get(&before, app.asset, None);
-    assert!(leaked.cookie().is_some(), "{} under Express {major}: the bug must show before the fix", app.dir);
-    check_behaviour(app, &before, &format!("Express {major}, before"));
+    assert!(leaked.cookie().is_some(), "{} under {label}: the bug must show before the fix", app.dir);
+    check_behaviour(app, &before, &format!("{label}, before"));
     drop(before);
 
     let out = project.run(&["--write"]);
@@ -176,14 +252,15 @@ fn run_app(app: &App, major: u8) {
     assert_eq!(
         asset.cookie().is_none(),
         app.fixed,
-        "{} under Express {major}: Set-Cookie on static after the run: {:?}",
+        "{} under {label}: Set-Cookie on static after the run: {:?}",
         app.dir,
         asset.header("set-cookie")
     );
-    check_behaviour(app, &after, &format!("Express {major}, after"));
+    check_behaviour(app, &after, &format!("{label}, after"));
 }
 
 const HELMET: Option<(&str, &str)> = Some(("x-content-type-options", "nosniff"));
+const XFRAME: Option<(&str, &str)> = Some(("x-frame-options", "SAMEORIGIN"));
 const ASSET: &str = "/style.css";
 
 macro_rules! e2e {
@@ -200,24 +277,53 @@ macro_rules! e2e {
 }
 
 e2e! {
-    lift_basic: App { dir: "lift-basic", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET };
-    sink_keeps_helmet_headers: App { dir: "sink-helmet", entry: "server.js", fixed: true, shaper_header: HELMET, protected: None, asset: ASSET };
-    lift_carries_helmet_past_passport: App { dir: "lift-helmet-passport", entry: "server.mjs", fixed: true, shaper_header: HELMET, protected: None, asset: ASSET };
-    class_field_receiver: App { dir: "class-receiver", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET };
-    router_receiver: App { dir: "router", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET };
-    guarded_static_stays_protected: App { dir: "protected-after-fix", entry: "server.js", fixed: true, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET };
-    guard_blocks_the_move: App { dir: "blocked-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET };
-    cookie_session_lifted_over_inline_consumer: App { dir: "cookie-session-rolling", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET };
-    route_blocks_the_move: App { dir: "blocked-route", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET };
-    arguments_trade_places: App { dir: "arguments-reorder", entry: "server.js", fixed: true, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET };
-    chain_links_trade_places: App { dir: "chain-reorder", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET };
-    static_in_an_if_moves_as_one: App { dir: "if-static", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET };
-    session_in_both_branches_of_an_if: App { dir: "session-both-branches", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET };
-    static_crosses_routes_on_other_paths: App { dir: "disjoint-routes", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: "/assets/style.css" };
-    route_under_the_static_mount_blocks_the_move: App { dir: "blocked-overlapping-route", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/assets/secret.txt"), asset: "/assets/style.css" };
-    unknown_guard_blocks_the_move: App { dir: "blocked-unknown-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET };
-    assignment_of_the_directory_blocks_the_move: App { dir: "blocked-binding", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET };
-    fallthrough_false_crosses_no_route: App { dir: "blocked-fallthrough-false", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: "/assets/style.css" };
-    routing_setting_blocks_the_move: App { dir: "blocked-router-setting", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET };
-    guard_in_the_chain_blocks_the_reorder: App { dir: "blocked-chain-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET };
+    lift_basic: App { dir: "lift-basic", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
+    sink_keeps_helmet_headers: App { dir: "sink-helmet", entry: "server.js", fixed: true, shaper_header: HELMET, protected: None, asset: ASSET, ..App::DEFAULT };
+    lift_carries_helmet_past_passport: App { dir: "lift-helmet-passport", entry: "server.mjs", fixed: true, shaper_header: HELMET, protected: None, asset: ASSET, ..App::DEFAULT };
+    class_field_receiver: App { dir: "class-receiver", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
+    router_receiver: App { dir: "router", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
+    guarded_static_stays_protected: App { dir: "protected-after-fix", entry: "server.js", fixed: true, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET, ..App::DEFAULT };
+    guard_blocks_the_move: App { dir: "blocked-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET, ..App::DEFAULT };
+    cookie_session_lifted_over_inline_consumer: App { dir: "cookie-session-rolling", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
+    route_blocks_the_move: App { dir: "blocked-route", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
+    arguments_trade_places: App { dir: "arguments-reorder", entry: "server.js", fixed: true, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET, ..App::DEFAULT };
+    chain_links_trade_places: App { dir: "chain-reorder", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
+    static_in_an_if_moves_as_one: App { dir: "if-static", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
+    session_in_both_branches_of_an_if: App { dir: "session-both-branches", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
+    static_crosses_routes_on_other_paths: App { dir: "disjoint-routes", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: "/assets/style.css", ..App::DEFAULT };
+    route_under_the_static_mount_blocks_the_move: App { dir: "blocked-overlapping-route", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/assets/secret.txt"), asset: "/assets/style.css", ..App::DEFAULT };
+    unknown_guard_blocks_the_move: App { dir: "blocked-unknown-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET, ..App::DEFAULT };
+    assignment_of_the_directory_blocks_the_move: App { dir: "blocked-binding", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
+    fallthrough_false_crosses_no_route: App { dir: "blocked-fallthrough-false", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: "/assets/style.css", ..App::DEFAULT };
+    routing_setting_blocks_the_move: App { dir: "blocked-router-setting", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
+    guard_in_the_chain_blocks_the_reorder: App { dir: "blocked-chain-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET, ..App::DEFAULT };
+    connect_flash_round_trips_after_the_lift: App { dir: "flash-connect", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, flash: true, ..App::DEFAULT };
+    express_flash_renders_after_the_lift: App { dir: "flash-express", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, flash: true, ..App::DEFAULT };
+    lusca_csrf_stays_after_session_and_xframe_stays_on_static: App { dir: "lusca-csrf-xframe", entry: "server.js", fixed: true, shaper_header: XFRAME, protected: None, asset: ASSET, csrf: true, ..App::DEFAULT };
+    method_override_blocks_the_move: App { dir: "method-override-refused", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET, method_override: true, ..App::DEFAULT };
+    legacy_express_validator_is_crossed: App { dir: "validator-legacy", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
+}
+
+/// NestJS on Express (`tests/e2e/nest`: Nest 11, which runs on Express 5).
+mod nest {
+    use super::*;
+
+    #[test]
+    fn use_static_assets_lifted_over_a_global_pipe() {
+        let app = App { dir: "nest-static", entry: "server.js", fixed: true, ..App::DEFAULT };
+        run_in(&app, "e2e/nest", "NestJS");
+    }
+
+    #[test]
+    fn prefixed_static_assets_lifted_over_the_global_prefix() {
+        let app = App {
+            dir: "nest-static-prefix",
+            entry: "server.js",
+            fixed: true,
+            asset: "/assets/style.css",
+            routes: "/api",
+            ..App::DEFAULT
+        };
+        run_in(&app, "e2e/nest", "NestJS");
+    }
 }

@@ -91,7 +91,8 @@ impl Project {
 }
 
 /// Installs the pinned npm packages of `tests/<dir>` (its package-lock.json) once per test
-/// run, and returns its node_modules.
+/// run, and returns its node_modules. An install is kept while the lockfile it was made from
+/// is unchanged (a copy is stamped into node_modules); a changed lockfile reinstalls.
 pub fn npm_ci(dir: &str) -> PathBuf {
     static DONE: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
     let mut done = DONE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
@@ -99,15 +100,18 @@ pub fn npm_ci(dir: &str) -> PathBuf {
         return modules.clone();
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(dir);
-    if !root.join("node_modules/.package-lock.json").exists() {
+    let modules = root.join("node_modules");
+    let lock = fs::read(root.join("package-lock.json")).expect("a committed package-lock.json");
+    let stamp = modules.join(".static-first-installed-lock.json");
+    if fs::read(&stamp).ok().as_ref() != Some(&lock) {
         let status = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
             .current_dir(&root)
             .status()
             .expect("npm must be installed to run these tests");
         assert!(status.success(), "npm ci failed in {}", root.display());
+        fs::write(&stamp, &lock).unwrap();
     }
-    let modules = root.join("node_modules");
     done.insert(dir.to_string(), modules.clone());
     modules
 }
