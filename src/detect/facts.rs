@@ -9,10 +9,10 @@ use oxc_syntax::symbol::SymbolId;
 
 use super::middleware::use_parts;
 use super::model::{Bindings, Part};
-use super::receivers::{call_receiver, method_name, this_field, this_property};
+use super::receivers::{ReceiverId, call_receiver, method_name, this_field, this_property};
 use super::resolve::require_specifier;
 use super::statements::Context;
-use crate::knowledge::{Kind, Origin};
+use crate::knowledge::{Kind, Origin, SHARED_GLOBALS};
 
 /// Per-statement facts: bindings touched, whether anything is called, and session or static
 /// registrations on the receiver nested below the statement's own calls.
@@ -31,6 +31,11 @@ pub(super) struct Facts<'a, 'c> {
     pub(super) call_depth: u32,
     /// The class `this` belongs to here: the list's, or none inside a nested `function`.
     pub(super) this: Option<u32>,
+    /// Function bodies entered: what they do happens later, when they are called.
+    pub(super) depth: u32,
+    /// References to the receiver, and those of them that only reach its `.locals`.
+    pub(super) receiver_refs: u32,
+    pub(super) receiver_locals_refs: u32,
 }
 
 impl<'a, 'c> Facts<'a, 'c> {
@@ -46,6 +51,9 @@ impl<'a, 'c> Facts<'a, 'c> {
             nested_call_in_args: false,
             call_depth: 0,
             this: context.this,
+            depth: 0,
+            receiver_refs: 0,
+            receiver_locals_refs: 0,
         }
     }
 
@@ -117,7 +125,9 @@ impl<'a, 'c> Facts<'a, 'c> {
         if own_this {
             self.this = None;
         }
+        self.depth += 1;
         walk(self);
+        self.depth -= 1;
         (self.has_call, self.call_depth, self.nested_call_in_args, self.loads_local_module, self.this) =
             saved;
     }
@@ -130,8 +140,20 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
             return;
         };
         let Some(symbol) = reference.symbol_id() else {
+            if self.depth == 0 && SHARED_GLOBALS.contains(&it.name.as_str()) {
+                self.bindings.shared_state = Some("process");
+            }
             return;
         };
+        if self.context.receiver == ReceiverId::Symbol(symbol) {
+            self.receiver_refs += 1;
+        }
+        if self.depth == 0
+            && !self.context.receivers.contains_key(&ReceiverId::Symbol(symbol))
+            && !self.context.resolver.is_stable(symbol)
+        {
+            self.bindings.shared_reads.entry(symbol).or_insert_with(|| it.name.to_string());
+        }
         self.bindings.reads.insert(symbol);
         if reference.is_write() {
             self.write(symbol, it.name.as_str());
@@ -147,6 +169,16 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
             && let Some(symbol) = self.context.resolver.symbol_of(id)
         {
             self.bindings.locals_read.insert(symbol);
+            if self.context.receiver == ReceiverId::Symbol(symbol) {
+                self.receiver_locals_refs += 1;
+            }
+        }
+        if self.depth == 0
+            && self.this.is_some()
+            && let Some(field) = this_property(it)
+            && !self.context.receivers.keys().any(|id| matches!(id, ReceiverId::Field(_, f) if *f == field))
+        {
+            self.bindings.shared_state = Some("this");
         }
         walk::walk_static_member_expression(self, it);
     }
@@ -160,6 +192,16 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
 
     fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
         self.enter_call();
+        let specifier = require_specifier(self.context.resolver, it);
+        // A call on an app or router changes its stack, which classification accounts for.
+        let on_receiver = call_receiver(self.context.resolver, it, self.this)
+            .is_some_and(|id| self.context.receivers.contains_key(&id));
+        if self.depth == 0
+            && !on_receiver
+            && !self.context.resolver.is_effect_free_call(&it.callee, specifier)
+        {
+            self.bindings.opaque = true;
+        }
         if require_specifier(self.context.resolver, it).is_some_and(|m| Origin::new(m).is_relative()) {
             self.loads_local_module = true;
         }
@@ -189,28 +231,36 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
 
     fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
         self.enter_call();
+        if self.depth == 0 && !self.context.resolver.is_effect_free_call(&it.callee, None) {
+            self.bindings.opaque = true;
+        }
         walk::walk_new_expression(self, it);
         self.call_depth -= 1;
     }
 
     fn visit_tagged_template_expression(&mut self, it: &TaggedTemplateExpression<'a>) {
         self.enter_call();
+        self.bindings.opaque |= self.depth == 0;
         walk::walk_tagged_template_expression(self, it);
         self.call_depth -= 1;
     }
 
     fn visit_await_expression(&mut self, it: &AwaitExpression<'a>) {
         self.has_call = true;
+        // While it waits, other code runs.
+        self.bindings.opaque |= self.depth == 0;
         walk::walk_await_expression(self, it);
     }
 
     fn visit_yield_expression(&mut self, it: &YieldExpression<'a>) {
         self.has_call = true;
+        self.bindings.opaque |= self.depth == 0;
         walk::walk_yield_expression(self, it);
     }
 
     fn visit_import_expression(&mut self, it: &ImportExpression<'a>) {
         self.has_call = true;
+        self.bindings.opaque |= self.depth == 0;
         self.loads_local_module = true;
         walk::walk_import_expression(self, it);
     }

@@ -10,6 +10,7 @@ mod facts;
 pub mod function;
 mod middleware;
 pub mod model;
+mod reach;
 mod receivers;
 mod resolve;
 mod statements;
@@ -42,6 +43,7 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config) -> Analysis {
         destructured: HashMap::default(),
         origins: HashMap::default(),
         assigned_once: HashSet::default(),
+        private: Default::default(),
     };
     let mut assignments: HashMap<SymbolId, Vec<&'a Expression<'a>>> = HashMap::default();
     let mut use_calls = Vec::new();
@@ -115,12 +117,31 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config) -> Analysis {
         }
     }
     let receivers = find_receivers(&resolver, &use_calls, &fields);
+    // Only an app created here has no holders the file cannot see.
+    let reaches: HashMap<SymbolId, reach::Reach> = receivers
+        .iter()
+        .filter_map(|(id, receiver)| match id {
+            ReceiverId::Symbol(symbol) => {
+                let mut reach = reach::Reach::of(scoping, nodes, *symbol);
+                // A parameter's caller, or whatever an alias came from, holds it already.
+                if !receiver.created {
+                    reach.escape = Some(0);
+                }
+                Some((*symbol, reach))
+            }
+            ReceiverId::Field(..) => None,
+        })
+        .collect();
     for (list_start, is_program, list, this) in lists {
         for (&id, receiver) in &receivers {
             if matches!(id, ReceiverId::Field(class, _) if Some(class) != this) {
                 continue;
             }
-            let context = Context { resolver: &resolver, receivers: &receivers, receiver: id, this };
+            let reach = match id {
+                ReceiverId::Symbol(symbol) => reaches.get(&symbol),
+                ReceiverId::Field(..) => None,
+            };
+            let context = Context { resolver: &resolver, receivers: &receivers, receiver: id, this, reach };
             if let Some(block) = build_block(&context, receiver, list_start, is_program, list) {
                 analysis.blocks.push(block);
             }

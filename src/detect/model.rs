@@ -85,6 +85,14 @@ pub struct Bindings {
     /// written: `app.locals.title = x` writes `app.locals`, not `app`.
     pub locals_read: HashSet<SymbolId>,
     pub locals_written: HashSet<SymbolId>,
+    /// While the app is set up (outside function bodies), the statement calls or awaits
+    /// something whose effects the tool does not know: it may change any value it can reach.
+    pub opaque: bool,
+    /// Bindings read while the app is set up that such a call could change (not a package,
+    /// a declaration, a literal constant or a middleware value), with their names.
+    pub shared_reads: HashMap<SymbolId, String>,
+    /// Reads global state (`process.env`) or `this` while the app is set up.
+    pub shared_state: Option<&'static str>,
 }
 
 impl Bindings {
@@ -104,13 +112,11 @@ impl Bindings {
             let name = self.names.get(symbol).or_else(|| other.names.get(symbol));
             return Some(name.cloned().unwrap_or_else(|| "a binding".into()));
         }
-        let locals = self
-            .locals_read
-            .iter()
-            .find(|s| other.locals_written.contains(s))
-            .or_else(|| {
-                self.locals_written.iter().find(|s| other.locals_read.contains(s) || other.locals_written.contains(s))
-            });
+        let locals = self.locals_read.iter().find(|s| other.locals_written.contains(s)).or_else(|| {
+            self.locals_written
+                .iter()
+                .find(|s| other.locals_read.contains(s) || other.locals_written.contains(s))
+        });
         if let Some(symbol) = locals {
             let name = self.names.get(symbol).or_else(|| other.names.get(symbol));
             return Some(format!("{}.locals", name.map_or("an app", String::as_str)));
@@ -121,6 +127,16 @@ impl Bindings {
             .find(|f| other.fields_written.contains(*f))
             .or_else(|| self.fields_written.iter().find(|f| other.fields_read.contains(*f)));
         field.map(|f| format!("this.{f}"))
+    }
+
+    /// Whether one side calls something the tool cannot see into while the other reads a value
+    /// such a call could change: the name of that value.
+    pub fn exposed(&self, other: &Bindings) -> Option<String> {
+        let exposed = |reader: &Bindings, caller: &Bindings| {
+            let shared = reader.shared_reads.values().min().cloned();
+            caller.opaque.then(|| shared.or(reader.shared_state.map(str::to_string))).flatten()
+        };
+        exposed(self, other).or_else(|| exposed(other, self))
     }
 }
 

@@ -6,10 +6,11 @@ use std::borrow::Cow;
 use oxc_ast::AstKind;
 use oxc_ast::ast::*;
 use oxc_semantic::Scoping;
+use oxc_span::GetSpan;
 use oxc_syntax::symbol::SymbolId;
 
 use crate::config::Config;
-use crate::knowledge::Origin;
+use crate::knowledge::{EFFECT_FREE_CALLS, EFFECT_FREE_GLOBALS, Origin, TABLE, classify_made};
 
 /// What an expression evaluates to, as far as imports and constant bindings tell.
 #[derive(Debug, Clone)]
@@ -34,6 +35,8 @@ pub(super) struct Resolver<'a, 's> {
     pub(super) origins: HashMap<SymbolId, Origin<'a>>,
     /// Bindings declared without a value and assigned once (their value is in `inits`).
     pub(super) assigned_once: HashSet<SymbolId>,
+    /// Whether a binding holding a fresh object never lets it out (see [`Resolver::is_private`]).
+    pub(super) private: std::cell::RefCell<HashMap<SymbolId, bool>>,
 }
 
 /// How many variable hops a middleware may be reached through.
@@ -166,6 +169,142 @@ impl<'a> Resolver<'a, '_> {
             _ => Value::Unknown,
         }
     }
+}
+
+impl<'a> Resolver<'a, '_> {
+    /// Whether a read of `symbol` while the app is set up sees a value no call can change: a
+    /// package (or a property path into one), a function or class declaration, a constant
+    /// holding a literal, a middleware or the fresh result of an effect-free call.
+    pub(super) fn is_stable(&self, symbol: SymbolId) -> bool {
+        if let Some(origin) = self.origins.get(&symbol) {
+            return !origin.is_relative();
+        }
+        let flags = self.scoping.symbol_flags(symbol);
+        if self.scoping.symbol_is_mutated(symbol) {
+            return false;
+        }
+        // Never assigned after its declaration (`var express = require('express')` counts).
+        if flags.is_function() || flags.is_class() {
+            return true;
+        }
+        if let Some((init, _)) = self.destructured.get(&symbol) {
+            return matches!(self.resolve(init, 0), Value::Module(origin) if !origin.is_relative());
+        }
+        let Some(init) = self.inits.get(&symbol) else { return false };
+        match init.get_inner_expression() {
+            Expression::StringLiteral(_)
+            | Expression::NumericLiteral(_)
+            | Expression::BooleanLiteral(_)
+            | Expression::NullLiteral(_) => true,
+            Expression::TemplateLiteral(t) => t.expressions.is_empty(),
+            _ => match self.resolve(init, 0) {
+                Value::Module(origin) => !origin.is_relative(),
+                Value::Made(origin) if classify_made(&origin).is_some() || effect_free(&origin) => true,
+                _ => self.is_private(symbol, init),
+            },
+        }
+    }
+
+    /// Whether `symbol` holds a fresh object (`new RedisStore(...)`, `{ ... }`, a call's
+    /// result) that no code the tool cannot see can reach: every use is a property read, or
+    /// an argument of a middleware factory or an effect-free call. Cached per binding.
+    fn is_private(&self, symbol: SymbolId, init: &Expression<'a>) -> bool {
+        let mut fresh = init.get_inner_expression();
+        while let Expression::AwaitExpression(a) = fresh {
+            fresh = a.argument.get_inner_expression();
+        }
+        if !matches!(
+            fresh,
+            Expression::NewExpression(_)
+                | Expression::CallExpression(_)
+                | Expression::ObjectExpression(_)
+                | Expression::ArrayExpression(_)
+        ) {
+            return false;
+        }
+        if let Some(&known) = self.private.borrow().get(&symbol) {
+            return known;
+        }
+        let private = self.scoping.get_resolved_references(symbol).all(|reference| {
+            let node = reference.node_id();
+            let mut child = self.nodes.kind(node).span();
+            let mut ancestors = self.nodes.ancestor_kinds(node).peekable();
+            while let Some(kind) = ancestors.next() {
+                match kind {
+                    // `store.on(...)`: its own method may put `this` anywhere.
+                    AstKind::StaticMemberExpression(m) if m.object.span() == child => {
+                        if matches!(ancestors.peek(), Some(AstKind::CallExpression(call)) if call.callee.span() == m.span) {
+                            return false;
+                        }
+                    }
+                    AstKind::CallExpression(call) if !within(call.callee.span(), child) => {
+                        return self.is_effect_free_call(&call.callee, None);
+                    }
+                    AstKind::NewExpression(call) if !within(call.callee.span(), child) => {
+                        return self.is_effect_free_call(&call.callee, None);
+                    }
+                    AstKind::ObjectProperty(_)
+                    | AstKind::ObjectExpression(_)
+                    | AstKind::ArrayExpression(_)
+                    | AstKind::ParenthesizedExpression(_)
+                    | AstKind::TSAsExpression(_)
+                    | AstKind::TSNonNullExpression(_) => {}
+                    // A read as a statement's value, a test, an operand: nothing keeps it.
+                    AstKind::ExpressionStatement(_) | AstKind::IfStatement(_) | AstKind::BinaryExpression(_) => {
+                        return true;
+                    }
+                    _ => return false,
+                }
+                child = kind.span();
+            }
+            false
+        });
+        self.private.borrow_mut().insert(symbol, private);
+        private
+    }
+
+    /// Whether calling `callee` provably changes nothing the setup code reads besides what it
+    /// is passed (which the caller records as written): a middleware factory, an effect-free
+    /// module function or global, `require` of a middleware package or an effect-free module.
+    pub(super) fn is_effect_free_call(&self, call_callee: &Expression<'a>, specifier: Option<&str>) -> bool {
+        if let Some(specifier) = specifier {
+            let origin = Origin::new(specifier);
+            return !origin.is_relative()
+                && (TABLE.entries().any(|e| e.module == origin.module) || effect_free(&origin.with("*")));
+        }
+        let global = |id: &IdentifierReference<'_>| {
+            EFFECT_FREE_GLOBALS.contains(&id.name.as_str()) && self.symbol_of(id).is_none()
+        };
+        match call_callee.get_inner_expression() {
+            Expression::Identifier(id) if global(id) => return true,
+            Expression::StaticMemberExpression(m) => {
+                if let Expression::Identifier(id) = m.object.get_inner_expression()
+                    && global(id)
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        match self.resolve(call_callee, 0) {
+            Value::Module(origin) => {
+                !origin.is_relative() && (classify_made(&origin).is_some() || effect_free(&origin))
+            }
+            _ => false,
+        }
+    }
+}
+
+fn within(outer: oxc_span::Span, inner: oxc_span::Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// Whether `origin` is a function of [`EFFECT_FREE_CALLS`].
+fn effect_free(origin: &Origin<'_>) -> bool {
+    !origin.instance
+        && EFFECT_FREE_CALLS.iter().any(|&(module, first)| {
+            origin.module == module && (first == "*" || origin.path.first() == Some(&first))
+        })
 }
 
 /// `require('m')` with the global `require`: the module specifier.

@@ -10,6 +10,7 @@ use oxc_span::{GetSpan, Span};
 use super::facts::Facts;
 use super::middleware::{call_falls_through, mount_argument, path_prefix, use_parts};
 use super::model::{Bindings, Block, Part, Stmt};
+use super::reach::Reach;
 use super::receivers::{Receiver, ReceiverId, call_receiver, method_name};
 use super::resolve::{Resolver, Value};
 use crate::knowledge::Kind;
@@ -21,6 +22,8 @@ pub(super) struct Context<'c, 'a, 's> {
     pub(super) receiver: ReceiverId<'a>,
     /// The class `this` belongs to in the list being classified.
     pub(super) this: Option<u32>,
+    /// What can reach the receiver, when it is an app created in this file.
+    pub(super) reach: Option<&'c Reach>,
 }
 
 pub(super) fn build_block(
@@ -41,7 +44,44 @@ pub(super) fn build_block(
     (session && statics).then(|| Block { receiver: receiver.name.clone(), list_start, is_program, stmts })
 }
 
+/// Why a statement may register on the receiver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reaching {
+    /// It uses the receiver (beyond its `.locals`), or the receiver is a `this.X` field.
+    Uses,
+    /// It uses a binding that holds the receiver (an alias, an object, a function).
+    Holder,
+    /// It runs a local module, which may hold the receiver.
+    LocalModule,
+    /// It calls code after the receiver escaped (or it came from elsewhere).
+    AfterEscape,
+}
+
 impl Context<'_, '_, '_> {
+    /// Why the statement with these facts, at `span`, may register on the receiver; `None`
+    /// when it provably cannot.
+    pub(super) fn may_reach(&self, facts: &Facts<'_, '_>, span: Span) -> Option<Reaching> {
+        let Some(reach) = self.reach else { return Some(Reaching::Uses) };
+        if facts.receiver_refs > facts.receiver_locals_refs {
+            return Some(Reaching::Uses);
+        }
+        if facts.bindings.reads.iter().chain(&facts.bindings.writes).any(|s| reach.holders.contains(s)) {
+            return Some(Reaching::Holder);
+        }
+        if facts.loads_local_module {
+            return Some(Reaching::LocalModule);
+        }
+        if facts.has_call && reach.escape.is_some_and(|at| at < span.start) {
+            return Some(Reaching::AfterEscape);
+        }
+        None
+    }
+
+    /// The receiver's name, for messages.
+    fn name(&self) -> &str {
+        self.receivers.get(&self.receiver).map_or("the receiver", |r| r.name.as_str())
+    }
+
     /// Whether the facts show the statement touching the receiver.
     pub(super) fn mentioned_in(&self, bindings: &Bindings) -> bool {
         match self.receiver {
@@ -67,6 +107,8 @@ pub(super) fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &State
         vec![Part { kind, what: what.to_string(), span, refusal: None, scope: None, known: None }]
     };
     let mentions_receiver = context.mentioned_in(&facts.bindings);
+    let reaching = context.may_reach(&facts, span);
+    let unreachable = || part(Kind::Inert, &format!("code that cannot reach `{}`", context.name()));
 
     if let Statement::IfStatement(branching) = stmt
         && let Some(parts) = classify_if(context, branching)
@@ -77,8 +119,17 @@ pub(super) fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &State
         Statement::ExpressionStatement(e) => {
             classify_expression(context, &e.expression, &facts, mentions_receiver)
         }
-        Statement::VariableDeclaration(_) if mentions_receiver => {
+        Statement::VariableDeclaration(_) if mentions_receiver && reaching.is_some() => {
             part(Kind::Unknown, "a declaration that uses the receiver")
+        }
+        Statement::VariableDeclaration(_) if reaching == Some(Reaching::Holder) => {
+            part(Kind::Unknown, "a declaration that uses a binding holding the receiver")
+        }
+        Statement::VariableDeclaration(_)
+            if reaching == Some(Reaching::AfterEscape)
+                && context.reach.is_some_and(|r| r.escape != Some(0)) =>
+        {
+            part(Kind::Unknown, "a declaration with calls after the receiver escaped")
         }
         Statement::VariableDeclaration(_) if facts.loads_local_module => {
             part(Kind::Unknown, "a declaration that loads a local module (which may register middleware)")
@@ -94,13 +145,16 @@ pub(super) fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &State
         | Statement::ThrowStatement(_)
         | Statement::BreakStatement(_)
         | Statement::ContinueStatement(_) => part(Kind::Unknown, "a return, throw, break or continue"),
-        Statement::IfStatement(_) if mentions_receiver => part(
+        Statement::IfStatement(_) if mentions_receiver && reaching.is_some() => part(
             Kind::Unknown,
             "an `if` whose test may have side effects, or whose branches do more than register static \
              middleware (or session middleware in both)",
         ),
-        _ if mentions_receiver => part(Kind::Unknown, "a compound statement that uses the receiver"),
-        _ if facts.has_call => part(Kind::Unknown, "a statement with calls"),
+        _ if mentions_receiver && reaching.is_some() => {
+            part(Kind::Unknown, "a compound statement that uses the receiver")
+        }
+        _ if facts.has_call && reaching.is_some() => part(Kind::Unknown, "a statement with calls"),
+        _ if facts.has_call => unreachable(),
         _ => part(Kind::Inert, "a statement without calls"),
     };
     let mut classified =
@@ -286,8 +340,15 @@ pub(super) fn classify_expression<'a>(
     if !facts.has_call {
         return one(Kind::Inert, "a statement without calls".into());
     }
+    let reaching = context.may_reach(facts, span);
+    let unreachable = reaching.is_none();
+    let cannot_reach = || one(Kind::Inert, format!("code that cannot reach `{}`", context.name()));
     let Expression::CallExpression(call) = expr.get_inner_expression() else {
-        return one(Kind::Unknown, "an expression with calls".into());
+        return if unreachable {
+            cannot_reach()
+        } else {
+            one(Kind::Unknown, "an expression with calls".into())
+        };
     };
     // A call or chain rooted at a receiver: `r.use(...)`, `r.get(...)`, `r.use(a).use(b)`.
     let links = chain_links(call);
@@ -299,25 +360,38 @@ pub(super) fn classify_expression<'a>(
         && !mentions_receiver
     {
         let mine = receivers.get(&r).is_some_and(|m| m.created);
-        return if other.created && mine {
+        return if (other.created && mine) || unreachable {
             one(Kind::Inert, format!("a registration on another app or router (`{}`)", other.name))
         } else {
             one(Kind::Unknown, format!("a registration on `{}`, which may be the same app", other.name))
         };
     }
+    if !mentions_receiver {
+        if let Value::Module(origin) = resolver.resolve(&call.callee, 0)
+            && let ("passport", ["use" | "serializeUser" | "deserializeUser"]) =
+                (origin.module, origin.path.as_slice())
+        {
+            return one(Kind::Inert, origin.display());
+        }
+        if is_console_call(resolver, call) && !facts.nested_call_in_args {
+            return one(Kind::Inert, "console output".into());
+        }
+    }
+    if unreachable {
+        return cannot_reach();
+    }
     if mentions_receiver {
         return one(Kind::Unknown, "a call that is passed the receiver".into());
     }
-    if let Value::Module(origin) = resolver.resolve(&call.callee, 0)
-        && let ("passport", ["use" | "serializeUser" | "deserializeUser"]) =
-            (origin.module, origin.path.as_slice())
-    {
-        return one(Kind::Inert, origin.display());
-    }
-    if is_console_call(resolver, call) && !facts.nested_call_in_args {
-        return one(Kind::Inert, "console output".into());
-    }
-    one(Kind::Unknown, "an unclassified call".into())
+    let why = match reaching {
+        Some(Reaching::Holder) => "a call that uses a binding holding the receiver",
+        Some(Reaching::LocalModule) => "a call that runs a local module",
+        Some(Reaching::AfterEscape) if context.reach.is_some_and(|r| r.escape != Some(0)) => {
+            "a call made after the receiver escaped"
+        }
+        _ => "an unclassified call",
+    };
+    one(Kind::Unknown, why.into())
 }
 
 /// A call and the calls its callee is chained on, outermost first: `a.use(x).use(y)` gives

@@ -117,6 +117,42 @@ impl<'a> Origin<'a> {
 /// implements `useStaticAssets(dir, { prefix })` as `use(prefix, express.static(dir, options))`.
 pub const STATIC_METHODS: &[&str] = &["useStaticAssets"];
 
+/// Module functions whose calls change nothing the setup code reads, beyond what they are
+/// passed, and return fresh values: `(module, first property)`, `*` for every property.
+/// Middleware factories from the table count as such too.
+pub const EFFECT_FREE_CALLS: &[(&str, &str)] = &[
+    ("path", "*"),
+    ("url", "*"),
+    ("querystring", "*"),
+    ("util", "format"),
+    ("util", "inspect"),
+    // Strategies and (de)serialisers go into passport's own registry.
+    ("passport", "use"),
+    ("passport", "serializeUser"),
+    ("passport", "deserializeUser"),
+];
+
+/// Global functions and namespaces whose calls change nothing: `JSON.stringify`, `Math.max`.
+pub const EFFECT_FREE_GLOBALS: &[&str] = &[
+    "JSON",
+    "Math",
+    "String",
+    "Number",
+    "Boolean",
+    "Array",
+    "Date",
+    "parseInt",
+    "parseFloat",
+    "isNaN",
+    "encodeURIComponent",
+    "decodeURIComponent",
+    "encodeURI",
+    "decodeURI",
+];
+
+/// Globals whose state any call may change: `process.env` after `dotenv.config()`.
+pub const SHARED_GLOBALS: &[&str] = &["process", "global", "globalThis"];
+
 /// What a known middleware is, and the table entry that says so.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Class {

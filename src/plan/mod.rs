@@ -147,6 +147,8 @@ pub enum Reason {
     Crossing { mover: Mover, what: String, kind: Kind },
     /// A binding (or `this.` field) declared or assigned on one side and used on the other.
     Binding { name: String },
+    /// A call on one side the tool cannot see into may change `name`, which the other reads.
+    MayChange { name: String },
     /// The plan is sound but the editor cannot move the unit at `line` as written.
     AsWritten { unit: Unit, line: usize, why: &'static str },
 }
@@ -395,6 +397,9 @@ fn cross(stmts: &[Stmt], mover: Mover, m: usize, c: usize) -> Result<Decision, R
     }
     if let Some(name) = stmts[m].bindings.conflict(&crossed.bindings) {
         return Err(Reason::Binding { name });
+    }
+    if let Some(name) = stmts[m].bindings.exposed(&crossed.bindings) {
+        return Err(Reason::MayChange { name });
     }
     Ok(result)
 }

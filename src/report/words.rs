@@ -58,6 +58,10 @@ impl fmt::Display for Reason {
             Reason::Binding { name } => {
                 write!(f, "`{name}` is declared or assigned on one side and used on the other")
             }
+            Reason::MayChange { name } => write!(
+                f,
+                "`{name}` is read on one side, and the other calls code the tool cannot see into, which may change it"
+            ),
             Reason::AsWritten { unit, line, why } => {
                 write!(f, "cannot move the {unit} at line {line} as written: {why}")
             }

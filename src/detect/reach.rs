@@ -1,0 +1,115 @@
+//! Which code can reach an app created in this file: the bindings that hold it (aliases,
+//! objects it is stored in, functions that refer to it, transitively) and where it first
+//! escapes (passed to a call, stored where the file does not own, returned, exported, thrown).
+//! A statement that mentions none of them, before the app escapes, cannot register on it.
+
+use rustc_hash::FxHashSet as HashSet;
+
+use oxc_ast::AstKind;
+use oxc_ast::ast::*;
+use oxc_semantic::{AstNodes, Scoping};
+use oxc_span::{GetSpan, Span};
+use oxc_syntax::symbol::SymbolId;
+
+/// What can reach one receiver.
+#[derive(Debug, Default)]
+pub struct Reach {
+    /// Bindings whose value holds or refers to the receiver.
+    pub holders: HashSet<SymbolId>,
+    /// Where the receiver (or a holder) first leaves what the file can see.
+    pub escape: Option<u32>,
+}
+
+impl Reach {
+    pub fn of(scoping: &Scoping, nodes: &AstNodes<'_>, receiver: SymbolId) -> Reach {
+        let mut reach = Reach::default();
+        let mut work = vec![receiver];
+        let mut seen: HashSet<SymbolId> = HashSet::default();
+        seen.insert(receiver);
+        while let Some(symbol) = work.pop() {
+            for reference in scoping.get_resolved_references(symbol) {
+                let node = reference.node_id();
+                let mut child = nodes.kind(node).span();
+                let at = child.start;
+                for kind in nodes.ancestor_kinds(node) {
+                    let mut holds = |s: SymbolId| {
+                        if seen.insert(s) {
+                            reach.holders.insert(s);
+                            work.push(s);
+                        }
+                    };
+                    let escapes = match kind {
+                        AstKind::CallExpression(call) => !contains(call.callee.span(), child),
+                        AstKind::NewExpression(call) => !contains(call.callee.span(), child),
+                        AstKind::VariableDeclarator(d) => {
+                            if d.init.as_ref().is_some_and(|init| contains(init.span(), child)) {
+                                for id in d.id.get_binding_identifiers() {
+                                    if let Some(s) = id.symbol_id.get() {
+                                        holds(s);
+                                    }
+                                }
+                            }
+                            false
+                        }
+                        AstKind::AssignmentExpression(a) if contains(a.right.span(), child) => {
+                            match assignment_root(scoping, &a.left) {
+                                Some(s) => {
+                                    holds(s);
+                                    false
+                                }
+                                None => true,
+                            }
+                        }
+                        AstKind::Function(f) => {
+                            if let Some(s) = f.id.as_ref().and_then(|id| id.symbol_id.get()) {
+                                holds(s);
+                            }
+                            false
+                        }
+                        AstKind::Class(c) => {
+                            if let Some(s) = c.id.as_ref().and_then(|id| id.symbol_id.get()) {
+                                holds(s);
+                            }
+                            false
+                        }
+                        AstKind::ReturnStatement(_)
+                        | AstKind::ThrowStatement(_)
+                        | AstKind::YieldExpression(_)
+                        | AstKind::TaggedTemplateExpression(_)
+                        | AstKind::ExportDefaultDeclaration(_)
+                        | AstKind::ExportNamedDeclaration(_)
+                        | AstKind::TSExportAssignment(_) => true,
+                        _ => false,
+                    };
+                    if escapes {
+                        reach.escape = Some(reach.escape.map_or(at, |e| e.min(at)));
+                    }
+                    child = kind.span();
+                }
+            }
+        }
+        reach
+    }
+}
+
+fn contains(outer: Span, inner: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// The local binding an assignment stores into (`holder` in `holder.app = app`), or `None`
+/// when it is not one the file declares (`module.exports`, `global.x`, `this.x`).
+fn assignment_root(scoping: &Scoping, target: &AssignmentTarget<'_>) -> Option<SymbolId> {
+    let symbol_of = |id: &IdentifierReference<'_>| scoping.get_reference(id.reference_id.get()?).symbol_id();
+    if let AssignmentTarget::AssignmentTargetIdentifier(id) = target {
+        return symbol_of(id);
+    }
+    let mut expr = target.as_member_expression()?.object();
+    loop {
+        match expr.get_inner_expression() {
+            Expression::Identifier(id) => return symbol_of(id),
+            Expression::StaticMemberExpression(m) => expr = &m.object,
+            Expression::ComputedMemberExpression(m) => expr = &m.object,
+            _ => return None,
+        }
+    }
+}
