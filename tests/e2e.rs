@@ -293,7 +293,7 @@ e2e! {
     static_crosses_routes_on_other_paths: App { dir: "disjoint-routes", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: "/assets/style.css", ..App::DEFAULT };
     route_under_the_static_mount_blocks_the_move: App { dir: "blocked-overlapping-route", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/assets/secret.txt"), asset: "/assets/style.css", ..App::DEFAULT };
     unknown_guard_blocks_the_move: App { dir: "blocked-unknown-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET, ..App::DEFAULT };
-    assignment_of_the_directory_blocks_the_move: App { dir: "blocked-binding", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
+    assignment_of_the_directory_blocks_the_lift_so_the_session_sinks: App { dir: "blocked-binding", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
     fallthrough_false_crosses_no_route: App { dir: "blocked-fallthrough-false", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: "/assets/style.css", ..App::DEFAULT };
     routing_setting_blocks_the_move: App { dir: "blocked-router-setting", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
     guard_in_the_chain_blocks_the_reorder: App { dir: "blocked-chain-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET, ..App::DEFAULT };

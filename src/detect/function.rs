@@ -197,6 +197,17 @@ impl<'s> Reader<'s> {
         matches!(expr.get_inner_expression(), Expression::Identifier(id) if self.symbol(id) == Some(symbol))
     }
 
+    /// Whether `expr` is a property path under `res.locals` (`res.locals.errors`).
+    fn in_locals(&self, expr: &Expression<'_>) -> bool {
+        match expr.get_inner_expression() {
+            Expression::StaticMemberExpression(m) => {
+                (self.is(&m.object, self.res) && m.property.name == "locals") || self.in_locals(&m.object)
+            }
+            Expression::ComputedMemberExpression(m) => self.in_locals(&m.object),
+            _ => false,
+        }
+    }
+
     /// A value a pure method may be called on: a literal, a request field read, `process.env.X`,
     /// or a pure method's result.
     fn is_plain_value(&self, expr: &Expression<'_>) -> bool {
@@ -290,6 +301,15 @@ impl<'a> Visit<'a> for Reader<'_> {
             return;
         }
         match it.callee.get_inner_expression() {
+            // `res.locals.errors.push(x)`: adding to template data.
+            Expression::StaticMemberExpression(m)
+                if ["push", "unshift"].contains(&m.property.name.as_str()) && self.in_locals(&m.object) =>
+            {
+                for arg in &it.arguments {
+                    self.visit_argument(arg);
+                }
+                return;
+            }
             Expression::StaticMemberExpression(m)
                 if self.is(&m.object, self.req) && SESSION_METHODS.contains(&m.property.name.as_str()) =>
             {

@@ -31,6 +31,13 @@ impl Reach {
                 let node = reference.node_id();
                 let mut child = nodes.kind(node).span();
                 let at = child.start;
+                // `app.locals` is template data: reading it hands out no reference to the app.
+                if let AstKind::StaticMemberExpression(m) = nodes.parent_kind(node)
+                    && m.property.name == "locals"
+                    && m.object.span() == child
+                {
+                    continue;
+                }
                 for kind in nodes.ancestor_kinds(node) {
                     let mut holds = |s: SymbolId| {
                         if seen.insert(s) {

@@ -1,5 +1,6 @@
 // The static directory is assigned between session and static: lifting static above the
-// assignment would serve the wrong directory, so the tool must refuse.
+// assignment would serve the wrong directory, so the lift is refused; the assignment cannot
+// reach the app and the session reads nothing it writes, so the session sinks below static.
 const express = require('express');
 const session = require('express-session');
 const path = require('path');
