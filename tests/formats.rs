@@ -204,3 +204,55 @@ fn the_summary_is_the_same_for_every_format_and_quiet_silences_it() {
         assert_eq!(stderr(&quiet), "", "{format}");
     }
 }
+
+#[test]
+fn every_format_rates_the_risk_from_the_session_options_and_carries_the_shared_session_note() {
+    let app = |options: &str, extra: &str| {
+        format!(
+            "const express = require('express');\nconst session = require('express-session');\nconst app = express();\n\
+             const sessions = session({options});\napp.use(sessions);\n{extra}app.use(express.static('public'));\n"
+        )
+    };
+    let p = Project::new(&[
+        ("default.js", &app("{ secret: 's' }", "")),
+        ("quiet.js", &app("{ secret: 's', resave: false, saveUninitialized: false }", "")),
+        ("rolling.js", &app("{ secret: 's', saveUninitialized: false, rolling: true }", "")),
+        ("spread.js", &app("{ ...defaults }", "")),
+        ("shared.js", &app("{ secret: 's', saveUninitialized: false }", "io.engine.use(sessions);\n")),
+    ]);
+    let document = json_of(&stdout(&p.run(&["--format=json"])));
+    let risk = |name: &str| {
+        let file = document["files"].as_array().unwrap().iter().find(|f| f["path"] == name).unwrap();
+        let finding = &file["findings"][0];
+        (finding["risk"]["level"].as_str().unwrap().to_string(), finding["note"].is_string())
+    };
+    assert_eq!(risk("default.js"), ("high".into(), false));
+    assert_eq!(risk("quiet.js"), ("lower".into(), false));
+    assert_eq!(risk("rolling.js"), ("high".into(), false));
+    assert_eq!(risk("spread.js"), ("high".into(), false));
+    assert_eq!(risk("shared.js"), ("lower".into(), true));
+
+    let sarif = json_of(&stdout(&p.run(&["--format=sarif"])));
+    let severities: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["properties"]["security-severity"].as_str().unwrap())
+        .collect();
+    assert!(severities.contains(&"7.5") && severities.contains(&"4.3"), "{severities:?}");
+    let human = stdout(&p.run(&["--check", "shared.js"]));
+    assert!(
+        human.contains("lower risk: saveUninitialized is false")
+            && human.contains("\n  note: the session middleware is also used"),
+        "{human}"
+    );
+    let github = stdout(&p.run(&["--format=github", "quiet.js"]));
+    assert!(github.contains("lower risk"), "{github}");
+    p.run(&["--pr-body", "pr.md"]);
+    let body = p.read("pr.md");
+    assert!(
+        body.contains("| `quiet.js` | 6 | lower | lift:")
+            && body.contains("### What the fix changes for the app's own pages"),
+        "{body}"
+    );
+}

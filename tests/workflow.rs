@@ -102,10 +102,12 @@ fn pr_body_lists_fixes_and_reviews_and_is_deterministic() {
     let body = p.read("pr.md");
     assert!(body.starts_with("## Serve static files before sessions\n\n"), "{body}");
     assert!(body.contains("(https://github.com/expressjs/session/issues/114)"));
-    assert!(body.contains("### Fixes (1)\n\n| file | line | move |\n|---|---|---|\n| `src/a\\|b.js` | 5 | lift: `express.static` moved above `express-session` (1 statement(s)) |\n"), "{body}");
+    assert!(body.contains("### Fixes (1)\n\n| file | line | risk | move |\n|---|---|---|---|\n| `src/a\\|b.js` | 5 | high | lift: `express.static` moved above `express-session` (1 statement(s)) |\n"), "{body}");
     assert!(body.contains("### Left for review (1)\n"));
     assert!(
-        body.contains("| `src/blocked.js` | 6 | static middleware may not move above the route app.get"),
+        body.contains(
+            "| `src/blocked.js` | 6 | high | static middleware may not move above the route app.get"
+        ),
         "{body}"
     );
     // Rerun on the same input: the same bytes.

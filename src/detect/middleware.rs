@@ -5,8 +5,8 @@ use oxc_ast::ast::*;
 use oxc_span::GetSpan;
 
 use super::function;
-use super::model::Part;
-use super::resolve::{Resolver, Value};
+use super::model::{Part, Risk, RiskWhy, SessionFacts};
+use super::resolve::{MAX_HOPS, Resolver, Value};
 use crate::knowledge::{Kind, classify_made, classify_value};
 
 /// The middleware of a `use` call, in the order Express runs them (arrays flattened).
@@ -29,6 +29,7 @@ pub(super) fn use_parts(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) 
                 refusal: None,
                 scope: None,
                 known: None,
+                session: None,
             }),
         }
     }
@@ -88,6 +89,7 @@ pub(super) fn flatten_middleware(
                     refusal: None,
                     scope: None,
                     known: None,
+                    session: None,
                 }),
             }
         }
@@ -175,7 +177,80 @@ pub(super) fn classify_middleware(
         },
     };
     let scope = mount.filter(|_| kind != Kind::Static || !answers_all).map(str::to_string);
-    Part { kind, what, span, refusal, scope, known }
+    let session = (kind == Kind::Session).then(|| session_facts(resolver, expr));
+    Part { kind, what, span, refusal, scope, known, session }
+}
+
+/// The risk a session registration puts on static responses, from its package and options,
+/// and whether its middleware value is used elsewhere too.
+fn session_facts(resolver: &Resolver<'_, '_>, expr: &Expression<'_>) -> SessionFacts {
+    let mut shared = false;
+    let mut made = expr.get_inner_expression();
+    for _ in 0..MAX_HOPS {
+        let Expression::Identifier(id) = made else { break };
+        let Some(symbol) = resolver.symbol_of(id) else { break };
+        shared |= resolver.scoping.get_resolved_references(symbol).count() > 1;
+        match resolver.inits.get(&symbol) {
+            Some(init) => made = init.get_inner_expression(),
+            None => break,
+        }
+    }
+    let module = match resolver.resolve(expr, 0) {
+        Value::Made(origin) => origin.module,
+        _ => "",
+    };
+    let (risk, why) = match module {
+        "express-session" => {
+            let options = match made {
+                Expression::CallExpression(call) => call.arguments.first().and_then(Argument::as_expression),
+                _ => None,
+            };
+            express_session_risk(resolver, options)
+        }
+        "cookie-session" | "client-sessions" => (Risk::Lower, RiskWhy::WritesWhenChanged),
+        "express-openid-connect" => (Risk::High, RiskWhy::Rolling),
+        "express" => (Risk::High, RiskWhy::SaveUninitializedDefault),
+        _ => (Risk::High, RiskWhy::OptionsUnreadable),
+    };
+    SessionFacts { risk, why, shared }
+}
+
+/// express-session: `saveUninitialized` (default true) or `rolling` means a cookie on static
+/// responses; options the tool cannot read count as the worst case.
+fn express_session_risk(resolver: &Resolver<'_, '_>, options: Option<&Expression<'_>>) -> (Risk, RiskWhy) {
+    let Some(mut options) = options else { return (Risk::High, RiskWhy::SaveUninitializedDefault) };
+    if let Expression::Identifier(id) = options.get_inner_expression()
+        && let Some(init) = resolver.symbol_of(id).and_then(|s| resolver.inits.get(&s))
+    {
+        options = init;
+    }
+    let Expression::ObjectExpression(object) = options.get_inner_expression() else {
+        return (Risk::High, RiskWhy::OptionsUnreadable);
+    };
+    let mut save_uninitialized = None;
+    let mut rolling = Some(false);
+    for property in &object.properties {
+        let ObjectPropertyKind::ObjectProperty(p) = property else {
+            return (Risk::High, RiskWhy::OptionsUnreadable);
+        };
+        let value = match &p.value {
+            Expression::BooleanLiteral(b) => Some(b.value),
+            _ => None,
+        };
+        match p.key.static_name().as_deref() {
+            Some("saveUninitialized") => save_uninitialized = Some(value),
+            Some("rolling") => rolling = value,
+            Some(_) => {}
+            None => return (Risk::High, RiskWhy::OptionsUnreadable),
+        }
+    }
+    match (save_uninitialized, rolling) {
+        (_, Some(true)) => (Risk::High, RiskWhy::Rolling),
+        (None, _) => (Risk::High, RiskWhy::SaveUninitializedDefault),
+        (Some(Some(true)), _) => (Risk::High, RiskWhy::SaveUninitialized),
+        (Some(None), _) | (_, None) => (Risk::High, RiskWhy::OptionsUnreadable),
+        (Some(Some(false)), Some(false)) => (Risk::Lower, RiskWhy::Touches),
+    }
 }
 
 /// Whether a static call passes on what it does not serve (`serve-static`'s default): called

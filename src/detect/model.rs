@@ -67,6 +67,41 @@ pub struct Part {
     pub scope: Option<String>,
     /// The table entry that classified it, if one did.
     pub known: Option<&'static Known>,
+    /// For session middleware: what its options make of static responses.
+    pub session: Option<SessionFacts>,
+}
+
+/// What a session registration does to the static responses registered after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SessionFacts {
+    pub risk: Risk,
+    pub why: RiskWhy,
+    /// The same middleware value is used elsewhere too (socket.io's `io.engine.use`, another
+    /// server): after the fix the first session may start there instead.
+    pub shared: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Risk {
+    /// A first visit's static responses carry `Set-Cookie`.
+    High,
+    /// Static requests load and touch the session; a cookie only when something changes it.
+    Lower,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RiskWhy {
+    /// express-session without `saveUninitialized` (its default is true).
+    SaveUninitializedDefault,
+    SaveUninitialized,
+    /// `rolling: true`, or a session that rolls by default (express-openid-connect).
+    Rolling,
+    /// Options the tool cannot read: assumed the worst.
+    OptionsUnreadable,
+    /// `saveUninitialized: false` without `rolling`.
+    Touches,
+    /// cookie-session, client-sessions: a cookie only when the session changes.
+    WritesWhenChanged,
 }
 
 /// The bindings a statement touches, for the temporal-dead-zone and reassignment checks.

@@ -104,7 +104,15 @@ pub(super) fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &State
     facts.visit_statement(stmt);
     let span = stmt.span();
     let part = |kind: Kind, what: &str| {
-        vec![Part { kind, what: what.to_string(), span, refusal: None, scope: None, known: None }]
+        vec![Part {
+            kind,
+            what: what.to_string(),
+            span,
+            refusal: None,
+            scope: None,
+            known: None,
+            session: None,
+        }]
     };
     let mentions_receiver = context.mentioned_in(&facts.bindings);
     let reaching = context.may_reach(&facts, span);
@@ -224,6 +232,7 @@ pub(super) fn classify_if<'a>(
         refusal: None,
         scope: None,
         known: None,
+        session: None,
     };
     match (then, otherwise) {
         (Branch::Static, Branch::Static | Branch::Empty) => Some(vec![summary(Kind::Static, &then_parts[0])]),
@@ -335,8 +344,9 @@ pub(super) fn classify_expression<'a>(
 ) -> Vec<Part> {
     let (resolver, receivers, r) = (context.resolver, context.receivers, context.receiver);
     let span = expr.span();
-    let one =
-        |kind: Kind, what: String| vec![Part { kind, what, span, refusal: None, scope: None, known: None }];
+    let one = |kind: Kind, what: String| {
+        vec![Part { kind, what, span, refusal: None, scope: None, known: None, session: None }]
+    };
     if !facts.has_call {
         return one(Kind::Inert, "a statement without calls".into());
     }
@@ -448,8 +458,9 @@ pub(super) const ROUTE_METHODS: &[&str] = &[
 /// One link of a call chain on the receiver.
 pub(super) fn classify_link(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<Part> {
     let span = call.span;
-    let one =
-        |kind: Kind, what: String| vec![Part { kind, what, span, refusal: None, scope: None, known: None }];
+    let one = |kind: Kind, what: String| {
+        vec![Part { kind, what, span, refusal: None, scope: None, known: None, session: None }]
+    };
     let Some(method) = method_name(call) else {
         return one(Kind::Unknown, "a computed method call on the receiver".into());
     };

@@ -3,7 +3,7 @@
 
 use super::outcome::{
     CandidateSummary, Classified, ExplainedCandidate, ExplainedOutcome, ExplainedStep, Explanation, Found,
-    Place, PlanSummary, Position, Status,
+    Place, PlanSummary, Position, Risk, RiskWhy, SessionFacts, Status,
 };
 use crate::detect::Block;
 use crate::plan::{Finding, Outcome, Scope};
@@ -27,6 +27,11 @@ pub fn found(
         receiver: block.receiver.clone(),
         session_what: finding.session_part.what.clone(),
         static_what: finding.static_part.what.clone(),
+        session: finding.session_part.session.unwrap_or(SessionFacts {
+            risk: Risk::High,
+            why: RiskWhy::OptionsUnreadable,
+            shared: false,
+        }),
         plan: plan_summary(block, finding, lines),
         explanation: explain.then(|| explanation(block, finding, &status, lines)),
         status,

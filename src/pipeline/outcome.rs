@@ -1,6 +1,7 @@
 //! What the pipeline returns for one file: the fixed text and every finding as plan data
 //! (positions, classes, reasons), never rendered text. The report layer puts it into words.
 
+pub use crate::detect::model::{Risk, RiskWhy, SessionFacts};
 use crate::error::FileError;
 use crate::knowledge::{Kind, Known};
 pub use crate::plan::{Decision, Direction, Mover, Reason, Side, Unit};
@@ -42,6 +43,8 @@ pub struct Found {
     pub receiver: String,
     pub session_what: String,
     pub static_what: String,
+    /// What the session's options make of static responses, and whether it is shared.
+    pub session: SessionFacts,
     pub status: Status,
     /// The plan in brief, for machine-readable output.
     pub plan: PlanSummary,

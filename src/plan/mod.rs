@@ -545,6 +545,7 @@ mod tests {
             refusal: None,
             scope: None,
             known: None,
+            session: None,
         };
         Stmt {
             span,

@@ -53,7 +53,11 @@ impl Reporter for Github {
                 f.at.col,
                 f.at.line,
                 property("static before session"),
-                data(&format!("{}{tail}", f.message()))
+                data(&format!(
+                    "{}{tail}{}",
+                    f.message(),
+                    f.note().map(|n| format!(" Note: {n}.")).unwrap_or_default()
+                ))
             )?;
         }
         Ok(())

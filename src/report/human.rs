@@ -89,6 +89,9 @@ impl Reporter for Human {
             };
             let level = self.paint(YELLOW, "warning");
             writeln!(out, "{path}:{}:{}: {level}: {} {tail}", f.at.line, f.at.col, f.message())?;
+            if let Some(note) = f.note() {
+                writeln!(out, "  note: {note}")?;
+            }
             for line in f.explanation.iter().flat_map(|e| explain::lines(&f.receiver, e)) {
                 writeln!(out, "  {line}")?;
             }

@@ -47,6 +47,8 @@ fn finding(f: &Found, written: bool) -> Value {
         },
         "reason": reason,
         "blocking_line": blocking_line,
+        "risk": { "level": f.session.risk.to_string(), "reason": f.session.why.to_string() },
+        "note": f.note(),
         "plan": {
             "chosen": f.plan.chosen.map(|d| d.to_string()),
             "candidates": f.plan.candidates.iter().map(|c| json!({

@@ -203,8 +203,22 @@ impl Found {
     /// The one-line description every format uses.
     pub fn message(&self) -> String {
         format!(
-            "`{}` is registered after `{}` (line {}) on `{}`: static responses load the session and can carry Set-Cookie",
-            self.static_what, self.session_what, self.session_at.line, self.receiver
+            "`{}` is registered after `{}` (line {}) on `{}`: static responses load the session; {} risk: {}",
+            self.static_what,
+            self.session_what,
+            self.session_at.line,
+            self.receiver,
+            self.session.risk,
+            self.session.why
+        )
+    }
+
+    /// What the fix changes for the app's own pages, when that is worth a word.
+    pub fn note(&self) -> Option<&'static str> {
+        self.session.shared.then_some(
+            "the session middleware is also used outside this app's stack (socket.io or another server); \
+             after the fix, pages served as static files (an index.html) no longer start a session, so the \
+             first session starts with the first other request or handshake",
         )
     }
 }

@@ -15,12 +15,17 @@ fn cell(text: &str) -> String {
 pub struct PrBody {
     fixes: Vec<String>,
     reviews: Vec<String>,
+    /// `- `file` line N: note`, for findings whose fix changes something visible.
+    notes: Vec<String>,
 }
 
 impl PrBody {
     pub fn add(&mut self, report: &FileReport) {
         let path = cell(&display_name(&report.path));
         for f in &report.findings {
+            if let (Some(note), false) = (f.note(), f.is_suppressed()) {
+                self.notes.push(format!("- `{path}` line {}: {note}", f.at.line));
+            }
             match &f.status {
                 Status::Fixable { direction, moved, unit } => {
                     let (place, what, other) = match direction {
@@ -28,8 +33,9 @@ impl PrBody {
                         Direction::Sink => ("below", &f.session_what, &f.static_what),
                     };
                     self.fixes.push(format!(
-                        "| `{path}` | {} | {direction}: `{}` moved {place} `{}` ({moved} {unit}(s)) |",
+                        "| `{path}` | {} | {} | {direction}: `{}` moved {place} `{}` ({moved} {unit}(s)) |",
                         f.at.line,
+                        f.session.risk,
                         cell(what),
                         cell(other)
                     ));
@@ -38,8 +44,9 @@ impl PrBody {
                 Status::Review { reason, blocked_by } => {
                     let blocked = Blocked { reason, line: *blocked_by };
                     self.reviews.push(format!(
-                        "| `{path}` | {} | {} |",
+                        "| `{path}` | {} | {} | {} |",
                         f.at.line,
+                        f.session.risk,
                         cell(&blocked.to_string())
                     ));
                 }
@@ -60,7 +67,7 @@ impl PrBody {
         if fixes.is_empty() {
             out.push_str("None.\n");
         } else {
-            out.push_str("| file | line | move |\n|---|---|---|\n");
+            out.push_str("| file | line | risk | move |\n|---|---|---|---|\n");
             for row in fixes {
                 out.push_str(row);
                 out.push('\n');
@@ -70,9 +77,16 @@ impl PrBody {
         if reviews.is_empty() {
             out.push_str("None.\n");
         } else {
-            out.push_str("| file | line | why the tool did not change it |\n|---|---|---|\n");
+            out.push_str("| file | line | risk | why the tool did not change it |\n|---|---|---|---|\n");
             for row in reviews {
                 out.push_str(row);
+                out.push('\n');
+            }
+        }
+        if !self.notes.is_empty() {
+            out.push_str("\n### What the fix changes for the app's own pages\n\n");
+            for note in &self.notes {
+                out.push_str(note);
                 out.push('\n');
             }
         }

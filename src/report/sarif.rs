@@ -89,13 +89,14 @@ fn fix(uri: &str, replacement: &Replacement) -> Value {
 }
 
 fn result(uri: &str, f: &Found, ordinal: usize, fix_value: Option<Value>) -> Value {
+    let note = f.note().map(|n| format!(" Note: {n}.")).unwrap_or_default();
     let text = match &f.status {
         Status::Review { reason, blocked_by } => {
             format!("{}. Needs review: {}.", f.message(), Blocked { reason, line: *blocked_by })
         }
         Status::Fixable { .. } => format!("{}. `static-first --write` fixes it.", f.message()),
         Status::Suppressed { .. } => f.message(),
-    };
+    } + &note;
     // Stable across unrelated edits: no line numbers, only what the finding is about.
     let identity = format!("{RULE_ID}|{}|{}|{}|{ordinal}", f.receiver, f.static_what, f.session_what);
     let mut value = json!({
@@ -114,6 +115,10 @@ fn result(uri: &str, f: &Found, ordinal: usize, fix_value: Option<Value>) -> Val
     if let Some(fix_value) = fix_value {
         value["fixes"] = json!([fix_value]);
     }
+    value["properties"] = json!({
+        "security-severity": f.session.risk.severity(),
+        "risk": f.session.risk.to_string(),
+    });
     if let Status::Suppressed { reason } = &f.status {
         value["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
     }

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::knowledge::Kind;
-use crate::pipeline::outcome::{Direction, Mover, NoteIssue, Reason, Side, Status, Unit};
+use crate::pipeline::outcome::{Direction, Mover, NoteIssue, Reason, Risk, RiskWhy, Side, Status, Unit};
 
 impl fmt::Display for Direction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -90,6 +90,44 @@ fn crossing_rule(mover: Mover, kind: Kind) -> &'static str {
         (Mover::Session | Mover::Consumer, Kind::Consumer) => "it needs the session",
         (Mover::Shaper, _) => "it would change those responses",
         _ => "the crossing rules forbid it",
+    }
+}
+
+impl fmt::Display for Risk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Risk::High => "high",
+            Risk::Lower => "lower",
+        })
+    }
+}
+
+impl Risk {
+    /// SARIF's `security-severity` (CVSS-like, 0 to 10).
+    pub fn severity(self) -> &'static str {
+        match self {
+            Risk::High => "7.5",
+            Risk::Lower => "4.3",
+        }
+    }
+}
+
+impl fmt::Display for RiskWhy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RiskWhy::SaveUninitializedDefault => {
+                "saveUninitialized is left to its default (true), so a first visit's static responses carry Set-Cookie"
+            }
+            RiskWhy::SaveUninitialized => "saveUninitialized is true, so a first visit's static responses carry Set-Cookie",
+            RiskWhy::Rolling => "the session rolls, so every static response carries Set-Cookie",
+            RiskWhy::OptionsUnreadable => {
+                "the tool cannot read the session's options, so it assumes static responses carry Set-Cookie"
+            }
+            RiskWhy::Touches => "saveUninitialized is false, so static requests load and touch the session",
+            RiskWhy::WritesWhenChanged => {
+                "the cookie is sent only when the session changes, but static requests still read it"
+            }
+        })
     }
 }
 
