@@ -156,6 +156,13 @@ pub(super) fn call_receiver<'a>(
     let member = call.callee.get_inner_expression().as_member_expression()?;
     match member.object().get_inner_expression() {
         Expression::Identifier(id) => resolver.symbol_of(id).map(ReceiverId::Symbol),
+        // Express 5's `app.router` is the app's own router again (Express 4 throws on it).
+        Expression::StaticMemberExpression(m)
+            if m.property.name == "router"
+                && let Expression::Identifier(id) = m.object.get_inner_expression() =>
+        {
+            resolver.symbol_of(id).map(ReceiverId::Symbol)
+        }
         Expression::StaticMemberExpression(m) => Some(ReceiverId::Field(this_class?, this_property(m)?)),
         _ => None,
     }

@@ -294,10 +294,12 @@ pub(super) fn argument_bindings<'a>(
     }
     let mut mount = None;
     let mut arguments = Vec::new();
-    for link in links.iter().rev() {
-        if method_name(link) != Some("use") {
-            return None;
-        }
+    // Links after the last `use` (a route: `.get('/x', h)`) stay where they are, last.
+    let uses = links.iter().rev().take_while(|link| method_name(link) == Some("use")).count();
+    if links.iter().rev().skip(uses).any(|link| matches!(method_name(link), Some("use") | None)) {
+        return None;
+    }
+    for link in links.iter().rev().take(uses) {
         let mut args = link.arguments.iter().peekable();
         let path = mount_argument(&mut args).ok()?;
         if *mount.get_or_insert(path) != path {
@@ -311,7 +313,7 @@ pub(super) fn argument_bindings<'a>(
             arguments.push(expr);
         }
     }
-    if arguments.len() != parts.len() || arguments.iter().zip(parts).any(|(a, p)| a.span() != p.span) {
+    if arguments.len() > parts.len() || arguments.iter().zip(parts).any(|(a, p)| a.span() != p.span) {
         return None;
     }
     let bindings = arguments

@@ -27,11 +27,19 @@ pub fn found(
         receiver: block.receiver.clone(),
         session_what: finding.session_part.what.clone(),
         static_what: finding.static_part.what.clone(),
-        session: finding.session_part.session.unwrap_or(SessionFacts {
-            risk: Risk::High,
-            why: RiskWhy::OptionsUnreadable,
-            shared: false,
-        }),
+        session: {
+            let facts = finding.session_part.session.unwrap_or(SessionFacts {
+                risk: Risk::High,
+                why: RiskWhy::OptionsUnreadable,
+                shared: false,
+            });
+            // Mounted at a path, it reaches only the static files under it.
+            match finding.session_part.scope {
+                Some(_) => SessionFacts { risk: Risk::Lower, ..facts },
+                None => facts,
+            }
+        },
+        session_mount: finding.session_part.scope.clone(),
         plan: plan_summary(block, finding, lines),
         explanation: explain.then(|| explanation(block, finding, &status, lines)),
         status,

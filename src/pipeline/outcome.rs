@@ -45,6 +45,9 @@ pub struct Found {
     pub static_what: String,
     /// What the session's options make of static responses, and whether it is shared.
     pub session: SessionFacts,
+    /// The literal path the session is mounted at, when it is: only static files under it
+    /// are affected.
+    pub session_mount: Option<String>,
     pub status: Status,
     /// The plan in brief, for machine-readable output.
     pub plan: PlanSummary,

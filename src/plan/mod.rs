@@ -255,7 +255,11 @@ fn plan_statements(block: &Block) -> Option<Finding> {
     let stmts = &block.stmts;
     let session = stmts.iter().position(Stmt::has_session)?;
     let session_part = first_part(&stmts[session], Kind::Session);
-    let statics: Vec<usize> = (session + 1..stmts.len()).filter(|&i| stmts[i].has_static()).collect();
+    // A session mounted at `/api` never sees a static's requests under `/assets`.
+    let reached = |stmt: &Stmt| {
+        stmt.parts.iter().chain(&stmt.nested).any(|p| p.kind == Kind::Static && paths_meet(&session_part, p))
+    };
+    let statics: Vec<usize> = (session + 1..stmts.len()).filter(|&i| reached(&stmts[i])).collect();
     let Some(&first_static) = statics.first() else {
         let (_, static_part) = stmts[session].static_after_session()?;
         return Some(Finding {
@@ -278,6 +282,15 @@ fn plan_statements(block: &Block) -> Option<Finding> {
         scope: Scope::Statements,
         plan,
     })
+}
+
+/// Whether some request path reaches both parts: either may act on any path, or one's literal
+/// prefix is a prefix of the other's.
+fn paths_meet(a: &Part, b: &Part) -> bool {
+    match (a.scope.as_deref(), b.scope.as_deref()) {
+        (Some(x), Some(y)) => x.starts_with(y) || y.starts_with(x),
+        _ => true,
+    }
 }
 
 /// The arguments of a statement whose middleware can trade places, each as a unit the

@@ -210,7 +210,11 @@ impl Found {
             self.receiver,
             self.session.risk,
             self.session.why
-        )
+        ) + &self
+            .session_mount
+            .as_ref()
+            .map(|m| format!("; only static files under {m} are affected"))
+            .unwrap_or_default()
     }
 
     /// What the fix changes for the app's own pages, when that is worth a word.
