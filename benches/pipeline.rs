@@ -52,7 +52,8 @@ fn all_fixtures(bencher: divan::Bencher) {
     let mut arena = Arena::for_sources_up_to(1 << 20);
     bencher.counter(divan::counter::ItemsCount::new(inputs.len())).bench_local(|| {
         for (text, st, config) in &inputs {
-            let outcome = fix_text(&mut arena, Source::new(text), *st, config, false);
+            let outcome =
+                fix_text(&mut arena, Source::new(text), *st, config, &static_first::detect::NoModules, false);
             assert!(outcome.error.is_none());
             divan::black_box(outcome);
         }
@@ -103,7 +104,7 @@ fn dense_parse_detect(bencher: divan::Bencher) {
         arena
             .run(|allocator| {
                 let program = parse(allocator, &text, dense_source_type()).unwrap();
-                divan::black_box(analyze(&program, &config).blocks.len())
+                divan::black_box(analyze(&program, &config, &static_first::detect::NoModules).blocks.len())
             })
             .unwrap()
     });
@@ -116,7 +117,14 @@ fn dense_fix(bencher: divan::Bencher) {
     let mut arena = Arena::for_sources_up_to(1 << 20);
     let config = Config::default();
     bencher.bench_local(|| {
-        let outcome = fix_text(&mut arena, Source::new(&text), dense_source_type(), &config, false);
+        let outcome = fix_text(
+            &mut arena,
+            Source::new(&text),
+            dense_source_type(),
+            &config,
+            &static_first::detect::NoModules,
+            false,
+        );
         assert!(outcome.error.is_none());
         divan::black_box(outcome)
     });
@@ -127,8 +135,15 @@ fn dense_fix(bencher: divan::Bencher) {
 fn dense_diff(bencher: divan::Bencher) {
     let text = dense_app();
     let mut arena = Arena::for_sources_up_to(1 << 20);
-    let fixed = fix_text(&mut arena, Source::new(&text), dense_source_type(), &Config::default(), false)
-        .fixed
-        .expect("the dense app has a fix");
+    let fixed = fix_text(
+        &mut arena,
+        Source::new(&text),
+        dense_source_type(),
+        &Config::default(),
+        &static_first::detect::NoModules,
+        false,
+    )
+    .fixed
+    .expect("the dense app has a fix");
     bencher.bench_local(|| divan::black_box(unified_diff(Path::new("app.js"), &text, &fixed)));
 }

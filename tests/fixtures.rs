@@ -3,7 +3,8 @@
 //!
 //! Each fixture's first line states what must happen, so a wrong snapshot cannot hide:
 //! `// expect: fix`, `// expect: review` or `// expect: no finding`. A fixture `x.js` with an
-//! `x.toml` beside it runs with that file as its `static-first.toml`.
+//! `x.toml` beside it runs with that file as its `static-first.toml`; the files under an
+//! `x.modules/` folder beside it are its local modules, copied next to it.
 
 use std::fs;
 
@@ -22,7 +23,9 @@ fn fixtures() {
         omit_expression => true,
     }, {
         insta::glob!("fixtures/**/*.*", |path| {
-            if path.extension().is_some_and(|e| e == "toml") {
+            if path.extension().is_some_and(|e| e == "toml")
+                || path.ancestors().any(|a| a.extension().is_some_and(|e| e == "modules"))
+            {
                 return;
             }
             let input = fs::read_to_string(path).unwrap();
@@ -40,6 +43,12 @@ fn fixtures() {
             fs::write(project.file(name), &input).unwrap();
             if let Some(config) = &config {
                 fs::write(project.file("static-first.toml"), config).unwrap();
+            }
+            let modules = local_modules(&path.with_extension("modules"));
+            for (relative, text) in &modules {
+                let target = project.file(relative);
+                fs::create_dir_all(target.parent().unwrap()).unwrap();
+                fs::write(target, text).unwrap();
             }
 
             let dry = project.run(&["--explain", name]);
@@ -66,7 +75,10 @@ fn fixtures() {
                 assert_eq!(fixed, input, "{name}: a file without a fix was changed");
             }
 
-            let config = config.map(|c| format!("## static-first.toml\n\n{c}\n")).unwrap_or_default();
+            let mut config = config.map(|c| format!("## static-first.toml\n\n{c}\n")).unwrap_or_default();
+            for (relative, text) in &modules {
+                config.push_str(&format!("## local module {relative}\n\n{text}\n"));
+            }
             insta::assert_snapshot!(format!(
                 "{config}## input\n\n{}\n## output (dry run --explain, exit {})\n\n{}",
                 visible(&input),
@@ -75,4 +87,24 @@ fn fixtures() {
             ));
         });
     });
+}
+
+/// The files under a fixture's `x.modules/` folder, by path relative to it, in path order.
+fn local_modules(dir: &std::path::Path) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&current) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                found.push((relative, fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    found.sort();
+    found
 }

@@ -6,8 +6,9 @@ use oxc_span::GetSpan;
 
 use super::function;
 use super::model::{Part, Risk, RiskWhy, SessionFacts};
+use super::modules::{Exported, Lookup, local_export};
 use super::resolve::{MAX_HOPS, Resolver, Value};
-use crate::knowledge::{Kind, classify_made, classify_value};
+use crate::knowledge::{Kind, Origin, classify_made, classify_value};
 
 /// The middleware of a `use` call, in the order Express runs them (arrays flattened).
 pub(super) fn use_parts(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<Part> {
@@ -123,6 +124,24 @@ pub(super) fn classify_middleware(
         {
             (declared.kind, format!("{} (declared at {})", origin.display(), declared.at))
         }
+        // `require('./auth/passport').session()` where the module re-exports passport.
+        Value::Made(origin) if origin.is_relative() => match reexported(resolver, &origin) {
+            Some((module, path)) => {
+                let package = path.iter().fold(Origin::new(&module), |o, p| o.with(p));
+                match classify_made(&package) {
+                    Some(class) => {
+                        refusal = class.refusal;
+                        known = Some(class.entry);
+                        (
+                            class.kind,
+                            format!("{} (re-exported by local module {})", class.what, origin.module),
+                        )
+                    }
+                    None => (Kind::Unknown, format!("middleware from {}", origin.display())),
+                }
+            }
+            None => (Kind::Unknown, format!("middleware from {}", origin.display())),
+        },
         Value::Made(origin) => match classify_made(&origin) {
             Some(class) => {
                 refusal = class.refusal;
@@ -141,11 +160,44 @@ pub(super) fn classify_middleware(
             known = Some(class.entry);
             (class.kind, class.what)
         }
-        Value::Module(origin) if origin.is_relative() && origin.path.is_empty() => {
-            (Kind::Route, format!("local module {} (a router or middleware)", origin.module))
-        }
         Value::Module(origin) if origin.is_relative() => {
-            (Kind::Unknown, format!("`{}` from local module {}", origin.path.join("."), origin.module))
+            let name = if origin.path.is_empty() {
+                "the export".to_string()
+            } else {
+                format!("`{}`", origin.path.join("."))
+            };
+            match local_export(&resolver.modules.lookup(origin.module), &origin) {
+                Ok(Exported::Middleware { kind, rule }) => {
+                    (kind, format!("{name} of local module {} ({rule})", origin.module))
+                }
+                Ok(Exported::Package { module, path }) => {
+                    let package = path.iter().fold(Origin::new(&module), |o, p| o.with(p));
+                    match classify_value(&package) {
+                        Some(class) => {
+                            refusal = class.refusal;
+                            known = Some(class.entry);
+                            (
+                                class.kind,
+                                format!("{} (re-exported by local module {})", class.what, origin.module),
+                            )
+                        }
+                        None => (Kind::Unknown, format!("{name} of local module {}", origin.module)),
+                    }
+                }
+                found if origin.path.is_empty() => {
+                    let why =
+                        found.err().filter(|e| !e.is_empty()).map(|e| format!("; {e}")).unwrap_or_default();
+                    (Kind::Route, format!("local module {} (a router or middleware{why})", origin.module))
+                }
+                found => {
+                    let why =
+                        found.err().filter(|e| !e.is_empty()).map(|e| format!("; {e}")).unwrap_or_default();
+                    (
+                        Kind::Unknown,
+                        format!("`{}` from local module {}{why}", origin.path.join("."), origin.module),
+                    )
+                }
+            }
         }
         Value::Module(origin) => (Kind::Unknown, format!("{} used without being called", origin.display())),
         Value::Unknown => match expr.get_inner_expression() {
@@ -251,6 +303,20 @@ fn express_session_risk(resolver: &Resolver<'_, '_>, options: Option<&Expression
         (Some(None), _) | (_, None) => (Risk::High, RiskWhy::OptionsUnreadable),
         (Some(Some(false)), Some(false)) => (Risk::Lower, RiskWhy::Touches),
     }
+}
+
+/// The package value a local module re-exports at (a prefix of) `origin`'s path, with the
+/// rest of the path after it: `require('./passport').session` where `./passport` exports
+/// `require('passport')` gives `passport` and `session`.
+fn reexported(resolver: &Resolver<'_, '_>, origin: &Origin<'_>) -> Option<(String, Vec<String>)> {
+    let Lookup::Found(summary) = resolver.modules.lookup(origin.module) else { return None };
+    (0..=origin.path.len().min(1)).find_map(|n| match summary.export(&origin.path[..n]) {
+        Some(Exported::Package { module, path }) => {
+            let rest = origin.path[n..].iter().map(|p| p.to_string());
+            Some((module.clone(), path.iter().cloned().chain(rest).collect()))
+        }
+        _ => None,
+    })
 }
 
 /// Whether a static call passes on what it does not serve (`serve-static`'s default): called

@@ -10,12 +10,13 @@ mod facts;
 pub mod function;
 mod middleware;
 pub mod model;
+pub mod modules;
 mod reach;
 mod receivers;
 mod resolve;
 mod statements;
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 use oxc_ast::AstKind;
 use oxc_ast::ast::*;
@@ -26,25 +27,17 @@ use oxc_syntax::symbol::SymbolId;
 use crate::config::Config;
 use crate::knowledge::Origin;
 pub use model::{Analysis, Bindings, Block, Part, Stmt};
+pub use modules::{Lookup, Modules, NoModules, Summary, summarize};
 use receivers::{ReceiverId, find_receivers, method_name, this_class, this_field};
 use resolve::Resolver;
 use statements::{Context, build_block};
 
-/// Analyses a parsed program.
-pub fn analyze<'a>(program: &'a Program<'a>, config: &Config) -> Analysis {
+/// Analyses a parsed program; `modules` answers for its local modules.
+pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modules) -> Analysis {
     let semantic = SemanticBuilder::new().with_build_nodes(true).build(program).semantic;
     let scoping = semantic.scoping();
     let nodes = semantic.nodes();
-    let mut resolver = Resolver {
-        scoping,
-        config,
-        nodes,
-        inits: HashMap::default(),
-        destructured: HashMap::default(),
-        origins: HashMap::default(),
-        assigned_once: HashSet::default(),
-        private: Default::default(),
-    };
+    let mut resolver = Resolver::new(scoping, config, nodes, modules);
     let mut assignments: HashMap<SymbolId, Vec<&'a Expression<'a>>> = HashMap::default();
     let mut use_calls = Vec::new();
     let mut fields: Vec<(ReceiverId<'a>, &'a Expression<'a>)> = Vec::new();

@@ -9,6 +9,7 @@ use oxc_semantic::Scoping;
 use oxc_span::GetSpan;
 use oxc_syntax::symbol::SymbolId;
 
+use super::modules::{Exported, Lookup, Modules};
 use crate::config::Config;
 use crate::knowledge::{EFFECT_FREE_CALLS, EFFECT_FREE_GLOBALS, Origin, TABLE, classify_made};
 
@@ -37,10 +38,33 @@ pub(super) struct Resolver<'a, 's> {
     pub(super) assigned_once: HashSet<SymbolId>,
     /// Whether a binding holding a fresh object never lets it out (see [`Resolver::is_private`]).
     pub(super) private: std::cell::RefCell<HashMap<SymbolId, bool>>,
+    /// The file's local modules.
+    pub(super) modules: &'s dyn Modules,
 }
 
 /// How many variable hops a middleware may be reached through.
 pub(super) const MAX_HOPS: u8 = 8;
+
+impl<'a, 's> Resolver<'a, 's> {
+    pub(super) fn new(
+        scoping: &'s Scoping,
+        config: &'s Config,
+        nodes: &'s oxc_semantic::AstNodes<'a>,
+        modules: &'s dyn Modules,
+    ) -> Self {
+        Resolver {
+            scoping,
+            config,
+            nodes,
+            inits: HashMap::default(),
+            destructured: HashMap::default(),
+            origins: HashMap::default(),
+            assigned_once: HashSet::default(),
+            private: Default::default(),
+            modules,
+        }
+    }
+}
 
 impl<'a> Resolver<'a, '_> {
     pub(super) fn add_declarator(&mut self, declarator: &'a VariableDeclarator<'a>) {
@@ -187,8 +211,12 @@ impl<'a> Resolver<'a, '_> {
         if flags.is_function() || flags.is_class() {
             return true;
         }
-        if let Some((init, _)) = self.destructured.get(&symbol) {
-            return matches!(self.resolve(init, 0), Value::Module(origin) if !origin.is_relative());
+        if let Some((init, key)) = self.destructured.get(&symbol) {
+            return match self.resolve(init, 0) {
+                Value::Module(origin) if origin.is_relative() => self.is_local_function(&origin.with(key)),
+                Value::Module(_) => true,
+                _ => false,
+            };
         }
         let Some(init) = self.inits.get(&symbol) else { return false };
         match init.get_inner_expression() {
@@ -198,11 +226,19 @@ impl<'a> Resolver<'a, '_> {
             | Expression::NullLiteral(_) => true,
             Expression::TemplateLiteral(t) => t.expressions.is_empty(),
             _ => match self.resolve(init, 0) {
-                Value::Module(origin) => !origin.is_relative(),
+                Value::Module(origin) if origin.is_relative() => self.is_local_function(&origin),
+                Value::Module(_) => true,
                 Value::Made(origin) if classify_made(&origin).is_some() || effect_free(&origin) => true,
                 _ => self.is_private(symbol, init),
             },
         }
+    }
+
+    /// Whether a local module's export at `origin` is a function (middleware or a helper): a
+    /// binding that holds it never changes.
+    fn is_local_function(&self, origin: &Origin<'_>) -> bool {
+        let Lookup::Found(summary) = self.modules.lookup(origin.module) else { return false };
+        matches!(summary.export(&origin.path), Some(Exported::Middleware { .. } | Exported::Registers { .. }))
     }
 
     /// Whether `symbol` holds a fresh object (`new RedisStore(...)`, `{ ... }`, a call's
@@ -287,9 +323,23 @@ impl<'a> Resolver<'a, '_> {
             _ => {}
         }
         match self.resolve(call_callee, 0) {
-            Value::Module(origin) => {
-                !origin.is_relative() && (classify_made(&origin).is_some() || effect_free(&origin))
+            Value::Module(origin) if origin.is_relative() => {
+                // `localPassport.initialize()` where the module re-exports passport.
+                let Lookup::Found(summary) = self.modules.lookup(origin.module) else { return false };
+                (0..=origin.path.len().min(1)).any(|n| match summary.export(&origin.path[..n]) {
+                    Some(Exported::Package { module, path }) => {
+                        let rest = origin.path[n..].iter().copied();
+                        let package = path
+                            .iter()
+                            .map(String::as_str)
+                            .chain(rest)
+                            .fold(Origin::new(module), Origin::with);
+                        classify_made(&package).is_some() || effect_free(&package)
+                    }
+                    _ => false,
+                })
             }
+            Value::Module(origin) => classify_made(&origin).is_some() || effect_free(&origin),
             _ => false,
         }
     }

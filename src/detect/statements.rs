@@ -10,6 +10,7 @@ use oxc_span::{GetSpan, Span};
 use super::facts::Facts;
 use super::middleware::{call_falls_through, mount_argument, path_prefix, use_parts};
 use super::model::{Bindings, Block, Part, Stmt};
+use super::modules::{Exported, Lookup, helper_kind};
 use super::reach::Reach;
 use super::receivers::{Receiver, ReceiverId, call_receiver, method_name};
 use super::resolve::{Resolver, Value};
@@ -124,6 +125,21 @@ pub(super) fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &State
         return Stmt { span, parts, nested: Vec::new(), bindings: facts.bindings, arguments: None };
     }
     let parts = match stmt {
+        Statement::ExpressionStatement(e)
+            if let Some((kind, pure, what)) = helper_call(context, &e.expression, &facts) =>
+        {
+            // What an impure helper reads is not in this statement: assume any call may change
+            // it. A pure one calls nothing unknown. Handing it the app registers on the app; it
+            // does not reassign the binding.
+            facts.bindings.opaque = !pure;
+            if !pure {
+                facts.bindings.shared_state.get_or_insert("what the helper reads");
+            }
+            if let ReceiverId::Symbol(receiver) = context.receiver {
+                facts.bindings.writes.remove(&receiver);
+            }
+            part(kind, &what)
+        }
         Statement::ExpressionStatement(e) => {
             classify_expression(context, &e.expression, &facts, mentions_receiver)
         }
@@ -325,6 +341,45 @@ pub(super) fn argument_bindings<'a>(
         })
         .collect();
     Some(bindings)
+}
+
+/// `setupSession(app)`: a call that is given the receiver (first, and nothing else mentions
+/// it) of a function, declared in this file or exported by a local module, whose every
+/// statement registers middleware of one class on that parameter. The class and a label.
+fn helper_call<'a>(
+    context: &Context<'_, 'a, '_>,
+    expr: &Expression<'a>,
+    facts: &Facts<'a, '_>,
+) -> Option<(Kind, bool, String)> {
+    let Expression::CallExpression(call) = expr.get_inner_expression() else { return None };
+    let ReceiverId::Symbol(receiver) = context.receiver else { return None };
+    let first = call.arguments.first()?.as_expression()?;
+    let Expression::Identifier(id) = first.get_inner_expression() else { return None };
+    if context.resolver.symbol_of(id) != Some(receiver)
+        || facts.receiver_refs != 1
+        || facts.loads_local_module
+    {
+        return None;
+    }
+    let (name, (kind, pure)) = match call.callee.get_inner_expression() {
+        Expression::Identifier(callee) if let Some(f) = context.resolver.function_of(callee) => {
+            let body = f.body.as_ref()?;
+            (callee.name.to_string(), helper_kind(context.resolver, &f.params, &body.statements)?)
+        }
+        callee => match context.resolver.resolve(callee, 0) {
+            Value::Module(origin) if origin.is_relative() => {
+                let Lookup::Found(summary) = context.resolver.modules.lookup(origin.module) else {
+                    return None;
+                };
+                match summary.export(&origin.path) {
+                    Some(&Exported::Registers { kind, pure }) => (origin.path.join("."), (kind, pure)),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        },
+    };
+    Some((kind, pure, format!("{name}() (a helper that only registers {kind})")))
 }
 
 /// The calls that make up an expression statement itself: one call, or every link of a chain.

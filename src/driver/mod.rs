@@ -4,6 +4,7 @@
 //! ([`stdin`], [`print_config`], [`interactive`]).
 
 mod interactive;
+mod modules;
 mod panics;
 mod print_config;
 mod read;
@@ -76,6 +77,7 @@ pub fn run(options: &Options) -> Result<Exit, RunError> {
     }
     let walk_options = WalkOptions { threads: options.threads, follow: options.follow };
     let writer = Writer::new(options.follow, &roots);
+    let modules = modules::ModuleCache::new(options.max_filesize);
     let progress = crate::progress::Progress::start(options.progress);
     let mut printer = Printer::new(options);
     // `--interactive` asks about every fix once the run is over; otherwise each file's report is
@@ -92,7 +94,7 @@ pub fn run(options: &Options) -> Result<Exit, RunError> {
                 }
                 progress.tick();
                 let result = panic::catch_unwind(AssertUnwindSafe(|| {
-                    read::process_file(worker, path, options, &configs, &writer)
+                    read::process_file(worker, path, options, &configs, &modules, &writer)
                 }));
                 Some(result.unwrap_or_else(|payload| {
                     *worker = Worker::new(options);

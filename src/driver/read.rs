@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 use memchr::memmem::Finder;
 
 use super::Options;
+use super::modules::ModuleCache;
 use super::worker::Worker;
 use super::write::Writer;
 use crate::config::{Config, Configs};
@@ -32,13 +33,21 @@ static NEEDLES: LazyLock<[Vec<Finder<'static>>; 2]> = LazyLock::new(|| {
     [finders(TABLE.needles(Kind::Session)), finders(statics)]
 });
 
+/// A relative module specifier: a local module may register the other half.
+static LOCAL: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
+    ["'./", "\"./", "'../", "\"../", "`./"].iter().map(|n| Finder::new(n.as_bytes()).into_owned()).collect()
+});
+
 /// Whether the bytes can hold a finding: they name a session module and a static one (from the
-/// table, or declared by the configuration).
+/// table, or declared by the configuration), or one of them and a local module (a helper there
+/// may register the other).
 pub fn may_hold_finding(bytes: &[u8], config: &Config) -> bool {
     let names = |kind| config.modules(kind).any(|m| memchr::memmem::find(bytes, m.as_bytes()).is_some());
     let [session, statics] = &*NEEDLES;
     let found = |finders: &[Finder<'_>]| finders.iter().any(|f| f.find(bytes).is_some());
-    (found(session) || names(Kind::Session)) && (found(statics) || names(Kind::Static))
+    let session = found(session) || names(Kind::Session);
+    let statics = found(statics) || names(Kind::Static);
+    (session && statics) || ((session || statics) && found(&LOCAL))
 }
 
 /// Reads, screens and fixes one file, and writes the fix when asked to.
@@ -47,6 +56,7 @@ pub fn process_file(
     path: &Path,
     options: &Options,
     configs: &Configs,
+    modules: &ModuleCache,
     writer: &Writer,
 ) -> FileReport {
     // One open and one fstat per file: the size check and the read share the handle.
@@ -100,7 +110,7 @@ pub fn process_file(
         );
     }
     let source = Source::new(raw);
-    let outcome = worker.fixer.fix(path, source, source_type, &config, options.explain);
+    let outcome = worker.fixer.fix(path, source, source_type, &config, modules, options.explain);
     let mut report = FileReport::from_outcome(path, outcome.findings, outcome.notes, outcome.error);
     let Some(fixed) = outcome.fixed else { return report };
     if options.interactive {
@@ -147,6 +157,9 @@ mod tests {
             }
         }
         assert!(!may_hold_finding(b"require('express').static('x')", &Config::default()));
+        // One half and a local module, which may register the other half.
+        assert!(may_hold_finding(b"require('express-session'); require('./assets')", &Config::default()));
+        assert!(!may_hold_finding(b"require('express-session'); require('lodash')", &Config::default()));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::io::{self, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
 
 use super::Options;
+use super::modules::ModuleCache;
 use super::panics::panic_message;
 use super::worker::Fixer;
 use crate::config::Configs;
@@ -24,8 +25,9 @@ pub fn run(options: &Options, configs: &Configs) -> Result<Exit, RunError> {
     let config = configs.for_file(name).map_err(RunError::Config)?;
     let outcome = on_worker_stack(|| {
         let mut fixer = Fixer::new(options);
+        let modules = ModuleCache::new(options.max_filesize);
         panic::catch_unwind(AssertUnwindSafe(|| {
-            fixer.fix(name, source, source_type, &config, options.explain)
+            fixer.fix(name, source, source_type, &config, &modules, options.explain)
         }))
         .unwrap_or_else(|payload| FileOutcome::failed(FileError::Internal(panic_message(payload.as_ref()))))
     });

@@ -6,6 +6,7 @@ use std::path::Path;
 use oxc_span::SourceType;
 
 use super::Options;
+use super::modules::ModuleCache;
 use crate::config::Config;
 use crate::parse::arena::Arena;
 use crate::parse::probe::{self, Prober};
@@ -38,12 +39,14 @@ impl Fixer {
     }
 
     /// Runs the pipeline on one file's text, TypeScript through the probe first.
+    #[allow(clippy::too_many_arguments)]
     pub fn fix(
         &mut self,
         path: &Path,
         source: Source<'_>,
         source_type: SourceType,
         config: &Config,
+        modules: &ModuleCache,
         explain: bool,
     ) -> FileOutcome {
         if probe::needed(source_type)
@@ -51,6 +54,7 @@ impl Fixer {
         {
             return FileOutcome::failed(error);
         }
-        fix_text(&mut self.arena, source, source_type, config, explain)
+        let local = modules.for_file(path, config, &mut self.prober);
+        fix_text(&mut self.arena, source, source_type, config, &local, explain)
     }
 }

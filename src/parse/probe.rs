@@ -177,7 +177,16 @@ pub fn serve(max_filesize: u64, config: Option<&Path>) -> u8 {
             let config = configs.as_ref().and_then(|c| c.for_file(&path).ok()).unwrap_or_default();
             let answer = match crate::parse::source_type(&path) {
                 Some(source_type) => {
-                    match fix_text(&mut arena, Source::new(&text), source_type, &config, false).error {
+                    match fix_text(
+                        &mut arena,
+                        Source::new(&text),
+                        source_type,
+                        &config,
+                        &crate::detect::NoModules,
+                        false,
+                    )
+                    .error
+                    {
                         Some(FileError::TooComplex(_)) => TOO_COMPLEX,
                         _ => FITS,
                     }

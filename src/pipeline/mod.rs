@@ -11,7 +11,7 @@ use oxc_allocator::Allocator;
 use oxc_span::SourceType;
 
 use crate::config::Config;
-use crate::detect::analyze;
+use crate::detect::{Modules, analyze};
 use crate::edit::{Edit, Layout, apply};
 use crate::error::FileError;
 use crate::parse::arena::Arena;
@@ -35,6 +35,7 @@ pub fn fix_text(
     source: Source<'_>,
     source_type: SourceType,
     config: &Config,
+    modules: &dyn Modules,
     explain: bool,
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
@@ -45,6 +46,7 @@ pub fn fix_text(
                 source,
                 source_type,
                 config,
+                modules,
                 explain,
                 &mut outcome.findings,
                 &mut outcome.notes,
@@ -65,11 +67,13 @@ pub fn fix_text(
     outcome
 }
 
+#[allow(clippy::too_many_arguments)]
 fn fix_passes(
     allocator: &Allocator,
     source: Source<'_>,
     source_type: SourceType,
     config: &Config,
+    modules: &dyn Modules,
     explain: bool,
     findings: &mut Vec<Found>,
     notes: &mut Vec<Note>,
@@ -98,14 +102,17 @@ fn fix_passes(
             // Debug builds and fuzzing (`--cfg fuzzing`, release) check the proof.
             if cfg!(any(debug_assertions, fuzzing)) {
                 assert!(
-                    analyze(&program, config).blocks.iter().all(|block| plan_block(block).is_empty()),
+                    analyze(&program, config, modules)
+                        .blocks
+                        .iter()
+                        .all(|block| plan_block(block).is_empty()),
                     "a pass predicted to settle left a finding in:\n{text}"
                 );
             }
             findings.sort_by_key(|f| (f.at.line, f.at.col));
             return Ok((text != source.text).then_some(text));
         }
-        let analysis = analyze(&program, config);
+        let analysis = analyze(&program, config, modules);
         let lines = LineIndex::new(&text);
         // Found again each pass: a comment moves with the statement below it, so the line
         // relation holds in the edited text too.

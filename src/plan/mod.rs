@@ -520,7 +520,7 @@ mod tests {
         let text = format!("{HEAD}{body}");
         let allocator = Allocator::default();
         let program = parse(&allocator, &text, SourceType::cjs()).unwrap();
-        let analysis = analyze(&program, &Config::default());
+        let analysis = analyze(&program, &Config::default(), &crate::detect::NoModules);
         let mut applied = Vec::new();
         for (b, block) in analysis.blocks.iter().enumerate() {
             for finding in plan_block(block) {

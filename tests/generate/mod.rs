@@ -243,8 +243,16 @@ fn run_counting(text: &str, source_type: SourceType) -> Result<(Option<String>, 
     thread_local! {
         static ARENA: std::cell::RefCell<Arena> = std::cell::RefCell::new(Arena::for_sources_up_to(4096));
     }
-    let outcome = ARENA
-        .with_borrow_mut(|arena| fix_text(arena, Source::new(text), source_type, &Config::default(), true));
+    let outcome = ARENA.with_borrow_mut(|arena| {
+        fix_text(
+            arena,
+            Source::new(text),
+            source_type,
+            &Config::default(),
+            &static_first::detect::NoModules,
+            true,
+        )
+    });
     if let Some(error) = outcome.error {
         return Err(error);
     }

@@ -1,0 +1,144 @@
+//! Reads the local modules that files import, once per run: resolves a relative specifier as
+//! Node and TypeScript do, parses the file in an arena of its own (TypeScript through the
+//! worker's probe first), and keeps its summary for every importer. Never edits them.
+
+use std::cell::RefCell;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use oxc_allocator::Allocator;
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::config::Config;
+use crate::detect::{Lookup, Modules, summarize};
+use crate::parse::probe::{self, Prober};
+use crate::parse::{parse, source_type};
+use crate::source::Source;
+
+/// Where Node and TypeScript look for `./x`: the path, then these extensions, then a
+/// directory's `package.json` `main` and `index.*`.
+const EXTENSIONS: &[&str] = &["js", "cjs", "mjs", "ts", "tsx", "cts", "mts"];
+
+/// Every local module read in this run, by canonical path.
+pub struct ModuleCache {
+    max_filesize: u64,
+    loaded: Mutex<HashMap<PathBuf, Arc<OnceLock<Lookup>>>>,
+}
+
+impl ModuleCache {
+    pub fn new(max_filesize: u64) -> ModuleCache {
+        ModuleCache { max_filesize, loaded: Mutex::new(HashMap::default()) }
+    }
+
+    /// The local modules of the file at `importer`, read with the rules in `config`.
+    pub fn for_file<'c>(
+        &'c self,
+        importer: &Path,
+        config: &'c Config,
+        prober: &'c mut Prober,
+    ) -> FileModules<'c> {
+        let dir = importer.parent().map(Path::to_path_buf).unwrap_or_default();
+        FileModules { cache: self, dir, config, prober: RefCell::new(prober) }
+    }
+
+    fn load(&self, path: &Path, config: &Config, prober: &RefCell<&mut Prober>) -> Lookup {
+        let cell = {
+            let mut loaded = self.loaded.lock().expect("no panic while the lock is held");
+            loaded.entry(path.to_path_buf()).or_default().clone()
+        };
+        cell.get_or_init(|| self.read(path, config, prober)).clone()
+    }
+
+    fn read(&self, path: &Path, config: &Config, prober: &RefCell<&mut Prober>) -> Lookup {
+        let unreadable = || Lookup::Unreadable { path: path.display().to_string() };
+        let Some(source_type) = source_type(path) else { return unreadable() };
+        match fs::metadata(path) {
+            Ok(meta) if meta.len() <= self.max_filesize => {}
+            _ => return unreadable(),
+        }
+        let Ok(raw) = fs::read_to_string(path) else { return unreadable() };
+        let source = Source::new(&raw);
+        if probe::needed(source_type) && prober.borrow_mut().check(source.text, path).is_err() {
+            return unreadable();
+        }
+        let allocator = Allocator::default();
+        match parse(&allocator, source.text, source_type) {
+            Ok(program) => Lookup::Found(Arc::new(summarize(&program, config))),
+            Err(_) => unreadable(),
+        }
+    }
+}
+
+/// The local modules of one file.
+pub struct FileModules<'c> {
+    cache: &'c ModuleCache,
+    dir: PathBuf,
+    config: &'c Config,
+    prober: RefCell<&'c mut Prober>,
+}
+
+impl Modules for FileModules<'_> {
+    fn lookup(&self, specifier: &str) -> Lookup {
+        match resolve(&self.dir, specifier) {
+            Ok(path) => self.cache.load(&path, self.config, &self.prober),
+            Err(looked_for) => Lookup::Missing { looked_for },
+        }
+    }
+}
+
+/// The file `specifier` names from `dir`, or the first place looked at.
+fn resolve(dir: &Path, specifier: &str) -> Result<PathBuf, String> {
+    let base = dir.join(specifier);
+    let file = |p: PathBuf| p.is_file().then(|| p.canonicalize().unwrap_or(p));
+    let with_extension = |p: &Path| {
+        EXTENSIONS.iter().find_map(|ext| {
+            let mut name = p.as_os_str().to_owned();
+            name.push(".");
+            name.push(ext);
+            file(PathBuf::from(name))
+        })
+    };
+    // TypeScript: `./x.js` in an import names `./x.ts`.
+    let typescript = || {
+        let stem = base.to_str()?.strip_suffix(".js")?;
+        ["ts", "tsx"].iter().find_map(|ext| file(PathBuf::from(format!("{stem}.{ext}"))))
+    };
+    let main = || {
+        let manifest = fs::read_to_string(base.join("package.json")).ok()?;
+        let value: serde_json::Value = serde_json::from_str(&manifest).ok()?;
+        let main = base.join(value.get("main")?.as_str()?);
+        file(main.clone()).or_else(|| with_extension(&main)).or_else(|| with_extension(&main.join("index")))
+    };
+    file(base.clone())
+        .or_else(|| with_extension(&base))
+        .or_else(typescript)
+        .or_else(main)
+        .or_else(|| with_extension(&base.join("index")))
+        .ok_or_else(|| format!("{}(.js, .ts, /index.*)", base.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specifiers_resolve_as_node_and_typescript_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir_all(d.join("config")).unwrap();
+        fs::create_dir_all(d.join("lib/pkg/src")).unwrap();
+        fs::write(d.join("config/flash.js"), "").unwrap();
+        fs::write(d.join("config/index.ts"), "").unwrap();
+        fs::write(d.join("auth.ts"), "").unwrap();
+        fs::write(d.join("lib/pkg/package.json"), r#"{ "main": "src/main" }"#).unwrap();
+        fs::write(d.join("lib/pkg/src/main.cjs"), "").unwrap();
+        let found =
+            |s: &str| resolve(d, s).map(|p| p.strip_prefix(d.canonicalize().unwrap()).unwrap().to_path_buf());
+        assert_eq!(found("./config/flash"), Ok(PathBuf::from("config/flash.js")));
+        assert_eq!(found("./config"), Ok(PathBuf::from("config/index.ts")));
+        assert_eq!(found("./auth.js"), Ok(PathBuf::from("auth.ts")));
+        assert_eq!(found("./lib/pkg"), Ok(PathBuf::from("lib/pkg/src/main.cjs")));
+        assert!(resolve(d, "./missing").unwrap_err().contains("missing(.js, .ts, /index.*)"));
+    }
+}
