@@ -34,6 +34,11 @@ proptest! {
 fn the_generator_covers_fixes_and_refusals() {
     // Guards the property test against a generator that never produces a fix or a refusal.
     let (mut fixed, mut refused, mut arguments, mut ifs) = (0, 0, 0, 0);
+    // Fixes whose moves crossed a call that cannot reach the app, or moved a helper call.
+    let (mut across_calls, mut helpers) = (0, 0);
+    let lines_of = |text: &str, needle: &str| {
+        text.lines().enumerate().filter(|(_, l)| l.contains(needle)).map(|(i, _)| i).collect::<Vec<_>>()
+    };
     // Where the generated `if` statements are: a fix moved one, or moved something across one.
     let if_places = |text: &str| {
         text.lines()
@@ -54,13 +59,18 @@ fn the_generator_covers_fixes_and_refusals() {
                 fixed += 1;
                 arguments += usize::from(argument_lines(&text) != argument_lines(&generated.text));
                 ifs += usize::from(if_places(&text) != if_places(&generated.text));
+                across_calls +=
+                    usize::from(lines_of(&text, "db.connect(") != lines_of(&generated.text, "db.connect("));
+                helpers +=
+                    usize::from(lines_of(&text, "Helper(app)") != lines_of(&generated.text, "Helper(app)"));
             }
             Ok((None, _)) => refused += 1,
             Err(e) => panic!("{e}"),
         }
     }
     assert!(
-        fixed > 20 && refused > 20 && arguments > 5 && ifs > 1,
-        "fixed {fixed} ({arguments} by arguments, {ifs} around an if), unchanged {refused}"
+        fixed > 20 && refused > 20 && arguments > 5 && ifs > 1 && across_calls > 0 && helpers > 1,
+        "fixed {fixed} ({arguments} by arguments, {ifs} around an if, {across_calls} across a call that \
+         cannot reach the app, {helpers} moving a helper call), unchanged {refused}"
     );
 }

@@ -29,6 +29,9 @@ pub enum Class {
     Binding(u8),
     /// Guards, routes, rewriters, routing settings, unknown code: nothing may cross them.
     Barrier,
+    /// A call that cannot reach the app (`db.connect(...)` before the app escaped): inert for
+    /// ordering, but it may change any value it can reach, such as the `let` bindings `dN`.
+    Opaque,
     /// A comment line: it belongs to the next statement.
     Comment,
 }
@@ -50,6 +53,10 @@ const HEADER: &[&str] = &[
     "const flash = require('connect-flash');",
     "const history = require('connect-history-api-fallback');",
     "const { ensureLoggedIn } = require('connect-ensure-login');",
+    "const db = require('mongoose');",
+    "const settings = { flags: {} };",
+    "function sessionHelper(app) { app.use(session({ secret: 'h' })); }",
+    "function assetsHelper(app) { app.use(express.static('h')); }",
 ];
 
 /// Builds a file from `choices` (any bytes; the stream repeats its last byte when it runs out).
@@ -86,6 +93,9 @@ pub fn generate(choices: &[u8]) -> Generated {
     // Which app the next registration is on, and the code moved onto it.
     let pick_app = |next: &mut dyn FnMut() -> u8| if two_apps { next() % 2 } else { 0 };
     let on = |app: u8, code: String| if app == 1 { code.replace("app.", "other.") } else { code };
+    // Once the app escapes (handed to a call, captured by a callback handed away), any later
+    // call may reach it.
+    let mut escaped = wrapped;
     let mut id = 0;
     while id < count {
         let pick = next();
@@ -109,7 +119,7 @@ pub fn generate(choices: &[u8]) -> Generated {
                 _ => format!("app.use(session({{ secret: 's{id}' }})){semi}"),
             };
             let app = pick_app(&mut next);
-            body.push(format!("if (process.env.FLAG{id} === 'on') {{"));
+            body.push(format!("if (settings.flags.f{id} === 'on') {{"));
             body.push(format!("{indent}{} // #{id}", on(app, code(first, 0, id))));
             classes.push(first);
             apps.push(Some(app));
@@ -155,7 +165,32 @@ pub fn generate(choices: &[u8]) -> Generated {
             body.push(format!("){semi}"));
             continue;
         }
-        let (class, code) = match pick % 16 {
+        let (class, code) = match pick % 23 {
+            16 => {
+                (if escaped { Class::Barrier } else { Class::Opaque }, format!("db.connect('u{id}'){semi}"))
+            }
+            17 if !two_apps => {
+                escaped = true;
+                (Class::Barrier, format!("db.on('open', () => app.use(helmet())){semi}"))
+            }
+            18 => (
+                Class::Consumer,
+                format!("app.use((req, res, next) => {{ res.locals.u{id} = req.user; next(); }}){semi}"),
+            ),
+            19 => (
+                Class::Inert,
+                format!(
+                    "app.use((req, res, next) => {{ res.locals.p{id} = req.path.startsWith('/a'); next(); }}){semi}"
+                ),
+            ),
+            20 if !two_apps => {
+                escaped = true;
+                (Class::Session, format!("sessionHelper(app){semi}"))
+            }
+            21 if !two_apps => {
+                escaped = true;
+                (Class::Static(None), format!("assetsHelper(app){semi}"))
+            }
             0 | 1 => (Class::Session, format!("app.use(session({{ secret: 's{id}' }})){semi}")),
             2 | 3 if next() % 2 == 0 => {
                 (Class::Static(None), format!("app.use(express.static('dir{id}')){semi}"))
@@ -212,8 +247,9 @@ fn order(text: &str) -> Vec<usize> {
 }
 
 /// Whether two statements may change their relative order: the crossing table, written
-/// independently of the planner.
-fn may_swap(a: Class, b: Class) -> bool {
+/// independently of the planner. `mutated[n]`: the file assigns `dN` somewhere (a `let` that
+/// is never assigned keeps its literal, which no call can change).
+fn may_swap(a: Class, b: Class, mutated: [bool; 3]) -> bool {
     use Class::*;
     match (a, b) {
         (Route, Mounted) | (Mounted, Route) => return true,
@@ -224,6 +260,10 @@ fn may_swap(a: Class, b: Class) -> bool {
     match (unmounted(a), unmounted(b)) {
         (Barrier, _) | (_, Barrier) | (Comment, _) | (_, Comment) => false,
         (Static(Some(n)), Binding(m)) | (Binding(m), Static(Some(n))) => n != m,
+        // An opaque call may change an assigned `let` binding: what a binding statement or a
+        // static serving `dN` reads.
+        (Opaque, Binding(_)) | (Binding(_), Opaque) => false,
+        (Opaque, Static(Some(n))) | (Static(Some(n)), Opaque) => !mutated[usize::from(n)],
         (Binding(_), Binding(_)) => false,
         (Static(_), Static(_)) | (Session, Session) | (Shaper, Shaper) | (Consumer, Consumer) => false,
         (Static(_), Shaper) | (Shaper, Static(_)) => false,
@@ -288,13 +328,19 @@ pub fn check(generated: &Generated) {
     let position = |ids: &[usize], id: usize| ids.iter().position(|&x| x == id).unwrap();
     let statements: Vec<usize> =
         before.iter().copied().filter(|&id| generated.classes[id] != Class::Comment).collect();
+    let mut mutated = [false; 3];
+    for class in &generated.classes {
+        if let Class::Binding(n) = class {
+            mutated[usize::from(*n)] = true;
+        }
+    }
     for (i, &a) in statements.iter().enumerate() {
         for &b in &statements[i + 1..] {
             let swapped = position(&after, a) > position(&after, b);
             let (ca, cb) = (generated.classes[a], generated.classes[b]);
             let other_apps = matches!((generated.apps[a], generated.apps[b]), (Some(x), Some(y)) if x != y);
             assert!(
-                !swapped || other_apps || may_swap(ca, cb),
+                !swapped || other_apps || may_swap(ca, cb, mutated),
                 "#{a} ({ca:?}) and #{b} ({cb:?}) swapped:\n{text}\n---\n{fixed}"
             );
         }
