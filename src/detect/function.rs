@@ -13,10 +13,13 @@ use oxc_syntax::symbol::SymbolId;
 use crate::knowledge::Kind;
 
 /// The class of a middleware function and the rule that decided it.
+/// `forward` classifies a middleware a path of the function hands the request to
+/// (`lusca.csrf()` in `lusca.csrf()(req, res, next)`).
 pub fn classify(
     scoping: &Scoping,
     params: &FormalParameters<'_>,
     statements: &[Statement<'_>],
+    forward: &dyn Fn(&Expression<'_>) -> Option<Kind>,
 ) -> (Kind, &'static str) {
     let param = |i: usize| match params.items.get(i).map(|p| &p.pattern) {
         Some(BindingPattern::BindingIdentifier(id)) => id.symbol_id.get(),
@@ -39,6 +42,7 @@ pub fn classify(
         next_with_error: false,
         exits: false,
         other: false,
+        forward,
     };
     // Every path must reach the final `next()`: no early exits anywhere before it.
     let Some((last, rest)) = statements.split_last() else {
@@ -47,7 +51,7 @@ pub fn classify(
     for stmt in rest {
         reader.visit_statement(stmt);
     }
-    let ends_with_next = reader.is_next_call(last);
+    let ends_with_next = reader.ends(last);
     if !ends_with_next {
         reader.visit_statement(last);
     }
@@ -86,9 +90,61 @@ struct Reader<'s> {
     exits: bool,
     /// Anything else: other calls, other uses of req/res/next, nested functions.
     other: bool,
+    /// Classifies a middleware the function hands the request to.
+    forward: &'s dyn Fn(&Expression<'_>) -> Option<Kind>,
 }
 
 impl<'s> Reader<'s> {
+    /// Whether `stmt` ends every path by calling `next()` or handing the request to a known
+    /// middleware (`X(req, res, next)`), reading what comes before on each path: a block ending
+    /// so, or an `if`/`else` whose branches both do.
+    fn ends(&mut self, stmt: &Statement<'_>) -> bool {
+        if self.is_next_call(stmt) {
+            return true;
+        }
+        match stmt {
+            Statement::BlockStatement(block) => match block.body.split_last() {
+                Some((last, rest)) => {
+                    for s in rest {
+                        self.visit_statement(s);
+                    }
+                    self.ends(last)
+                }
+                None => false,
+            },
+            Statement::IfStatement(branching) => {
+                let Some(alternate) = &branching.alternate else { return false };
+                self.visit_expression(&branching.test);
+                self.ends(&branching.consequent) & self.ends(alternate)
+            }
+            Statement::ExpressionStatement(e) => self.forwards(&e.expression),
+            Statement::ReturnStatement(r) => r.argument.as_ref().is_some_and(|e| self.forwards(e)),
+            _ => false,
+        }
+    }
+
+    /// `lusca.csrf()(req, res, next)`: the request handed to a known middleware, whose class
+    /// then counts as the function's own on that path.
+    fn forwards(&mut self, expr: &Expression<'_>) -> bool {
+        let Expression::CallExpression(call) = expr.get_inner_expression() else { return false };
+        let passes = |i: usize, symbol: SymbolId| {
+            matches!(call.arguments.get(i).and_then(Argument::as_expression).map(Expression::get_inner_expression),
+                Some(Expression::Identifier(id)) if self.symbol(id) == Some(symbol))
+        };
+        if call.arguments.len() != 3 || !passes(0, self.req) || !passes(1, self.res) || !passes(2, self.next)
+        {
+            return false;
+        }
+        match (self.forward)(&call.callee) {
+            Some(Kind::Inert) => {}
+            Some(Kind::Consumer) => self.session = true,
+            Some(Kind::Shaper) => self.sets_headers = true,
+            Some(Kind::Guard) => self.ends_response = true,
+            _ => self.other = true,
+        }
+        true
+    }
+
     fn symbol(&self, id: &IdentifierReference<'_>) -> Option<SymbolId> {
         self.scoping.get_reference(id.reference_id.get()?).symbol_id()
     }

@@ -204,14 +204,18 @@ pub(super) fn classify_middleware(
             Expression::FunctionExpression(f) => match &f.body {
                 Some(body) => function_class(
                     "inline function",
-                    function::classify(resolver.scoping, &f.params, &body.statements),
+                    function::classify(resolver.scoping, &f.params, &body.statements, &|callee| {
+                        forwarded(resolver, callee)
+                    }),
                 ),
                 None => (Kind::Unknown, "inline function middleware".into()),
             },
             Expression::ArrowFunctionExpression(f) => match &f.body {
                 ArrowFunctionBody::FunctionBody(body) => function_class(
                     "inline function",
-                    function::classify(resolver.scoping, &f.params, &body.statements),
+                    function::classify(resolver.scoping, &f.params, &body.statements, &|callee| {
+                        forwarded(resolver, callee)
+                    }),
                 ),
                 _ => (Kind::Unknown, "inline arrow function with an expression body".into()),
             },
@@ -219,7 +223,9 @@ pub(super) fn classify_middleware(
                 Some(f) => match &f.body {
                     Some(body) => function_class(
                         &format!("function `{}`", id.name),
-                        function::classify(resolver.scoping, &f.params, &body.statements),
+                        function::classify(resolver.scoping, &f.params, &body.statements, &|callee| {
+                            forwarded(resolver, callee)
+                        }),
                     ),
                     None => (Kind::Unknown, format!("middleware `{}`", id.name)),
                 },
@@ -302,6 +308,15 @@ fn express_session_risk(resolver: &Resolver<'_, '_>, options: Option<&Expression
         (Some(Some(true)), _) => (Risk::High, RiskWhy::SaveUninitialized),
         (Some(None), _) | (_, None) => (Risk::High, RiskWhy::OptionsUnreadable),
         (Some(Some(false)), Some(false)) => (Risk::Lower, RiskWhy::Touches),
+    }
+}
+
+/// The class of a middleware that function middleware hands the request to, when known.
+pub(super) fn forwarded(resolver: &Resolver<'_, '_>, callee: &Expression<'_>) -> Option<Kind> {
+    match resolver.resolve(callee, 0) {
+        Value::Made(origin) => classify_made(&origin).filter(|c| c.refusal.is_none()).map(|c| c.kind),
+        Value::Module(origin) => classify_value(&origin).filter(|c| c.refusal.is_none()).map(|c| c.kind),
+        Value::Unknown => None,
     }
 }
 

@@ -203,7 +203,9 @@ fn function_export<'a>(
 ) -> Exported {
     let Some(body) = body else { return Exported::Unknown };
     if params.items.len() == 3 {
-        let (kind, rule) = function::classify(resolver.scoping, params, &body.statements);
+        let (kind, rule) = function::classify(resolver.scoping, params, &body.statements, &|callee| {
+            super::middleware::forwarded(resolver, callee)
+        });
         return Exported::Middleware { kind, rule };
     }
     match helper_kind(resolver, params, &body.statements) {
