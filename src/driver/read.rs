@@ -39,15 +39,16 @@ static LOCAL: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
 });
 
 /// Whether the bytes can hold a finding: they name a session module and a static one (from the
-/// table, or declared by the configuration), or one of them and a local module (a helper there
-/// may register the other).
+/// table, or declared by the configuration), or a session module and a local module (a helper
+/// there may register the static files). Not a static module and a local module alone: the word
+/// `static` is in too many files for that.
 pub fn may_hold_finding(bytes: &[u8], config: &Config) -> bool {
     let names = |kind| config.modules(kind).any(|m| memchr::memmem::find(bytes, m.as_bytes()).is_some());
     let [session, statics] = &*NEEDLES;
     let found = |finders: &[Finder<'_>]| finders.iter().any(|f| f.find(bytes).is_some());
     let session = found(session) || names(Kind::Session);
     let statics = found(statics) || names(Kind::Static);
-    (session && statics) || ((session || statics) && found(&LOCAL))
+    session && (statics || found(&LOCAL))
 }
 
 /// Reads, screens and fixes one file, and writes the fix when asked to.
