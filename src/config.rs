@@ -90,6 +90,25 @@ struct Middleware {
     inert: Vec<Spanned<String>>,
 }
 
+/// The `[middleware]` keys and the class each declares, in the order `--print-config` shows.
+const KEYS: [(Kind, &str); 6] = [
+    (Kind::Session, "session"),
+    (Kind::Static, "static"),
+    (Kind::Guard, "guard"),
+    (Kind::Consumer, "consumer"),
+    (Kind::Shaper, "shaper"),
+    (Kind::Inert, "inert"),
+];
+
+impl Middleware {
+    /// Each key's entries, in the order of [`KEYS`].
+    fn by_kind(self) -> [(Kind, Vec<Spanned<String>>); 6] {
+        let Middleware { session, statics, guard, consumer, shaper, inert } = self;
+        let mut lists = [session, statics, guard, consumer, shaper, inert].into_iter();
+        KEYS.map(|(kind, _)| (kind, lists.next().unwrap_or_default()))
+    }
+}
+
 impl Config {
     /// Reads and checks the configuration file at `file`.
     pub fn load(file: &Path) -> Result<Config, ConfigError> {
@@ -112,16 +131,8 @@ impl Config {
         let parsed: File = toml::from_str(text).map_err(|e| {
             error(e.span().map_or(0, |s| s.start), e.message().trim_end_matches('\n').replace('\n', " "))
         })?;
-        let m = parsed.middleware;
         let mut declared = Vec::new();
-        for (kind, entries) in [
-            (Kind::Session, m.session),
-            (Kind::Static, m.statics),
-            (Kind::Guard, m.guard),
-            (Kind::Consumer, m.consumer),
-            (Kind::Shaper, m.shaper),
-            (Kind::Inert, m.inert),
-        ] {
+        for (kind, entries) in parsed.middleware.by_kind() {
             for entry in entries {
                 let offset = entry.span().start;
                 let (module, path) = split_entry(entry.get_ref()).map_err(|why| error(offset, why))?;
@@ -161,14 +172,7 @@ impl Config {
             None => format!("# no {FILE_NAME} applies: built-in rules only\n"),
         };
         out.push_str("[middleware]\n");
-        for (kind, key) in [
-            (Kind::Session, "session"),
-            (Kind::Static, "static"),
-            (Kind::Guard, "guard"),
-            (Kind::Consumer, "consumer"),
-            (Kind::Shaper, "shaper"),
-            (Kind::Inert, "inert"),
-        ] {
+        for (kind, key) in KEYS {
             let entries: Vec<String> = self
                 .declared
                 .iter()

@@ -90,7 +90,7 @@ impl Layout<'_> {
         for (i, part) in parts.iter().enumerate() {
             let floor = if i == 0 { block.stmts[stmt].span.start } else { parts[i - 1].span.end };
             slots.push((
-                self.leading_comments_start(floor as usize, part.span.start as usize),
+                self.comments_before(floor as usize, part.span.start as usize, true),
                 part.span.end as usize,
             ));
         }
@@ -123,12 +123,19 @@ impl Layout<'_> {
     }
 
     /// The text of `start..end` with every line after the first moved from the indentation of
-    /// the line `start` is on to `target` (lines inside multi-line templates stay as they are);
-    /// `None` when a line is indented less than that line.
+    /// the line `start` is on to `target`; `None` when a line is indented less than that line.
     fn shift_continuation(&self, start: usize, end: usize, target: &str) -> Option<String> {
-        let text = &self.text[start..end];
         let own = self.indent_at(self.line_start(start));
-        if own == target || !text.contains('\n') {
+        self.shift(start, end, own, target, true)
+    }
+
+    /// `start..end` with the indentation `own` of each line replaced by `target`, but for lines
+    /// inside multi-line templates (never re-indented). A statement's lines (`continuation`
+    /// false): a line without `own` stays as it is. An argument's continuation lines (true):
+    /// the first line and blank lines stay, and a line without `own` makes the shift fail.
+    fn shift(&self, start: usize, end: usize, own: &str, target: &str, continuation: bool) -> Option<String> {
+        let text = &self.text[start..end];
+        if own == target || (continuation && !text.contains('\n')) {
             return Some(text.to_string());
         }
         let mut out = String::with_capacity(text.len());
@@ -136,31 +143,34 @@ impl Layout<'_> {
         for (i, line) in text.split_inclusive('\n').enumerate() {
             let in_verbatim =
                 self.verbatim.iter().any(|v| (v.start as usize) < offset && offset < v.end as usize);
-            if i == 0 || in_verbatim || line.trim().is_empty() {
-                out.push_str(line);
-            } else {
-                out.push_str(target);
-                out.push_str(line.strip_prefix(own)?);
+            let kept = in_verbatim || (continuation && (i == 0 || line.trim().is_empty()));
+            match line.strip_prefix(own) {
+                _ if kept => out.push_str(line),
+                Some(rest) => {
+                    out.push_str(target);
+                    out.push_str(rest);
+                }
+                None if continuation => return None,
+                None => out.push_str(line),
             }
             offset += line.len();
         }
         Some(out)
     }
 
-    /// Where an argument starting at `start` begins once the comments directly before it are
-    /// counted in: a comment on the same line, or comments on their own lines just above. Not
-    /// before `floor` (the end of what precedes it).
-    fn leading_comments_start(&self, floor: usize, argument: usize) -> usize {
-        let mut start = argument;
-        for comment in
-            self.comments.iter().rev().filter(|c| c.end as usize <= argument && c.start as usize >= floor)
-        {
+    /// Where code starting at `from` begins once the comments directly before it are counted
+    /// in: comments on their own lines just above (no blank line between), and with
+    /// `same_line`, a comment on the same line before it. Never before `floor` (the end of what
+    /// precedes it).
+    fn comments_before(&self, floor: usize, from: usize, same_line: bool) -> usize {
+        let mut start = from;
+        for comment in self.comments.iter().rev().filter(|c| c.end as usize <= from) {
             let (c_start, c_end) = (comment.start as usize, comment.end as usize);
             let gap = &self.text[c_end..start];
-            let same_line = !gap.contains('\n');
             let line_start = self.line_start(c_start);
-            let own_line = line_start >= floor && self.text[line_start..c_start].trim().is_empty();
-            if !gap.trim().is_empty() || gap.matches('\n').count() > 1 || !(same_line || own_line) {
+            let own_line = c_start >= floor && self.text[line_start..c_start].trim().is_empty();
+            let beside = same_line && c_start >= floor && !gap.contains('\n');
+            if !gap.trim().is_empty() || gap.matches('\n').count() > 1 || !(own_line || beside) {
                 break;
             }
             start = c_start;
@@ -215,19 +225,10 @@ impl Layout<'_> {
 
         // Leading comments: whole lines directly above, with no blank line in between. The
         // program's first statement keeps its comments in place: they head the file.
-        let mut start = span.start as usize;
-        if !(block.is_program && i == 0) {
-            for comment in self.comments.iter().rev().filter(|c| c.end <= span.start) {
-                let (c_start, c_end) = (comment.start as usize, comment.end as usize);
-                let gap = &self.text[c_end..start];
-                let line_start = self.line_start(c_start);
-                let own_line = c_start >= list_start && self.text[line_start..c_start].trim().is_empty();
-                if !own_line || !gap.trim().is_empty() || gap.matches('\n').count() > 1 {
-                    break;
-                }
-                start = c_start;
-            }
-        }
+        let start = match block.is_program && i == 0 {
+            true => span.start as usize,
+            false => self.comments_before(list_start, span.start as usize, false),
+        };
         let line_start = self.line_start(start);
         if !self.text[line_start..start].trim().is_empty() || line_start < list_start {
             return Err(shares);
@@ -261,26 +262,9 @@ impl Layout<'_> {
 
     /// The extent's text, moved from its own indentation to `target`.
     fn reindent(&self, ext: Extent, target: &str) -> String {
-        let text = &self.text[ext.start..ext.end];
         let own = self.indent_at(ext.start);
-        if own == target {
-            return text.to_string();
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut offset = ext.start;
-        for line in text.split_inclusive('\n') {
-            let in_verbatim =
-                self.verbatim.iter().any(|v| (v.start as usize) < offset && offset < v.end as usize);
-            match line.strip_prefix(own) {
-                Some(rest) if !in_verbatim => {
-                    out.push_str(target);
-                    out.push_str(rest);
-                }
-                _ => out.push_str(line),
-            }
-            offset += line.len();
-        }
-        out
+        self.shift(ext.start, ext.end, own, target, false)
+            .unwrap_or_else(|| self.text[ext.start..ext.end].to_string())
     }
 }
 

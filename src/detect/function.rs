@@ -415,6 +415,8 @@ impl<'a> Visit<'a> for Reader<'_> {
         {
             match it.property.name.as_str() {
                 "session" | "user" => self.session = true,
+                // `req.flash ? req.flash('info') : []`: whether a session helper is there.
+                method if SESSION_METHODS.contains(&method) => self.session = true,
                 field if REQUEST_READS.contains(&field) => {}
                 _ => self.other = true,
             }
