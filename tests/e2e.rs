@@ -39,6 +39,9 @@ struct App {
     /// The app has method-override reading `X-HTTP-Method-Override` before static: a POST of the
     /// asset overridden to GET is served by static.
     method_override: bool,
+    /// The app has `/whoami`, which sends `res.locals.user` as a middleware filled it from the
+    /// session (`nobody` when empty): after a login it must still be the user.
+    locals_user: bool,
 }
 
 impl App {
@@ -54,6 +57,7 @@ impl App {
         flash: false,
         csrf: false,
         method_override: false,
+        locals_user: false,
     };
 }
 
@@ -204,6 +208,12 @@ fn check_behaviour(app: &App, server: &Server, stage: &str) {
         assert!(overridden.body.contains("rebeccapurple"), "{name}: a POST overridden to GET reaches static");
         assert_eq!(request(server, "POST", app.asset, &[]).status, 404, "{name}: a plain POST of the asset");
     }
+
+    if app.locals_user {
+        let whoami = format!("{routes}/whoami");
+        assert_eq!(get(server, &whoami, Some(&cookie)).body, "alice", "{name}: res.locals carries the user");
+        assert_eq!(get(server, &whoami, None).body, "nobody", "{name}: no cookie, no user in res.locals");
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -302,6 +312,10 @@ e2e! {
     lusca_csrf_stays_after_session_and_xframe_stays_on_static: App { dir: "lusca-csrf-xframe", entry: "server.js", fixed: true, shaper_header: XFRAME, protected: None, asset: ASSET, csrf: true, ..App::DEFAULT };
     method_override_blocks_the_move: App { dir: "method-override-refused", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET, method_override: true, ..App::DEFAULT };
     legacy_express_validator_is_crossed: App { dir: "validator-legacy", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
+    helper_from_a_local_module_lifted_over_local_consumers: App { dir: "multi-file", fixed: true, flash: true, ..App::DEFAULT };
+    calls_that_cannot_reach_the_app_are_crossed: App { dir: "unreachable-calls", fixed: true, ..App::DEFAULT };
+    res_locals_fillers_are_crossed_and_still_see_the_session: App { dir: "res-locals", fixed: true, locals_user: true, ..App::DEFAULT };
+    call_after_the_app_escaped_blocks_the_move: App { dir: "blocked-escaped-app", fixed: false, ..App::DEFAULT };
 }
 
 /// NestJS on Express (`tests/e2e/nest`: Nest 11, which runs on Express 5).
