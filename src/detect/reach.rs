@@ -27,6 +27,9 @@ impl Reach {
         let mut seen: HashSet<SymbolId> = HashSet::default();
         seen.insert(receiver);
         while let Some(symbol) = work.pop() {
+            // The scope the binding lives in: beyond it, code holds a different instance (each
+            // call of the function that declares the app makes a new one).
+            let home = scoping.get_node_id(scoping.symbol_scope_id(symbol));
             for reference in scoping.get_resolved_references(symbol) {
                 let node = reference.node_id();
                 let mut child = nodes.kind(node).span();
@@ -38,7 +41,11 @@ impl Reach {
                 {
                     continue;
                 }
-                for kind in nodes.ancestor_kinds(node) {
+                for id in nodes.ancestor_ids(node) {
+                    if id == home {
+                        break;
+                    }
+                    let kind = nodes.kind(id);
                     let mut holds = |s: SymbolId| {
                         if seen.insert(s) {
                             reach.holders.insert(s);
