@@ -123,6 +123,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_module_is_read_once_per_run_whoever_imports_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir_all(d.join("routes")).unwrap();
+        fs::write(d.join("flash.js"), "module.exports = (req, res, next) => { next(); };\n").unwrap();
+        let cache = ModuleCache::new(1 << 20);
+        let config = Config::default();
+        let mut prober = Prober::new(1 << 20, None);
+        let summary = |importer: &Path, specifier: &str, prober: &mut Prober| match cache
+            .for_file(importer, &config, prober)
+            .lookup(specifier)
+        {
+            Lookup::Found(summary) => summary,
+            other => panic!("{other:?}"),
+        };
+        let first = summary(&d.join("app.js"), "./flash", &mut prober);
+        let again = summary(&d.join("server.js"), "./flash.js", &mut prober);
+        let nested = summary(&d.join("routes/index.js"), "../flash", &mut prober);
+        assert!(Arc::ptr_eq(&first, &again) && Arc::ptr_eq(&first, &nested));
+        assert_eq!(cache.loaded.lock().unwrap().len(), 1);
+        // Changing the file now changes nothing: the run keeps what it read.
+        fs::write(d.join("flash.js"), "module.exports = 1;\n").unwrap();
+        assert!(Arc::ptr_eq(&first, &summary(&d.join("app.js"), "./flash", &mut prober)));
+    }
+
+    #[test]
     fn specifiers_resolve_as_node_and_typescript_do() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
