@@ -8,8 +8,10 @@ use std::fmt;
 
 pub use table::{Known, TABLE, Use};
 
-/// What a piece of a statement is, for the crossing rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What a piece of a statement is, for the crossing rules (the table's `kind` names them in
+/// lower case: `session`, `static`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Session middleware: `express-session`, `cookie-session`.
     Session,

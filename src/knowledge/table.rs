@@ -31,7 +31,8 @@ pub struct Known {
     /// A member of the value made by calling or constructing the module (`multer(o).single`).
     #[serde(default)]
     pub instance: bool,
-    pub kind: TableKind,
+    /// What the package is; never `unknown` or a routing setting (checked when parsed).
+    pub kind: Kind,
     /// The version whose published source was read.
     pub version: String,
     pub reason: String,
@@ -42,38 +43,9 @@ pub struct Known {
     pub refusal: Option<String>,
 }
 
-/// The classes an entry may have (what a package is; never `unknown` or a routing setting).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TableKind {
-    Session,
-    Static,
-    Consumer,
-    Shaper,
-    Rewriter,
-    Guard,
-    Route,
-    Inert,
-}
-
-impl From<TableKind> for Kind {
-    fn from(kind: TableKind) -> Kind {
-        match kind {
-            TableKind::Session => Kind::Session,
-            TableKind::Static => Kind::Static,
-            TableKind::Consumer => Kind::Consumer,
-            TableKind::Shaper => Kind::Shaper,
-            TableKind::Rewriter => Kind::Rewriter,
-            TableKind::Guard => Kind::Guard,
-            TableKind::Route => Kind::Route,
-            TableKind::Inert => Kind::Inert,
-        }
-    }
-}
-
 impl Known {
     pub fn kind(&self) -> Kind {
-        self.kind.into()
+        self.kind
     }
 
     /// `connect-flash@0.1.1`, `lusca.csrf@1.7.0`: which entry decided, for `--explain`.
@@ -122,6 +94,9 @@ impl Table {
             let at = format!("{} `{}`", entry.module, entry.export);
             if entry.module.trim().is_empty() || entry.module != entry.module.trim() {
                 return Err(format!("{at}: the module name is empty or padded"));
+            }
+            if matches!(entry.kind, Kind::Unknown | Kind::RouterSetting) {
+                return Err(format!("{at}: `unknown` and routing settings are not classes a package has"));
             }
             if entry.reason.trim().len() < 10 {
                 return Err(format!("{at}: every entry needs a reason"));
@@ -215,7 +190,8 @@ mod tests {
         assert!(Table::parse(&entry("")).is_ok());
         let twice = format!("{}\n{}", entry(""), entry(""));
         assert!(Table::parse(&twice).unwrap_err().contains("listed twice"));
-        assert!(Table::parse(&entry("").replace("inert", "unknown")).is_err());
+        assert!(Table::parse(&entry("").replace("inert", "unknown")).unwrap_err().contains("not classes"));
+        assert!(Table::parse(&entry("").replace("inert", "dangerous")).is_err());
         assert!(Table::parse(&entry("").replace("1.0.0", "latest")).unwrap_err().contains("version"));
         assert!(
             Table::parse(&entry("").replace("only sets req.x and calls next", ""))
