@@ -9,6 +9,7 @@ use clap::{Parser, ValueEnum};
 
 use crate::driver::{Options, run};
 use crate::error::{Exit, exit_codes_help};
+use crate::parse::arena::MAX_FILESIZE;
 use crate::parse::probe;
 use crate::report::{Format, Mode};
 use crate::walk::select::Selection;
@@ -86,7 +87,8 @@ pub struct Args {
     pub follow: bool,
 
     /// Skip files larger than this (bytes, or with a K, M or G suffix).
-    #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_size)]
+    /// At most 16M: each worker reserves 256 bytes of parser memory per byte of the largest file.
+    #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_max_filesize)]
     pub max_filesize: u64,
 
     /// Worker threads (default: the number of cores).
@@ -157,6 +159,19 @@ impl Args {
     }
 }
 
+/// `--max-filesize`: a size no larger than [`MAX_FILESIZE`], whose parser memory every worker
+/// can reserve.
+fn parse_max_filesize(text: &str) -> Result<u64, String> {
+    let size = parse_size(text)?;
+    if size > MAX_FILESIZE {
+        return Err(format!(
+            "`{text}` is over the largest --max-filesize, 16M (each worker reserves 256 bytes of parser \
+             memory per byte of the largest file); larger files are generated or minified: exclude them"
+        ));
+    }
+    Ok(size)
+}
+
 /// `100`, `50K`, `1M`, `2G` (powers of 1024).
 fn parse_size(text: &str) -> Result<u64, String> {
     let (digits, unit) = match text.char_indices().last() {
@@ -197,7 +212,7 @@ pub fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::{parse_max_filesize, parse_size};
 
     #[test]
     fn sizes_take_suffixes() {
@@ -206,5 +221,8 @@ mod tests {
         assert_eq!(parse_size("1m"), Ok(1 << 20));
         assert!(parse_size("1X").is_err());
         assert!(parse_size("K").is_err());
+        assert_eq!(parse_max_filesize("16M"), Ok(16 << 20));
+        assert!(parse_max_filesize("16777217").unwrap_err().contains("over the largest"));
+        assert!(parse_max_filesize("100M").is_err());
     }
 }

@@ -507,3 +507,14 @@ fn a_bad_configuration_is_an_error_with_its_file_and_line() {
         stderr(&out)
     );
 }
+
+#[test]
+fn max_filesize_has_a_documented_maximum_and_past_it_is_a_usage_error() {
+    let p = Project::new(&[("app.js", BAD)]);
+    let out = p.run(&["--max-filesize", "100M"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("over the largest --max-filesize, 16M"), "{}", stderr(&out));
+    // The largest allowed size runs (its arena is reserved, not touched).
+    let out = p.run(&["--check", "--max-filesize", "16M"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}

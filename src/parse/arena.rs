@@ -16,6 +16,9 @@ const ARENA_FULL: &str = "out of memory";
 /// up to about 45x (measured over the benchmark corpus) and a fix re-parses up to 4 times.
 const PER_SOURCE_BYTE: usize = 256;
 
+/// The largest `--max-filesize`: a worker's arena for it is 4 GiB of reserved address space.
+pub const MAX_FILESIZE: u64 = 16 << 20;
+
 /// The arena never gets smaller than this: small files with deep nesting still parse.
 const MIN_CAPACITY: usize = 64 << 20;
 
