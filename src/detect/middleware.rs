@@ -6,7 +6,7 @@ use oxc_span::GetSpan;
 
 use super::function;
 use super::model::{Part, Risk, RiskWhy, SessionFacts};
-use super::modules::{Exported, Lookup, local_export};
+use super::modules::{Exported, local_export};
 use super::resolve::{MAX_HOPS, Resolver, Value};
 use crate::knowledge::{Kind, Origin, classify_made, classify_value};
 
@@ -125,7 +125,7 @@ pub(super) fn classify_middleware(
             (declared.kind, format!("{} (declared at {})", origin.display(), declared.at))
         }
         // `require('./auth/passport').session()` where the module re-exports passport.
-        Value::Made(origin) if origin.is_relative() => match reexported(resolver, &origin) {
+        Value::Made(origin) if origin.is_relative() => match resolver.reexported(&origin) {
             Some((module, path)) => {
                 let package = path.iter().fold(Origin::new(&module), |o, p| o.with(p));
                 match classify_made(&package) {
@@ -318,20 +318,6 @@ pub(super) fn forwarded(resolver: &Resolver<'_, '_>, callee: &Expression<'_>) ->
         Value::Module(origin) => classify_value(&origin).filter(|c| c.refusal.is_none()).map(|c| c.kind),
         Value::Unknown => None,
     }
-}
-
-/// The package value a local module re-exports at (a prefix of) `origin`'s path, with the
-/// rest of the path after it: `require('./passport').session` where `./passport` exports
-/// `require('passport')` gives `passport` and `session`.
-fn reexported(resolver: &Resolver<'_, '_>, origin: &Origin<'_>) -> Option<(String, Vec<String>)> {
-    let Lookup::Found(summary) = resolver.modules.lookup(origin.module) else { return None };
-    (0..=origin.path.len().min(1)).find_map(|n| match summary.export(&origin.path[..n]) {
-        Some(Exported::Package { module, path }) => {
-            let rest = origin.path[n..].iter().map(|p| p.to_string());
-            Some((module.clone(), path.iter().cloned().chain(rest).collect()))
-        }
-        _ => None,
-    })
 }
 
 /// Whether a static call passes on what it does not serve (`serve-static`'s default): called

@@ -234,6 +234,20 @@ impl<'a> Resolver<'a, '_> {
         }
     }
 
+    /// The package value a local module re-exports at (a prefix of) `origin`'s path, with the
+    /// rest of the path after it: `require('./passport').session` where `./passport` exports
+    /// `require('passport')` gives `passport` and `session`.
+    pub(super) fn reexported(&self, origin: &Origin<'_>) -> Option<(String, Vec<String>)> {
+        let Lookup::Found(summary) = self.modules.lookup(origin.module) else { return None };
+        (0..=origin.path.len().min(1)).find_map(|n| match summary.export(&origin.path[..n]) {
+            Some(Exported::Package { module, path }) => {
+                let rest = origin.path[n..].iter().map(|p| p.to_string());
+                Some((module.clone(), path.iter().cloned().chain(rest).collect()))
+            }
+            _ => None,
+        })
+    }
+
     /// Whether a local module's export at `origin` is a function (middleware or a helper): a
     /// binding that holds it never changes.
     fn is_local_function(&self, origin: &Origin<'_>) -> bool {
@@ -325,18 +339,9 @@ impl<'a> Resolver<'a, '_> {
         match self.resolve(call_callee, 0) {
             Value::Module(origin) if origin.is_relative() => {
                 // `localPassport.initialize()` where the module re-exports passport.
-                let Lookup::Found(summary) = self.modules.lookup(origin.module) else { return false };
-                (0..=origin.path.len().min(1)).any(|n| match summary.export(&origin.path[..n]) {
-                    Some(Exported::Package { module, path }) => {
-                        let rest = origin.path[n..].iter().copied();
-                        let package = path
-                            .iter()
-                            .map(String::as_str)
-                            .chain(rest)
-                            .fold(Origin::new(module), Origin::with);
-                        classify_made(&package).is_some() || effect_free(&package)
-                    }
-                    _ => false,
+                self.reexported(&origin).is_some_and(|(module, path)| {
+                    let package = path.iter().map(String::as_str).fold(Origin::new(&module), Origin::with);
+                    classify_made(&package).is_some() || effect_free(&package)
                 })
             }
             Value::Module(origin) => classify_made(&origin).is_some() || effect_free(&origin),
