@@ -149,8 +149,8 @@ pub enum RunError {
     /// `--stdin-filename` names a file that is not JavaScript or TypeScript.
     StdinUnsupported(PathBuf),
     StdinRead(io::Error),
-    /// The `--pr-body` file could not be written.
-    PrBody(PathBuf, io::Error),
+    /// A `--pr-body`, `--pr-title` or `--commit-message` file could not be written.
+    PrText(PathBuf, io::Error),
     /// Standard output or error could not be written (not a closed pipe, which ends quietly).
     Output(io::Error),
 }
@@ -165,8 +165,8 @@ impl fmt::Display for RunError {
             }
             RunError::StdinUnsupported(name) => write!(f, "{}: {}", name.display(), FileError::Unsupported),
             RunError::StdinRead(e) => write!(f, "cannot read stdin: {e}"),
-            RunError::PrBody(file, e) => {
-                write!(f, "cannot write the pull-request description {}: {e}", file.display())
+            RunError::PrText(file, e) => {
+                write!(f, "cannot write the pull-request text {}: {e}", file.display())
             }
             RunError::Output(e) => write!(f, "cannot write the output: {e}"),
         }
