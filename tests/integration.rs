@@ -12,3 +12,4 @@ mod pr_text;
 mod precommit;
 mod properties;
 mod workflow;
+mod workflows;
