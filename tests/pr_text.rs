@@ -82,7 +82,7 @@ fn an_unwritable_pr_text_file_is_an_error_naming_it() {
     let out = p.run(&["--pr-title", "missing-dir/title"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("cannot write the pull-request text missing-dir/title"),
+        stderr(&out).contains("cannot write the pull-request title missing-dir/title"),
         "{}",
         stderr(&out)
     );

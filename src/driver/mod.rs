@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::config::Configs;
-use crate::error::{Exit, FileError, RunError, exit_code};
+use crate::error::{Exit, FileError, PrFile, RunError, exit_code};
 use crate::report::{FileReport, Format, Mode, PrBody, Reporter, Summary, reporter, write_summary};
 use crate::walk::select::{self, Selection};
 use crate::walk::{Entry, WalkOptions, walk};
@@ -74,15 +74,14 @@ impl PrText {
 
     /// Writes each file asked for.
     fn write(&self, text: &PrBody) -> Result<(), RunError> {
-        let title = || format!("{}\n", text.title());
-        let files: [(&Option<PathBuf>, &dyn Fn() -> String); 3] = [
-            (&self.body, &|| text.render()),
-            (&self.title, &title),
-            (&self.commit_message, &|| text.commit_message()),
+        let files = [
+            (PrFile::Body, &self.body, text.render()),
+            (PrFile::Title, &self.title, format!("{}\n", text.title())),
+            (PrFile::CommitMessage, &self.commit_message, text.commit_message()),
         ];
-        for (file, content) in files {
+        for (what, file, content) in files {
             if let Some(file) = file {
-                fs::write(file, content()).map_err(|e| RunError::PrText(file.clone(), e))?;
+                fs::write(file, content).map_err(|e| RunError::PrText(what, file.clone(), e))?;
             }
         }
         Ok(())
