@@ -51,6 +51,25 @@ pub fn may_hold_finding(bytes: &[u8], config: &Config) -> bool {
     session && (statics || found(&LOCAL))
 }
 
+/// Why a file of `size` bytes is not read: over `--max-filesize`.
+pub fn too_large(size: u64, max_filesize: u64) -> Option<String> {
+    (size > max_filesize).then(|| {
+        format!("larger than --max-filesize ({size} > {max_filesize} bytes); raise the limit to check it")
+    })
+}
+
+/// Why bytes are not parsed: a NUL byte means a binary file.
+pub fn binary(bytes: &[u8]) -> Option<String> {
+    memchr::memchr(0, bytes).is_some().then(|| "a binary file (it contains NUL bytes)".to_string())
+}
+
+/// Why text is not parsed: a line this long means minified or generated code.
+fn minified(raw: &str) -> Option<String> {
+    raw.split('\n').map(str::len).max().filter(|&n| n > MAX_LINE).map(|longest| {
+        format!("looks minified or generated (a line of {longest} bytes); fix the source it is built from")
+    })
+}
+
 /// Reads, screens and fixes one file, and writes the fix when asked to.
 pub fn process_file(
     worker: &mut Worker,
@@ -66,14 +85,8 @@ pub fn process_file(
         Ok(opened) => opened,
         Err(e) => return FileReport::failed(path, FileError::Read(e)),
     };
-    if size > options.max_filesize {
-        return FileReport::skipped(
-            path,
-            format!(
-                "larger than --max-filesize ({size} > {} bytes); raise the limit to check it",
-                options.max_filesize
-            ),
-        );
+    if let Some(why) = too_large(size, options.max_filesize) {
+        return FileReport::skipped(path, why);
     }
     worker.buffer.clear();
     worker.buffer.reserve(usize::try_from(size).unwrap_or(0));
@@ -96,19 +109,14 @@ pub fn process_file(
     if !may_hold_finding(bytes, &config) {
         return FileReport::new(path);
     }
-    if memchr::memchr(0, bytes).is_some() {
-        return FileReport::skipped(path, "a binary file (it contains NUL bytes)".into());
+    if let Some(why) = binary(bytes) {
+        return FileReport::skipped(path, why);
     }
     let Ok(raw) = std::str::from_utf8(bytes) else {
         return FileReport::failed(path, FileError::NotUtf8);
     };
-    if let Some(longest) = raw.split('\n').map(str::len).max().filter(|&n| n > MAX_LINE) {
-        return FileReport::skipped(
-            path,
-            format!(
-                "looks minified or generated (a line of {longest} bytes); fix the source it is built from"
-            ),
-        );
+    if let Some(why) = minified(raw) {
+        return FileReport::skipped(path, why);
     }
     let source = Source::new(raw);
     let outcome = worker.fixer.fix(path, source, source_type, &config, modules, options.explain);
