@@ -171,6 +171,29 @@ mod tests {
         assert!(!may_hold_finding(b"require('express-session'); require('lodash')", &Config::default()));
     }
 
+    /// The ESLint plugin's prefilter (JavaScript) reads the same needles from a copy; set
+    /// `STATIC_FIRST_UPDATE_NEEDLES=1` to rewrite the copy after the table changes.
+    #[test]
+    fn the_eslint_plugin_has_the_prefilters_needles() {
+        let strings = |finders: &[Finder<'_>]| -> Vec<String> {
+            finders.iter().map(|f| String::from_utf8(f.needle().to_vec()).unwrap()).collect()
+        };
+        let [session, statics] = &*NEEDLES;
+        let expected = serde_json::to_string_pretty(&serde_json::json!({
+            "session": strings(session),
+            "static": strings(statics),
+            "local": strings(&LOCAL),
+        }))
+        .unwrap()
+            + "\n";
+        let copy = Path::new(env!("CARGO_MANIFEST_DIR")).join("npm/eslint-plugin-static-first/lib/needles.json");
+        if std::env::var_os("STATIC_FIRST_UPDATE_NEEDLES").is_some() {
+            fs::write(&copy, &expected).unwrap();
+        }
+        let found = fs::read_to_string(&copy).unwrap_or_default();
+        assert!(found == expected, "{} is stale: run STATIC_FIRST_UPDATE_NEEDLES=1 cargo test --lib needles", copy.display());
+    }
+
     #[test]
     fn the_prefilter_learns_the_configured_modules() {
         let config = Config::parse(
