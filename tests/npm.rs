@@ -399,6 +399,8 @@ fn eslint_reports_the_clis_findings_where_and_as_it_does() {
     write(&case, "session-only.js", "const session = require('express-session');\nmodule.exports = session;\n");
     assert!(messages("findings/plain.js", &env).is_empty());
     assert!(messages("findings/session-only.js", &env).is_empty());
+    write(&case, "static-only.js", "const express = require('express');\nexpress().use(express.static('public'));\n");
+    assert!(messages("findings/static-only.js", &env).is_empty());
     assert!(!log.exists(), "the binary ran for a file the prefilter should have passed over");
     assert_eq!(messages("findings/bad.js", &env).len(), 1);
     assert_eq!(fs::read_to_string(&log).unwrap(), "run\n");
