@@ -169,7 +169,10 @@ fn the_launcher_passes_arguments_streams_exit_codes_and_signals_and_says_what_is
         let out = npx(&case, &["."], &[("STATIC_FIRST_BINARY", broken.to_str().unwrap())]);
         assert_eq!(out.status.code(), Some(2));
         let message = stderr(&out);
-        assert!(message.contains("STATIC_FIRST_BINARY") && message.contains(broken.to_str().unwrap()), "{message}");
+        assert!(
+            message.contains("STATIC_FIRST_BINARY") && message.contains(broken.to_str().unwrap()),
+            "{message}"
+        );
     }
 
     // npm leaves optional dependencies out: the message names the package to install.
@@ -186,7 +189,9 @@ fn the_launcher_passes_arguments_streams_exit_codes_and_signals_and_says_what_is
 
 /// Runs a script in `dir` with the package's API as `api`; its stdout.
 fn node(dir: &Path, body: &str) -> String {
-    let program = format!("const api = require('static-first');\n(async () => {{ {body} }})().catch(e => {{ console.error(e); process.exit(3); }});");
+    let program = format!(
+        "const api = require('static-first');\n(async () => {{ {body} }})().catch(e => {{ console.error(e); process.exit(3); }});"
+    );
     let out = Command::new("node").args(["-e", &program]).current_dir(dir).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     stdout(&out)
@@ -232,7 +237,8 @@ fn the_node_api_returns_the_cli_json_report() {
     assert_eq!(fixed, String::from_utf8(by_cli.wait_with_output().unwrap().stdout).unwrap());
     assert_eq!(reports[3]["files"][0]["findings"][0]["status"], "review");
     // A run that stops before its report rejects, with the CLI's message.
-    let message = node(&case, "await api.check(['.'], { maxFilesize: 'huge' }).catch(e => console.log(e.message))");
+    let message =
+        node(&case, "await api.check(['.'], { maxFilesize: 'huge' }).catch(e => console.log(e.message))");
     assert!(message.contains("exited with 2") && message.contains("huge"), "{message}");
 
     // The types compile against a program that uses them, under tsc --strict.
@@ -257,7 +263,8 @@ fn the_node_api_returns_the_cli_json_report() {
 #[test]
 fn every_package_has_cargos_version_and_every_platform_is_listed() {
     let version = env!("CARGO_PKG_VERSION");
-    let read = |dir: &str| json(&fs::read_to_string(root().join("npm").join(dir).join("package.json")).unwrap());
+    let read =
+        |dir: &str| json(&fs::read_to_string(root().join("npm").join(dir).join("package.json")).unwrap());
     let launcher = read("static-first");
     assert_eq!(launcher["version"], version);
     let plugin = read("eslint-plugin-static-first");
@@ -355,12 +362,20 @@ fn eslint_reports_the_clis_findings_where_and_as_it_does() {
     let case = project.join("findings");
     write(&case, "bad.js", BAD);
     write(&case, "blocked.js", BLOCKED);
-    write(&case, "typed.ts", &BAD.replace("const app = express();", "const app: express.Express = express();"));
-    let suppressed =
-        BAD.replace("app.use(express.static", "// static-first-ignore: per-user assets\napp.use(express.static");
+    write(
+        &case,
+        "typed.ts",
+        &BAD.replace("const app = express();", "const app: express.Express = express();"),
+    );
+    let suppressed = BAD
+        .replace("app.use(express.static", "// static-first-ignore: per-user assets\napp.use(express.static");
     write(&case, "suppressed.js", &suppressed);
     write(&case, "plain.js", "const x = require('lodash');\n");
-    write(&case, "acme/static-first.toml", "[middleware]\nsession = [\"@acme/sessions\"]\nstatic = [\"@acme/web#serve\"]\n");
+    write(
+        &case,
+        "acme/static-first.toml",
+        "[middleware]\nsession = [\"@acme/sessions\"]\nstatic = [\"@acme/web#serve\"]\n",
+    );
     write(
         &case,
         "acme/app.js",
@@ -388,6 +403,12 @@ fn eslint_reports_the_clis_findings_where_and_as_it_does() {
     assert_eq!(typed.len(), 1, "{typed:#?}");
     assert_eq!((typed[0]["line"].as_u64(), typed[0]["column"].as_u64()), (Some(5), Some(9)));
     assert!(messages("findings/suppressed.js", &[]).is_empty());
+    // A suppression without its reason suppresses nothing and is a warning of its own.
+    write(&case, "no-reason.js", &suppressed.replace(": per-user assets", ""));
+    let no_reason = messages("findings/no-reason.js", &[]);
+    let at: Vec<_> = no_reason.iter().map(|m| (m["line"].as_u64(), m["column"].as_u64())).collect();
+    assert_eq!(at, [(Some(5), Some(1)), (Some(6), Some(9))], "{no_reason:#?}");
+    assert!(no_reason[0]["message"].as_str().unwrap().contains("needs a reason"));
     let acme = messages("findings/acme/app.js", &[]);
     assert_eq!(acme.len(), 1, "static-first.toml's modules: {acme:#?}");
     assert_eq!(acme[0]["line"].as_u64(), Some(6));
@@ -396,10 +417,18 @@ fn eslint_reports_the_clis_findings_where_and_as_it_does() {
     let log = case.join("runs.log");
     let counting = script(&case, "counting", &format!("echo run >> {:?}\nexec {:?} \"$@\"", log, BIN));
     let env = [("STATIC_FIRST_BINARY", counting.to_str().unwrap())];
-    write(&case, "session-only.js", "const session = require('express-session');\nmodule.exports = session;\n");
+    write(
+        &case,
+        "session-only.js",
+        "const session = require('express-session');\nmodule.exports = session;\n",
+    );
     assert!(messages("findings/plain.js", &env).is_empty());
     assert!(messages("findings/session-only.js", &env).is_empty());
-    write(&case, "static-only.js", "const express = require('express');\nexpress().use(express.static('public'));\n");
+    write(
+        &case,
+        "static-only.js",
+        "const express = require('express');\nexpress().use(express.static('public'));\n",
+    );
     assert!(messages("findings/static-only.js", &env).is_empty());
     assert!(!log.exists(), "the binary ran for a file the prefilter should have passed over");
     assert_eq!(messages("findings/bad.js", &env).len(), 1);
@@ -422,8 +451,13 @@ fn eslint_fix_gives_exactly_what_write_gives_on_every_e2e_app() {
         let app = app.unwrap().file_name();
         for file in files_under(&apps.join(&app)) {
             let relative = file.strip_prefix(&apps).unwrap();
-            let (eslint_text, cli_text) = (fs::read(by_eslint.join(relative)).unwrap(), fs::read(by_cli.join(relative)).unwrap());
-            assert!(eslint_text == cli_text, "{} differs between eslint --fix and --write", relative.display());
+            let (eslint_text, cli_text) =
+                (fs::read(by_eslint.join(relative)).unwrap(), fs::read(by_cli.join(relative)).unwrap());
+            assert!(
+                eslint_text == cli_text,
+                "{} differs between eslint --fix and --write",
+                relative.display()
+            );
             changed += usize::from(cli_text != fs::read(&file).unwrap());
         }
     }

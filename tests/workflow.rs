@@ -55,7 +55,8 @@ fn stdin_prints_the_fixed_source_or_its_diff() {
 
 #[test]
 fn stdin_with_json_gives_every_finding_and_the_fixed_source() {
-    let schema: serde_json::Value = serde_json::from_str(include_str!("../docs/static-first.schema.json")).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../docs/static-first.schema.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
     let p = Project::new(&[]);
     let json = |args: &[&str], input: &str| {

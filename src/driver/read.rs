@@ -186,12 +186,17 @@ mod tests {
         }))
         .unwrap()
             + "\n";
-        let copy = Path::new(env!("CARGO_MANIFEST_DIR")).join("npm/eslint-plugin-static-first/lib/needles.json");
+        let copy =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("npm/eslint-plugin-static-first/lib/needles.json");
         if std::env::var_os("STATIC_FIRST_UPDATE_NEEDLES").is_some() {
             fs::write(&copy, &expected).unwrap();
         }
         let found = fs::read_to_string(&copy).unwrap_or_default();
-        assert!(found == expected, "{} is stale: run STATIC_FIRST_UPDATE_NEEDLES=1 cargo test --lib needles", copy.display());
+        assert!(
+            found == expected,
+            "{} is stale: run STATIC_FIRST_UPDATE_NEEDLES=1 cargo test --lib needles",
+            copy.display()
+        );
     }
 
     #[test]

@@ -36,7 +36,9 @@ pub fn run(options: &Options, configs: &Configs) -> Result<Exit, RunError> {
             panic::catch_unwind(AssertUnwindSafe(|| {
                 fixer.fix(name, source, source_type, &config, &modules, options.explain)
             }))
-            .unwrap_or_else(|payload| FileOutcome::failed(FileError::Internal(panic_message(payload.as_ref()))))
+            .unwrap_or_else(|payload| {
+                FileOutcome::failed(FileError::Internal(panic_message(payload.as_ref())))
+            })
         }),
     };
     let exit = match (&outcome.error, outcome.findings.iter().all(|f| f.is_fixable())) {
@@ -68,11 +70,8 @@ pub fn run(options: &Options, configs: &Configs) -> Result<Exit, RunError> {
     let written = outcome.fixed.is_some();
     // What was fixed is on stdout; only what is left is reported.
     let left = outcome.findings.into_iter().filter(|f| !f.is_fixable()).collect();
-    let report = FileReport {
-        written,
-        skipped,
-        ..FileReport::from_outcome(name, left, outcome.notes, outcome.error)
-    };
+    let report =
+        FileReport { written, skipped, ..FileReport::from_outcome(name, left, outcome.notes, outcome.error) };
     // Findings (the human format's stdout) go to stderr; stdout holds the source.
     let mut human = Human { mode: Mode::Check, color: false, quiet: true };
     let mut err = io::stderr().lock();
