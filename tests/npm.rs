@@ -399,6 +399,11 @@ fn eslint_reports_the_clis_findings_where_and_as_it_does() {
     assert!(blocked[0]["message"].as_str().unwrap().ends_with(", blocked by line 5)"));
     assert!(blocked[0].get("fix").is_none(), "a finding for review has no fix");
 
+    // Columns count characters as ESLint does, whatever the bytes before them.
+    write(&case, "wide.js", &BAD.replace("app.use(express", "/* é😀 */ app.use(express"));
+    let wide = messages("findings/wide.js", &[]);
+    assert_eq!((wide[0]["line"].as_u64(), wide[0]["column"].as_u64()), (Some(5), Some(19)), "{wide:#?}");
+
     let typed = messages("findings/typed.ts", &[]);
     assert_eq!(typed.len(), 1, "{typed:#?}");
     assert_eq!((typed[0]["line"].as_u64(), typed[0]["column"].as_u64()), (Some(5), Some(9)));
@@ -442,6 +447,14 @@ fn eslint_fix_gives_exactly_what_write_gives_on_every_e2e_app() {
     let (by_eslint, by_cli) = (project.join("e2e-eslint"), project.join("e2e-cli"));
     copy_tree(&apps, &by_eslint);
     copy_tree(&apps, &by_cli);
+    // Beside the apps: a BOM and CRLF, and characters that take more bytes in UTF-8 than
+    // code units in JavaScript strings (the CLI's spans are bytes).
+    let bom_crlf = format!("\u{feff}{}", BAD.replace('\n', "\r\n"));
+    let wide = BAD.replace("const app", "// café ✓ 😀 sessions\nconst app").replace("'public'", "'públic😀'");
+    for dir in [&by_eslint, &by_cli] {
+        write(dir, "encodings/bom-crlf.js", &bom_crlf);
+        write(dir, "encodings/wide.js", &wide);
+    }
     let fixed = eslint(&["--fix", "e2e-eslint"], &[]);
     assert_ne!(fixed.status.code(), Some(2), "{}{}", stdout(&fixed), stderr(&fixed));
     assert!(!stdout(&fixed).contains("Parsing error"), "{}", stdout(&fixed));
@@ -462,6 +475,12 @@ fn eslint_fix_gives_exactly_what_write_gives_on_every_e2e_app() {
         }
     }
     assert!(changed >= 20, "only {changed} files were fixed");
+    for (name, original) in [("encodings/bom-crlf.js", &bom_crlf), ("encodings/wide.js", &wide)] {
+        let (eslint_text, cli_text) =
+            (fs::read(by_eslint.join(name)).unwrap(), fs::read(by_cli.join(name)).unwrap());
+        assert!(eslint_text == cli_text, "{name} differs between eslint --fix and --write");
+        assert!(cli_text != original.as_bytes(), "{name} was not fixed");
+    }
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {

@@ -61,4 +61,4 @@ function mayHoldFinding(text, filename, config) {
   return NEEDLES.static.some(has) || declared.static.some(has) || NEEDLES.local.some(has);
 }
 
-module.exports = { mayHoldFinding, declaredIn };
+module.exports = { mayHoldFinding };

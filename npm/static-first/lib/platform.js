@@ -64,7 +64,7 @@ function findBinary(env = process.env) {
   }
 }
 
-module.exports = { PACKAGES, VERSION, hostKey, findBinary, BinaryNotFound };
+module.exports = { findBinary, BinaryNotFound };
 
 // `node platform.js` prints the host's package directory under npm/ (for npm/build.sh).
 if (require.main === module) {
