@@ -8,14 +8,17 @@
 # missing). The packages are packed by npm/build.sh with the release binary and installed from
 # their tarballs under bench/work/eslint. Both runs use @eslint/js's recommended rules (the
 # copy ESLint itself depends on), typescript-eslint's parser for TypeScript, and write ESLint's
-# json report to a file; the plugin run adds configs.recommended. The tree: a copy of the planted
-# apps and of the packages in PACKAGES (about 1,100 JS/TS files). Writes bench/ESLINT.md. Not a test.
+# json report to a file; the plugin run adds configs.recommended. The tree: a copy of the corpus
+# directories in DIRS (by default 50 planted apps and six server-side packages, about 1,400
+# JS/TS files: four times the corpus's density of Express apps). Writes bench/ESLINT.md.
+# Not a test.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(realpath -m "${WORK:-$ROOT/bench/work}")"
 SHARED="$(realpath "${SHARED:-$ROOT/../shared/bench}")"
 RUNS="${RUNS:-2}"
-PACKAGES="${PACKAGES:-@nestjs express express-session}"
+DIRS="${DIRS:-apps/search packages/@nestjs packages/express packages/express-session packages/graphql packages/mongoose packages/eslint}"
+WARMUP="${WARMUP:-1}"
 mkdir -p "$WORK"
 
 [ -d "$WORK/corpus" ] || bash "$SHARED/make-corpus.sh" "$WORK/corpus"
@@ -34,8 +37,7 @@ mapfile -t TARBALLS < <(bash "$ROOT/npm/build.sh" "$BENCH/pack")
 CORPUS="$BENCH/tree"
 SOURCE="$(realpath "$WORK/corpus")"
 TREE=()
-for d in apps services platform "$SOURCE"/svc-* $(printf 'packages/%s ' $PACKAGES); do
-  d="${d#"$SOURCE"/}"
+for d in $DIRS; do
   mkdir -p "$(dirname "$CORPUS/$d")"
   cp -r "$SOURCE/$d" "$CORPUS/$d"
   TREE+=("$CORPUS/$d")
@@ -67,9 +69,11 @@ run() {
   /usr/bin/time -f "%e %U %S" -o time.txt node "$ESLINT" --config "$1.config.mjs" --no-warn-ignored \
     --format json --output-file "$1.json" "${TREE[@]}" > /dev/null 2>&1 || true
 }
-# One untimed warm-up of each, then alternating timed runs.
-run base
-run plugin
+# One untimed warm-up of each (WARMUP=0: none), then alternating timed runs.
+if [ "$WARMUP" = 1 ]; then
+  run base
+  run plugin
+fi
 for _ in $(seq "$RUNS"); do
   for name in base plugin; do
     run "$name"
@@ -78,9 +82,10 @@ for _ in $(seq "$RUNS"); do
   echo "measured a round" >&2
 done
 
-python3 - "$RESULTS" "$ROOT/bench/ESLINT.md" "$FILES" "$BENCH/plugin.json" "$WORK/corpus.planted.tsv" "$CORPUS" <<'PY'
+python3 - "$RESULTS" "$ROOT/bench/ESLINT.md" "$FILES" "$BENCH/plugin.json" "$WORK/corpus.planted.tsv" "$CORPUS" "$DIRS" "$WARMUP" "$(uptime | sed 's/.*load average: //')" <<'PY'
 import json, os, platform, statistics, sys
-results, out, files, report, planted, corpus = sys.argv[1:]
+results, out, files, report, planted, corpus, dirs, warmup, load = sys.argv[1:]
+warmup = "after one warm-up each" if warmup == "1" else "no warm-up"
 rows = {}
 for line in open(results):
     name, rest = line.rstrip("\n").split("\t")
@@ -98,10 +103,9 @@ base, plugin = med["base"], med["plugin"]
 lines = [
     "# ESLint with and without eslint-plugin-static-first",
     "",
-    f"Machine: {os.cpu_count()} cores, {platform.system()} {platform.release()}. Produced by `bash bench/eslint.sh`;",
-    f"medians of {base[2]} alternating whole-process runs each, after one warm-up each, over {int(files):,} JS/TS files",
-    "of the shared corpus (the planted apps and the packages listed in the script), ESLint 9 with @eslint/js's",
-    "recommended rules and typescript-eslint's parser.",
+    f"Machine: {os.cpu_count()} cores, {platform.system()} {platform.release()}, load average {load} at the end. Produced by `bash bench/eslint.sh`;",
+    f"medians of {base[2]} alternating whole-process runs each ({warmup}), over {int(files):,} JS/TS files",
+    f"of the shared corpus ({dirs}), ESLint 9 with @eslint/js's recommended rules and typescript-eslint's parser.",
     "",
     "| run | wall s | cpu s |",
     "|---|---|---|",
