@@ -3,7 +3,8 @@
 // never start a process. The same test as the CLI's (src/driver/read.rs), on the same needles
 // (lib/needles.json, which a Rust test keeps equal to the knowledge table's): a session module
 // and either a static module or a local module, counting the modules the nearest
-// static-first.toml declares as session or static middleware.
+// static-first.toml declares as session or static middleware; or a static module, a local
+// module and a registration (`.use`).
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -57,8 +58,10 @@ function mayHoldFinding(text, filename, config) {
   const has = (needle) => text.includes(needle);
   const declared = declaredModules(filename, config);
   const session = NEEDLES.session.some(has) || declared.session.some(has);
-  if (!session) return false;
-  return NEEDLES.static.some(has) || declared.static.some(has) || NEEDLES.local.some(has);
+  const statics = NEEDLES.static.some(has) || declared.static.some(has);
+  if (!session && !statics) return false;
+  const local = NEEDLES.local.some(has);
+  return (session && (statics || local)) || (statics && local && NEEDLES.registers.some(has));
 }
 
 module.exports = { mayHoldFinding };
