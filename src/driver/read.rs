@@ -38,8 +38,9 @@ static LOCAL: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
     ["'./", "\"./", "'../", "\"../", "`./"].iter().map(|n| Finder::new(n.as_bytes()).into_owned()).collect()
 });
 
-/// `.use`: a file that registers middleware (`app.use(`, `app.useStaticAssets(`).
-static REGISTERS: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b".use").into_owned());
+/// A file that registers middleware: `app.use(`, `app.useStaticAssets(`.
+static REGISTERS: LazyLock<Vec<Finder<'static>>> =
+    LazyLock::new(|| [".use(", ".useStaticAssets("].iter().map(|n| Finder::new(n.as_bytes()).into_owned()).collect());
 
 /// Whether the bytes can hold a finding: they name a session module and a static one (from the
 /// table, or declared by the configuration), or one of them and a local module (a helper there
@@ -52,7 +53,7 @@ pub fn may_hold_finding(bytes: &[u8], config: &Config) -> bool {
     let session = found(session) || names(Kind::Session);
     let statics = found(statics) || names(Kind::Static);
     let local = found(&LOCAL);
-    session && (statics || local) || statics && local && REGISTERS.find(bytes).is_some()
+    session && (statics || local) || statics && local && found(&REGISTERS)
 }
 
 /// Why a file of `size` bytes is not read: over `--max-filesize`.
@@ -192,7 +193,7 @@ mod tests {
             "session": strings(session),
             "static": strings(statics),
             "local": strings(&LOCAL),
-            "registers": strings(std::slice::from_ref(&*REGISTERS)),
+            "registers": strings(&REGISTERS),
         }))
         .unwrap()
             + "\n";
