@@ -7,6 +7,7 @@ mod e2e;
 mod fixtures;
 mod formats;
 mod generate;
+mod offsets;
 mod precommit;
 mod properties;
 mod workflow;
