@@ -217,6 +217,11 @@ fn fix_passes(
             return Ok((text != source.text).then_some(text));
         }
         edits.sort_by_key(|e| (e.start, e.end));
+        if crate::fault::corrupts_edits()
+            && let Some(edit) = edits.iter_mut().find(|e| !e.insert.is_empty())
+        {
+            edit.insert = edit.insert.repeat(2);
+        }
         settled = applied.len() == planned && settles(&analysis.blocks, &applied);
         expected =
             Some(Shape::of(&program, &text).expected(&text, &expectations).map_err(FileError::Verify)?);
