@@ -450,6 +450,23 @@ mod tests {
     }
 
     #[test]
+    fn an_argument_plan_that_does_not_fit_its_statement_is_an_error() {
+        let text = format!("a();\n{ARGUMENTS}");
+        let stmt = span(&text, ARGUMENTS.trim_end());
+        let (session, statics) = (span(&text, "session({})"), span(&text, "express.static('p')"));
+        let expected = |units: Vec<Span>, order: Vec<usize>| {
+            shape(&text).expected(&text, &[Expectation::Arguments { stmt, units, order }])
+        };
+        assert!(expected(vec![session, statics], vec![1, 0]).is_ok());
+        // Each condition on its own: a unit past the statement's end, one before its start,
+        // units out of order, an order that is no permutation.
+        assert!(expected(vec![session, Span::new(statics.start, stmt.end + 1)], vec![1, 0]).is_err());
+        assert!(expected(vec![span(&text, "a()"), statics], vec![1, 0]).is_err());
+        assert!(expected(vec![statics, session], vec![1, 0]).is_err());
+        assert!(expected(vec![session, statics], vec![1, 1]).is_err());
+    }
+
+    #[test]
     fn a_plan_that_names_nothing_is_an_error() {
         let bad_order = [Expectation::Statements { first: 0, order: vec![0, 0, 1, 2] }];
         assert!(verdict(ORIGINAL, &bad_order, ORIGINAL).is_err());
