@@ -415,6 +415,34 @@ mod tests {
     }
 
     #[test]
+    fn an_argument_carries_the_comments_directly_before_it_and_no_others() {
+        let swap = |text: &str| {
+            let units = [span(text, "session({})"), span(text, "express.static('p')")];
+            vec![Expectation::Arguments {
+                stmt: span(text, text.trim_end()),
+                units: units.to_vec(),
+                order: vec![1, 0],
+            }]
+        };
+        // A comment on its own line just above the second argument goes with it.
+        let text = "app.use(\n  session({}),\n  // assets\n  express.static('p'));\n";
+        let good = "app.use(\n  // assets\n  express.static('p'),\n  session({}));\n";
+        assert_eq!(verdict(text, &swap(text), good), Ok(()));
+        let left = "app.use(\n  express.static('p'),\n  // assets\n  session({}));\n";
+        assert!(verdict(text, &swap(text), left).is_err());
+        // One between the arguments but not directly before the second stays in place.
+        let text = "app.use(session({}) /* c */, express.static('p'));\n";
+        assert_eq!(
+            verdict(text, &swap(text), "app.use(express.static('p') /* c */, session({}));\n"),
+            Ok(())
+        );
+        // One a blank line away from the first argument stays where it is.
+        let text = "app.use(\n  // the middleware\n\n  session({}),\n  express.static('p'));\n";
+        let good = "app.use(\n  // the middleware\n\n  express.static('p'),\n  session({}));\n";
+        assert_eq!(verdict(text, &swap(text), good), Ok(()));
+    }
+
+    #[test]
     fn a_chain_link_reorder_is_checked_against_the_plan() {
         let chain = "app\n  .use(session({}))\n  .use(express.static('p'))\n  .get('/', h);\n";
         let plan = swap_arguments(chain, chain.trim_end(), ["session({})", "express.static('p')"]);
