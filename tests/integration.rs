@@ -2,12 +2,15 @@
 
 mod support;
 
+mod action;
 mod cli;
 mod e2e;
 mod fixtures;
 mod formats;
 mod generate;
 mod offsets;
+mod pr_text;
 mod precommit;
 mod properties;
 mod workflow;
+mod workflows;

@@ -40,6 +40,8 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
     let mut resolver = Resolver::new(scoping, config, nodes, modules);
     let mut assignments: HashMap<SymbolId, Vec<&'a Expression<'a>>> = HashMap::default();
     let mut use_calls = Vec::new();
+    let mut helper_calls = Vec::new();
+    let mut typed_params = Vec::new();
     let mut fields: Vec<(ReceiverId<'a>, &'a Expression<'a>)> = Vec::new();
     let mut lists = Vec::new();
     let mut analysis =
@@ -57,6 +59,17 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
             }
             AstKind::CallExpression(call) if method_name(call) == Some("use") => {
                 use_calls.push((call, this_class(nodes, node.id())));
+            }
+            AstKind::CallExpression(call) if statements::first_argument_symbol(&resolver, call).is_some() => {
+                helper_calls.push(call);
+            }
+            AstKind::FormalParameter(param) => {
+                if let (BindingPattern::BindingIdentifier(id), Some(annotation)) =
+                    (&param.pattern, &param.type_annotation)
+                    && let Some(symbol) = id.symbol_id.get()
+                {
+                    typed_params.push((symbol, &annotation.type_annotation));
+                }
             }
             AstKind::PropertyDefinition(property) => {
                 if let (Some(value), Some(PropertyKey::StaticIdentifier(key)), Some(class)) =
@@ -109,7 +122,7 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
             resolver.assigned_once.insert(symbol);
         }
     }
-    let receivers = find_receivers(&resolver, &use_calls, &fields);
+    let receivers = find_receivers(&resolver, &use_calls, &fields, &helper_calls, &typed_params);
     // Only an app created here has no holders the file cannot see.
     let reaches: HashMap<SymbolId, reach::Reach> = receivers
         .iter()
