@@ -492,6 +492,8 @@ mod tests {
         assert!(expected(vec![span(&text, "a()"), statics], vec![1, 0]).is_err());
         assert!(expected(vec![statics, session], vec![1, 0]).is_err());
         assert!(expected(vec![session, statics], vec![1, 1]).is_err());
+        assert!(expected(vec![session, statics], vec![0, 2]).is_err());
+        assert!(expected(vec![session, statics], vec![1]).is_err());
     }
 
     #[test]
