@@ -9,6 +9,7 @@ use clap::{Parser, ValueEnum};
 
 use crate::driver::{Options, PrText, run};
 use crate::error::{Exit, exit_codes_help};
+use crate::fault::{self, Fault};
 use crate::parse::arena::MAX_FILESIZE;
 use crate::parse::probe;
 use crate::report::{Format, Mode};
@@ -118,6 +119,14 @@ pub struct Args {
     /// Internal: answer the workers' requests to check TypeScript sources (see `probe`).
     #[arg(long, hide = true)]
     pub probe: bool,
+
+    /// Internal, for the test suite only: a deliberate fault (see `fault`).
+    #[arg(long, hide = true, value_name = "FAULT", value_parser = fault::parse)]
+    pub internal_fault: Option<Fault>,
+
+    /// Internal, for the test suite only: milliseconds a run lasts before progress shows.
+    #[arg(long, hide = true, value_name = "MS", default_value_t = 1000)]
+    pub internal_progress_delay: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -165,6 +174,7 @@ impl Args {
             diff: self.diff,
             config: self.config,
             print_config: self.print_config,
+            progress_delay: std::time::Duration::from_millis(self.internal_progress_delay),
         }
     }
 }
@@ -208,6 +218,9 @@ pub fn main() -> ExitCode {
             return if e.use_stderr() { Exit::Error } else { Exit::Clean }.into();
         }
     };
+    if let Some(fault) = &args.internal_fault {
+        fault::install(fault.clone());
+    }
     if args.probe {
         return ExitCode::from(probe::serve(args.max_filesize, args.config.as_deref()));
     }

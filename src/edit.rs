@@ -83,9 +83,7 @@ impl Layout<'_> {
         stmt: usize,
         candidate: &Candidate,
     ) -> Result<Vec<Edit>, Refusal> {
-        // Only the `use` arguments trade places; a route link after them stays.
-        let units = block.stmts[stmt].arguments.as_ref().map_or(block.stmts[stmt].parts.len(), Vec::len);
-        let parts = &block.stmts[stmt].parts[..units];
+        let parts = block.stmts[stmt].argument_parts();
         let mut slots = Vec::with_capacity(parts.len());
         for (i, part) in parts.iter().enumerate() {
             let floor = if i == 0 { block.stmts[stmt].span.start } else { parts[i - 1].span.end };

@@ -19,7 +19,8 @@
 //! 9. [`report`]: every string a user reads, in each output format.
 //!
 //! [`source`] (BOM, line endings, line numbers) and [`suppress`] (ignore comments) serve
-//! several stages; [`error`] holds every error and the exit codes.
+//! several stages; [`error`] holds every error and the exit codes; [`fault`] holds the faults
+//! the test suite injects on purpose.
 
 pub mod cli;
 pub mod config;
@@ -27,6 +28,7 @@ pub mod detect;
 pub mod driver;
 pub mod edit;
 pub mod error;
+pub mod fault;
 pub mod knowledge;
 pub mod parse;
 pub mod pipeline;

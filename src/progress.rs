@@ -1,5 +1,5 @@
 //! Progress on stderr for long runs: a spinner with the count of files checked, shown only on
-//! a terminal and only once a run has taken a second.
+//! a terminal and only once a run has taken a while (a second; the tests set it).
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -7,9 +7,6 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
-/// How long a run goes before progress appears.
-const DELAY: Duration = Duration::from_secs(1);
 
 pub struct Progress {
     state: Option<Arc<State>>,
@@ -24,8 +21,9 @@ struct State {
 }
 
 impl Progress {
-    /// Starts counting; draws nothing unless `enabled` and the run lasts past the delay.
-    pub fn start(enabled: bool) -> Progress {
+    /// Starts counting; draws nothing unless `enabled` and the run lasts past `delay`. Once
+    /// the delay is over the spinner is drawn at least once, however soon the run ends.
+    pub fn start(enabled: bool, delay: Duration) -> Progress {
         if !enabled {
             return Progress { state: None, drawer: None };
         }
@@ -38,7 +36,7 @@ impl Progress {
         let started = Instant::now();
         let drawer = thread::spawn(move || {
             let mut waited = Duration::ZERO;
-            while waited < DELAY {
+            while waited < delay {
                 if shared.done.load(Ordering::Relaxed) {
                     return;
                 }
@@ -58,9 +56,12 @@ impl Progress {
             update(&bar);
             bar.set_draw_target(ProgressDrawTarget::stderr());
             let bar = shared.bar.get_or_init(|| bar);
-            while !shared.done.load(Ordering::Relaxed) {
+            loop {
                 update(bar);
                 bar.tick();
+                if shared.done.load(Ordering::Relaxed) {
+                    break;
+                }
                 thread::sleep(Duration::from_millis(100));
             }
             bar.finish_and_clear();

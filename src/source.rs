@@ -38,17 +38,34 @@ impl<'a> Source<'a> {
     }
 }
 
-/// Maps byte offsets to 1-based line and column numbers (columns count characters).
+/// Maps byte offsets to 1-based line and column numbers (columns count characters), and
+/// offsets in a [`Source`]'s text to offsets in the file on disk: the one place that knows a
+/// BOM was taken off. Columns count characters as an editor shows them, so a BOM, which none
+/// shows, is not a column; byte offsets count its three bytes.
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<u32>,
+    /// Bytes the file holds before `text` (the BOM's, or none).
+    base: u32,
 }
 
 impl<'a> LineIndex<'a> {
+    /// An index of text that is the whole file.
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
-        LineIndex { text, starts }
+        LineIndex { text, starts, base: 0 }
+    }
+
+    /// An index of a source's text (or of an edit of it), whose file may start with a BOM.
+    pub fn of_source(text: &'a str, bom: bool) -> Self {
+        let base = if bom { BOM.len() as u32 } else { 0 };
+        LineIndex { base, ..LineIndex::new(text) }
+    }
+
+    /// The byte offset in the file of an offset in the text.
+    pub fn file_offset(&self, offset: u32) -> u32 {
+        offset + self.base
     }
 
     /// 1-based line of a byte offset.
@@ -89,5 +106,19 @@ mod tests {
         assert_eq!(idx.line_col(3), (2, 1));
         assert_eq!(idx.line_col(7), (2, 4));
         assert_eq!(idx.line_col(8), (3, 1));
+        assert_eq!(idx.file_offset(7), 7);
+    }
+
+    #[test]
+    fn file_offsets_count_the_bom_and_columns_do_not() {
+        let raw = "\u{feff}ab\r\ncd";
+        let source = Source::new(raw);
+        let idx = LineIndex::of_source(source.text, source.bom);
+        let c = source.text.find('c').unwrap() as u32;
+        assert_eq!(&raw[idx.file_offset(c) as usize..], "cd");
+        assert_eq!(idx.line_col(c), (2, 1));
+        assert_eq!(idx.line_col(1), (1, 2));
+        let plain = LineIndex::of_source("ab", false);
+        assert_eq!(plain.file_offset(1), 1);
     }
 }

@@ -1,64 +1,148 @@
-//! Proves an edit did what the plan said and nothing else: the edited file's statement lists
-//! are the original ones with the planned permutations applied, and its comments are the same.
+//! Proves an edit did what the plan said and nothing else. The expected result is built from
+//! the plan alone (which list is reordered how, which arguments trade places), never from the
+//! editor's edits: the edited file's statement lists must be the original ones with the
+//! planned permutations applied, every statement's text must be unchanged but for
+//! indentation, its comments must be the same, and no line ending may change style.
 
 use oxc_ast::ast::{Program, Statement};
-use oxc_span::Span;
+use oxc_ast_visit::Visit;
+use oxc_span::{GetSpan, Span};
 
-use crate::edit::{Edit, apply};
-use oxc_ast_visit::{Visit, walk};
-use oxc_span::GetSpan;
+/// What stands for a nested statement list in the text of the statement holding it: the list
+/// is checked on its own, so a move inside it does not change the statement around it.
+const NESTED: &str = "\u{0}{…}\u{0}";
 
 /// The statement lists and comments of a program, as comparable text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shape {
-    /// Each list keyed by the offset of its first statement, with each statement's text
-    /// (indentation removed, since a move re-indents).
-    lists: Vec<(u32, Vec<String>)>,
-    /// Each statement's span, parallel to `lists`.
-    spans: Vec<Vec<Span>>,
+    lists: Vec<List>,
+    /// Every comment's span, in source order (for the comments an argument carries).
+    comment_spans: Vec<Span>,
+    /// Every comment's text.
     comments: Vec<String>,
+    /// Whether the text holds a CRLF, and whether it holds a bare LF.
+    endings: (bool, bool),
 }
 
-/// A planned reordering of the list whose first statement starts at `first`.
-#[derive(Debug, Clone)]
-pub struct Permutation {
-    pub first: u32,
-    pub order: Vec<usize>,
+/// One statement list, keyed by the offset of its first statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct List {
+    first: u32,
+    stmts: Vec<StmtShape>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct StmtShape {
+    span: Span,
+    /// The nested statement lists directly inside it, with the comments around them.
+    nested: Vec<Span>,
+    /// Its text with each nested list replaced by [`NESTED`] and each line's indentation
+    /// removed (a move re-indents). Line endings are kept.
+    text: String,
+}
+
+/// What the plan says one pass does, in terms of the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expectation {
+    /// The list whose first statement starts at `first` is reordered: its statement `order[i]`
+    /// goes to place `i`.
+    Statements { first: u32, order: Vec<usize> },
+    /// In the statement spanning `stmt`, the middleware arguments spanning `units` (of one
+    /// `use` call or a chain of them) trade places, each with the comments directly before it:
+    /// unit `order[i]` goes to the place of unit `i`; the text between them stays.
+    Arguments { stmt: Span, units: Vec<Span>, order: Vec<usize> },
 }
 
 impl Shape {
     pub fn of(program: &Program<'_>, text: &str) -> Shape {
-        let mut collector = Lists { text, lists: Vec::new(), spans: Vec::new() };
+        let comment_spans: Vec<Span> = program.comments.iter().map(|c| c.span).collect();
+        let mut collector = Lists { text, comments: &comment_spans, lists: Vec::new(), frames: Vec::new() };
         collector.visit_program(program);
-        let comments =
-            program.comments.iter().map(|c| c.span.source_text(text).trim_end().to_string()).collect();
-        Shape { lists: collector.lists, spans: collector.spans, comments }
+        let comments = comment_spans.iter().map(|c| c.source_text(text).trim_end().to_string()).collect();
+        let crlf = memchr::memmem::find(text.as_bytes(), b"\r\n").is_some();
+        let bare_lf =
+            memchr::memchr_iter(b'\n', text.as_bytes()).any(|i| i == 0 || text.as_bytes()[i - 1] != b'\r');
+        Shape { lists: collector.lists, comment_spans, comments, endings: (crlf, bare_lf) }
     }
 
-    /// What the file must look like after `edits` carried out `permutations` on `text` (the
-    /// text this shape was taken from): the permuted lists reordered, every statement that
-    /// contains an edited list with those edits applied, everything else unchanged.
-    pub fn expected(&self, text: &str, permutations: &[Permutation], edits: &[Edit]) -> Shape {
+    /// What the file must look like after a pass that carries out `expectations` on `text`
+    /// (the text this shape was taken from).
+    pub fn expected(&self, text: &str, expectations: &[Expectation]) -> Result<Shape, String> {
         let mut shape = self.clone();
-        for (index, (first, list)) in shape.lists.iter_mut().enumerate() {
-            // Edits strictly inside a statement belong to a list nested in it. A list's own
-            // move edits whole lines between its statements, never strictly inside one.
-            for (stmt, span) in list.iter_mut().zip(&self.spans[index]) {
-                let (start, end) = (span.start as usize, span.end as usize);
-                let inside: Vec<Edit> = edits
-                    .iter()
-                    .filter(|e| e.start > start && e.end < end)
-                    .map(|e| Edit { start: e.start - start, end: e.end - start, insert: e.insert.clone() })
-                    .collect();
-                if !inside.is_empty() {
-                    *stmt = dedent(&apply(&text[start..end], &inside));
-                }
-            }
-            if let Some(p) = permutations.iter().find(|p| p.first == *first) {
-                *list = p.order.iter().map(|&i| list[i].clone()).collect();
+        for expectation in expectations {
+            if let Expectation::Arguments { stmt, units, order } = expectation {
+                let found = shape.lists.iter_mut().flat_map(|l| &mut l.stmts).find(|s| s.span == *stmt);
+                let Some(found) = found else {
+                    return Err("the planned argument reordering names no statement".into());
+                };
+                found.text = self.reordered(text, found, units, order)?;
             }
         }
-        shape
+        for expectation in expectations {
+            if let Expectation::Statements { first, order } = expectation {
+                let Some(list) = shape.lists.iter_mut().find(|l| l.first == *first) else {
+                    return Err("the planned reordering names no statement list".into());
+                };
+                if !is_permutation(order, list.stmts.len()) {
+                    return Err("the planned reordering is not a permutation of its list".into());
+                }
+                list.stmts = order.iter().map(|&i| list.stmts[i].clone()).collect();
+            }
+        }
+        Ok(shape)
+    }
+
+    /// The text statement `stmt` must have once its `units` are in `order`.
+    fn reordered(
+        &self,
+        text: &str,
+        stmt: &StmtShape,
+        units: &[Span],
+        order: &[usize],
+    ) -> Result<String, String> {
+        let inside = units.iter().all(|u| stmt.span.start <= u.start && u.end <= stmt.span.end);
+        let sorted = units.windows(2).all(|w| w[0].end <= w[1].start);
+        if !inside || !sorted || !is_permutation(order, units.len()) {
+            return Err("the planned argument reordering does not fit its statement".into());
+        }
+        let slots: Vec<(u32, u32)> = units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                let floor = if i == 0 { stmt.span.start } else { units[i - 1].end };
+                (self.carried_from(text, floor, u.start), u.end)
+            })
+            .collect();
+        let piece = |start: u32, end: u32| masked(text, Span::new(start, end), &stmt.nested);
+        let mut out = piece(stmt.span.start, slots[0].0);
+        for (place, &unit) in order.iter().enumerate() {
+            out.push_str(&piece(slots[unit].0, slots[unit].1));
+            let next = slots.get(place + 1).map_or(stmt.span.end, |s| s.0);
+            out.push_str(&piece(slots[place].1, next));
+        }
+        Ok(dedent(&out))
+    }
+
+    /// Where an argument starting at `from` begins once the comments directly before it are
+    /// counted in: each separated from what follows by blanks with at most one line break, on
+    /// its own line or on the argument's, and not before `floor`.
+    fn carried_from(&self, text: &str, floor: u32, from: u32) -> u32 {
+        let before = self.comment_spans.partition_point(|c| c.end <= from);
+        let mut start = from;
+        for comment in self.comment_spans[..before].iter().rev() {
+            let gap = &text[comment.end as usize..start as usize];
+            let line_start = text[..comment.start as usize].rfind('\n').map_or(0, |i| i + 1);
+            let own_line = text[line_start..comment.start as usize].trim().is_empty();
+            let fits = comment.start >= floor
+                && gap.trim().is_empty()
+                && gap.matches('\n').count() <= 1
+                && (own_line || !gap.contains('\n'));
+            if !fits {
+                break;
+            }
+            start = comment.start;
+        }
+        start
     }
 
     /// Checks `actual` against this expected shape. Offsets differ after a move, so lists and
@@ -72,12 +156,22 @@ impl Shape {
         if sorted_comments(self) != sorted_comments(actual) {
             return Err("the comments after the edit differ from the original ones".into());
         }
+        let (crlf, bare_lf) = actual.endings;
+        if (crlf && !self.endings.0) || (bare_lf && !self.endings.1) {
+            return Err("the edit changed the file's line endings".into());
+        }
         Ok(())
     }
 }
 
-fn sorted_lists(shape: &Shape) -> Vec<&Vec<String>> {
-    let mut lists: Vec<&Vec<String>> = shape.lists.iter().map(|(_, l)| l).collect();
+fn is_permutation(order: &[usize], len: usize) -> bool {
+    let mut seen = vec![false; len];
+    order.len() == len && order.iter().all(|&i| i < len && !std::mem::replace(&mut seen[i], true))
+}
+
+fn sorted_lists(shape: &Shape) -> Vec<Vec<&str>> {
+    let mut lists: Vec<Vec<&str>> =
+        shape.lists.iter().map(|l| l.stmts.iter().map(|s| s.text.as_str()).collect()).collect();
     lists.sort();
     lists
 }
@@ -90,22 +184,325 @@ fn sorted_comments(shape: &Shape) -> Vec<&String> {
 
 struct Lists<'t> {
     text: &'t str,
-    lists: Vec<(u32, Vec<String>)>,
-    spans: Vec<Vec<Span>>,
+    comments: &'t [Span],
+    lists: Vec<List>,
+    /// For each statement being visited, the nested lists found directly inside it so far.
+    frames: Vec<Vec<Span>>,
+}
+
+impl Lists<'_> {
+    /// The stretch a nested list occupies: its statements and the blanks and comments around
+    /// them, up to the code that encloses it.
+    fn region(&self, start: u32, end: u32) -> Span {
+        let is_blank = |c: char| c.is_whitespace();
+        let mut start = start as usize;
+        loop {
+            start = self.text[..start].trim_end_matches(is_blank).len();
+            let ends_here = self.comments.partition_point(|c| (c.end as usize) < start);
+            match self.comments.get(ends_here) {
+                Some(c) if c.end as usize == start => start = c.start as usize,
+                _ => break,
+            }
+        }
+        let mut end = end as usize;
+        loop {
+            end = self.text.len() - self.text[end..].trim_start_matches(is_blank).len();
+            let starts_here = self.comments.partition_point(|c| (c.start as usize) < end);
+            match self.comments.get(starts_here) {
+                Some(c) if c.start as usize == end => end = c.end as usize,
+                _ => break,
+            }
+        }
+        Span::new(start as u32, end as u32)
+    }
 }
 
 impl<'a> Visit<'a> for Lists<'_> {
     fn visit_statements(&mut self, it: &oxc_allocator::Vec<'a, Statement<'a>>) {
-        if let Some(first) = it.first() {
-            let texts = it.iter().map(|s| dedent(s.span().source_text(self.text))).collect();
-            self.lists.push((first.span().start, texts));
-            self.spans.push(it.iter().map(GetSpan::span).collect());
+        let (Some(first), Some(last)) = (it.first(), it.last()) else { return };
+        let region = self.region(first.span().start, last.span().end);
+        if let Some(frame) = self.frames.last_mut() {
+            frame.push(region);
         }
-        walk::walk_statements(self, it);
+        let index = self.lists.len();
+        self.lists.push(List { first: first.span().start, stmts: Vec::with_capacity(it.len()) });
+        for stmt in it {
+            self.frames.push(Vec::new());
+            self.visit_statement(stmt);
+            let mut nested = self.frames.pop().unwrap_or_default();
+            nested.sort_by_key(|s| s.start);
+            let span = stmt.span();
+            let text = dedent(&masked(self.text, span, &nested));
+            self.lists[index].stmts.push(StmtShape { span, nested, text });
+        }
     }
 }
 
-/// The text with each line's leading whitespace removed.
+/// `span`'s text with every `nested` region inside it replaced by [`NESTED`].
+fn masked(text: &str, span: Span, nested: &[Span]) -> String {
+    let mut out = String::new();
+    let mut at = span.start as usize;
+    for region in nested.iter().filter(|r| span.start <= r.start && r.end <= span.end) {
+        out.push_str(&text[at..region.start as usize]);
+        out.push_str(NESTED);
+        at = region.end as usize;
+    }
+    out.push_str(&text[at..span.end as usize]);
+    out
+}
+
+/// The text with each line's indentation (spaces and tabs) removed; line breaks stay as
+/// they are, so a changed line ending shows.
 fn dedent(text: &str) -> String {
-    text.lines().map(str::trim_start).collect::<Vec<_>>().join("\n")
+    text.split('\n').map(|l| l.trim_start_matches([' ', '\t'])).collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+    use oxc_allocator::Allocator;
+    use oxc_span::SourceType;
+
+    fn shape(text: &str) -> Shape {
+        let allocator = Allocator::default();
+        let program = parse(&allocator, text, SourceType::cjs()).expect("the test text parses");
+        Shape::of(&program, text)
+    }
+
+    /// The checker's verdict on `edited` as the result of `plan` carried out on `original`.
+    fn verdict(original: &str, plan: &[Expectation], edited: &str) -> Result<(), String> {
+        shape(original).expected(original, plan)?.check(&shape(edited))
+    }
+
+    fn at(text: &str, needle: &str) -> u32 {
+        text.find(needle).unwrap_or_else(|| panic!("{needle} in {text}")) as u32
+    }
+
+    /// The span of `needle` in `text`.
+    fn span(text: &str, needle: &str) -> Span {
+        let start = at(text, needle);
+        Span::new(start, start + needle.len() as u32)
+    }
+
+    const ORIGINAL: &str = "const a = require('a');\n// the session\napp.use(session({}));\napp.use(json());\n\
+                            app.use(express.static('p')); // assets\n";
+    /// `ORIGINAL` with the static registration lifted above the session's.
+    const LIFTED: &str = "const a = require('a');\napp.use(express.static('p')); // assets\n// the session\n\
+                          app.use(session({}));\napp.use(json());\n";
+
+    fn lift() -> Vec<Expectation> {
+        vec![Expectation::Statements { first: 0, order: vec![0, 3, 1, 2] }]
+    }
+
+    #[test]
+    fn the_planned_statement_move_is_accepted() {
+        assert_eq!(verdict(ORIGINAL, &lift(), LIFTED), Ok(()));
+        // Indentation is not part of a statement: a move re-indents.
+        assert_eq!(verdict(ORIGINAL, &lift(), &LIFTED.replace("app.use(json", "  app.use(json")), Ok(()));
+    }
+
+    #[test]
+    fn a_dropped_statement_is_rejected() {
+        assert!(verdict(ORIGINAL, &lift(), &LIFTED.replace("app.use(json());\n", "")).is_err());
+    }
+
+    #[test]
+    fn a_duplicated_statement_is_rejected() {
+        let doubled = LIFTED.replace("app.use(json());\n", "app.use(json());\napp.use(json());\n");
+        assert!(verdict(ORIGINAL, &lift(), &doubled).is_err());
+        let static_twice = format!("{LIFTED}app.use(express.static('p'));\n");
+        assert!(verdict(ORIGINAL, &lift(), &static_twice).is_err());
+    }
+
+    #[test]
+    fn a_swap_outside_the_plan_is_rejected() {
+        let swapped = LIFTED.replace(
+            "// the session\napp.use(session({}));\napp.use(json());\n",
+            "app.use(json());\n// the session\napp.use(session({}));\n",
+        );
+        assert!(verdict(ORIGINAL, &lift(), &swapped).is_err());
+        // The right result for no plan at all is the original.
+        assert!(verdict(ORIGINAL, &[], LIFTED).is_err());
+        assert_eq!(verdict(ORIGINAL, &[], ORIGINAL), Ok(()));
+    }
+
+    #[test]
+    fn a_changed_comment_is_rejected() {
+        assert!(verdict(ORIGINAL, &lift(), &LIFTED.replace("// assets", "// asset")).is_err());
+        assert!(verdict(ORIGINAL, &lift(), &LIFTED.replace(" // assets", "")).is_err());
+    }
+
+    #[test]
+    fn one_byte_changed_inside_a_moved_statement_is_rejected() {
+        assert!(verdict(ORIGINAL, &lift(), &LIFTED.replace("static('p')", "static('q')")).is_err());
+        assert!(verdict(ORIGINAL, &lift(), &LIFTED.replace("session({})", "session({ })")).is_err());
+    }
+
+    #[test]
+    fn a_changed_line_ending_is_rejected() {
+        let crlf = |t: &str| t.replace('\n', "\r\n");
+        assert_eq!(verdict(&crlf(ORIGINAL), &lift(), &crlf(LIFTED)), Ok(()));
+        let one_lf = crlf(LIFTED).replacen("\r\n", "\n", 1);
+        assert!(verdict(&crlf(ORIGINAL), &lift(), &one_lf).is_err());
+        assert!(verdict(ORIGINAL, &lift(), &LIFTED.replacen('\n', "\r\n", 1)).is_err());
+        // In a file that already mixes both, a line break inside a moved statement still counts.
+        let mixed = "a();\r\napp.use(session({}));\napp.use(express.static(\r\n  'p'));\n";
+        let plan = [Expectation::Statements { first: 0, order: vec![0, 2, 1] }];
+        assert_eq!(
+            verdict(mixed, &plan, "a();\r\napp.use(express.static(\r\n  'p'));\napp.use(session({}));\n"),
+            Ok(())
+        );
+        assert!(
+            verdict(mixed, &plan, "a();\r\napp.use(express.static(\n  'p'));\napp.use(session({}));\n")
+                .is_err()
+        );
+    }
+
+    const NESTED_LIST: &str = "module.exports = function setup(app) {\n  // sessions\n  app.use(session({}));\n  \
+                               app.use(express.static('p'));\n};\nfunction other() {\n  a();\n  b();\n}\n";
+
+    fn nested_lift() -> Vec<Expectation> {
+        vec![Expectation::Statements { first: at(NESTED_LIST, "app.use(session"), order: vec![1, 0] }]
+    }
+
+    #[test]
+    fn a_move_inside_a_function_is_checked_in_its_own_list() {
+        let lifted = NESTED_LIST.replace(
+            "  // sessions\n  app.use(session({}));\n  app.use(express.static('p'));\n",
+            "  app.use(express.static('p'));\n  // sessions\n  app.use(session({}));\n",
+        );
+        assert_eq!(verdict(NESTED_LIST, &nested_lift(), &lifted), Ok(()));
+        // The statement around the list is still compared, and so are the other lists.
+        assert!(
+            verdict(NESTED_LIST, &nested_lift(), &lifted.replace("setup(app)", "setup(app, x)")).is_err()
+        );
+        assert!(verdict(NESTED_LIST, &nested_lift(), &lifted.replace("  b();\n", "")).is_err());
+        assert!(
+            verdict(NESTED_LIST, &nested_lift(), &lifted.replace("  a();\n  b();\n", "  b();\n  a();\n"))
+                .is_err()
+        );
+        // Unmoved, the planned list is wrong.
+        assert!(verdict(NESTED_LIST, &nested_lift(), NESTED_LIST).is_err());
+    }
+
+    const ARGUMENTS: &str = "app.use(/* sessions */ session({}), express.static('p'));\n";
+
+    fn swap_arguments(text: &str, stmt: &str, units: [&str; 2]) -> Vec<Expectation> {
+        vec![Expectation::Arguments {
+            stmt: span(text, stmt),
+            units: units.map(|u| span(text, u)).to_vec(),
+            order: vec![1, 0],
+        }]
+    }
+
+    #[test]
+    fn an_argument_reorder_is_checked_against_the_plan() {
+        let plan = swap_arguments(
+            ARGUMENTS,
+            "app.use(/* sessions */ session({}), express.static('p'));",
+            ["session({})", "express.static('p')"],
+        );
+        let good = "app.use(express.static('p'), /* sessions */ session({}));\n";
+        assert_eq!(verdict(ARGUMENTS, &plan, good), Ok(()));
+        // The comment stayed behind: it belongs to the argument it was before.
+        assert!(
+            verdict(ARGUMENTS, &plan, "app.use(/* sessions */ express.static('p'), session({}));\n").is_err()
+        );
+        assert!(verdict(ARGUMENTS, &plan, ARGUMENTS).is_err());
+        assert!(verdict(ARGUMENTS, &plan, &good.replace("'p'", "'q'")).is_err());
+        assert!(verdict(ARGUMENTS, &plan, &good.replace("), /*", "),/*")).is_err());
+    }
+
+    #[test]
+    fn an_argument_carries_the_comments_directly_before_it_and_no_others() {
+        let swap = |text: &str| {
+            let units = [span(text, "session({})"), span(text, "express.static('p')")];
+            vec![Expectation::Arguments {
+                stmt: span(text, text.trim_end()),
+                units: units.to_vec(),
+                order: vec![1, 0],
+            }]
+        };
+        // A comment on its own line just above the second argument goes with it.
+        let text = "app.use(\n  session({}),\n  // assets\n  express.static('p'));\n";
+        let good = "app.use(\n  // assets\n  express.static('p'),\n  session({}));\n";
+        assert_eq!(verdict(text, &swap(text), good), Ok(()));
+        let left = "app.use(\n  express.static('p'),\n  // assets\n  session({}));\n";
+        assert!(verdict(text, &swap(text), left).is_err());
+        // One between the arguments but not directly before the second stays in place.
+        let text = "app.use(session({}) /* c */, express.static('p'));\n";
+        assert_eq!(
+            verdict(text, &swap(text), "app.use(express.static('p') /* c */, session({}));\n"),
+            Ok(())
+        );
+        // One a blank line away from the first argument stays where it is.
+        let text = "app.use(\n  // the middleware\n\n  session({}),\n  express.static('p'));\n";
+        let good = "app.use(\n  // the middleware\n\n  express.static('p'),\n  session({}));\n";
+        assert_eq!(verdict(text, &swap(text), good), Ok(()));
+    }
+
+    #[test]
+    fn a_chain_link_reorder_is_checked_against_the_plan() {
+        let chain = "app\n  .use(session({}))\n  .use(express.static('p'))\n  .get('/', h);\n";
+        let plan = swap_arguments(chain, chain.trim_end(), ["session({})", "express.static('p')"]);
+        let good = "app\n  .use(express.static('p'))\n  .use(session({}))\n  .get('/', h);\n";
+        assert_eq!(verdict(chain, &plan, good), Ok(()));
+        assert!(verdict(chain, &plan, &good.replace(".get('/', h)", ".get('/x', h)")).is_err());
+        assert!(
+            verdict(
+                chain,
+                &plan,
+                "app\n  .use(express.static('p'))\n  .use(session({}))\n  .get('/', h);\napp;\n"
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn an_argument_with_a_function_body_is_compared_whole() {
+        let text = "app.use(session({}), function (req, res, next) {\n  next();\n}, express.static('p'));\n";
+        let units = [
+            span(text, "session({})"),
+            span(text, "function (req, res, next) {\n  next();\n}"),
+            span(text, "express.static('p')"),
+        ];
+        let plan = [Expectation::Arguments {
+            stmt: span(text, text.trim_end()),
+            units: units.to_vec(),
+            order: vec![2, 0, 1],
+        }];
+        let good = "app.use(express.static('p'), session({}), function (req, res, next) {\n  next();\n});\n";
+        assert_eq!(verdict(text, &plan, good), Ok(()));
+        assert!(verdict(text, &plan, &good.replace("  next();\n", "  next(1);\n")).is_err());
+    }
+
+    #[test]
+    fn an_argument_plan_that_does_not_fit_its_statement_is_an_error() {
+        let text = format!("a();\n{ARGUMENTS}");
+        let stmt = span(&text, ARGUMENTS.trim_end());
+        let (session, statics) = (span(&text, "session({})"), span(&text, "express.static('p')"));
+        let expected = |units: Vec<Span>, order: Vec<usize>| {
+            shape(&text).expected(&text, &[Expectation::Arguments { stmt, units, order }])
+        };
+        assert!(expected(vec![session, statics], vec![1, 0]).is_ok());
+        // Each condition on its own: a unit past the statement's end, one before its start,
+        // units out of order, an order that is no permutation.
+        assert!(expected(vec![session, Span::new(statics.start, stmt.end + 1)], vec![1, 0]).is_err());
+        assert!(expected(vec![span(&text, "a()"), statics], vec![1, 0]).is_err());
+        assert!(expected(vec![statics, session], vec![1, 0]).is_err());
+        assert!(expected(vec![session, statics], vec![1, 1]).is_err());
+        assert!(expected(vec![session, statics], vec![0, 2]).is_err());
+        assert!(expected(vec![session, statics], vec![1]).is_err());
+    }
+
+    #[test]
+    fn a_plan_that_names_nothing_is_an_error() {
+        let bad_order = [Expectation::Statements { first: 0, order: vec![0, 0, 1, 2] }];
+        assert!(verdict(ORIGINAL, &bad_order, ORIGINAL).is_err());
+        let nowhere = [Expectation::Statements { first: 5, order: vec![0] }];
+        assert!(verdict(ORIGINAL, &nowhere, ORIGINAL).is_err());
+        let no_stmt = [Expectation::Arguments { stmt: Span::new(1, 2), units: vec![], order: vec![] }];
+        assert!(verdict(ORIGINAL, &no_stmt, ORIGINAL).is_err());
+    }
 }

@@ -5,13 +5,12 @@
 //! (NestJS on Express); the first test that needs one installs it with `npm ci`.
 
 use std::collections::HashMap;
+use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
-use std::{fs, thread};
 
 use crate::support::{Project, npm_ci, stderr};
 
@@ -65,42 +64,49 @@ fn e2e_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e")
 }
 
-/// A running app; killed when dropped.
-struct Server {
+/// The Node process serving the apps of one stage (`tests/e2e/host.js`); killed when dropped.
+struct Host {
     child: Child,
-    port: u16,
 }
 
-impl Drop for Server {
+impl Drop for Host {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-fn start(dir: &Path, entry: &str) -> Server {
-    let mut child = Command::new("node")
-        .arg(entry)
-        .current_dir(dir)
+/// One app listening on a port of its host.
+struct Server {
+    port: u16,
+}
+
+/// Starts one Node process serving every entry (each an app's file, in its own directory) and
+/// waits until each listens: the host, and each app's server in the order given.
+fn start_all(entries: &[PathBuf]) -> (Host, Vec<Server>) {
+    let child = Command::new("node")
+        .arg(e2e_root().join("host.js"))
+        .args(entries)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("node must be installed to run the end-to-end tests");
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let mut line = String::new();
-        let _ = BufReader::new(stdout).read_line(&mut line);
-        let _ = tx.send(line);
-    });
-    let line = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
-    let Some(port) = line.trim().strip_prefix("listening on ").and_then(|p| p.parse().ok()) else {
-        let _ = child.kill();
-        let mut err = String::new();
-        let _ = child.stderr.take().unwrap().read_to_string(&mut err);
-        panic!("{entry} in {} did not start: {line:?}\n{err}", dir.display());
-    };
-    Server { child, port }
+    let mut host = Host { child };
+    let stdout = host.child.stdout.take().unwrap();
+    let mut servers = Vec::new();
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        let port = line.split_once(' ').and_then(|(i, p)| (i.parse() == Ok(servers.len())).then_some(p));
+        servers.push(Server {
+            port: port.and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("host: {line}")),
+        });
+        if servers.len() == entries.len() {
+            return (host, servers);
+        }
+    }
+    let _ = host.child.kill();
+    let mut err = String::new();
+    let _ = host.child.stderr.take().unwrap().read_to_string(&mut err);
+    panic!("{} did not start:\n{err}", entries[servers.len()].display());
 }
 
 struct Response {
@@ -229,36 +235,114 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn run_app(app: &App, major: u8) {
-    run_in(app, &format!("e2e/express{major}"), &format!("Express {major}"));
+/// An app copied into a temporary project with the runtime's node_modules.
+struct Staged<'a> {
+    name: &'static str,
+    app: &'a App,
+    project: Project,
+    original: String,
 }
 
-/// Runs `app` with the node_modules of the pinned runtime `tests/<runtime>`, named `label`.
-fn run_in(app: &App, runtime: &str, label: &str) {
-    let modules = npm_ci(runtime);
+impl Staged<'_> {
+    fn entry(&self) -> PathBuf {
+        self.project.file(self.app.entry)
+    }
+}
+
+fn stage<'a>(name: &'static str, app: &'a App, modules: &Path) -> Staged<'a> {
     let project = Project::new(&[]);
     copy_dir(&e2e_root().join("apps").join(app.dir), project.path());
-    std::os::unix::fs::symlink(&modules, project.file("node_modules")).unwrap();
+    std::os::unix::fs::symlink(modules, project.file("node_modules")).unwrap();
     let original = project.read(app.entry);
+    Staged { name, app, project, original }
+}
 
-    let before = start(project.path(), app.entry);
-    let leaked = get(&before, app.asset, None);
-    assert!(leaked.cookie().is_some(), "{} under {label}: the bug must show before the fix", app.dir);
-    check_behaviour(app, &before, &format!("{label}, before"));
-    drop(before);
+/// Runs `f` and returns its panic message, if it panicked.
+fn failure(f: impl FnOnce()) -> Option<String> {
+    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).err()?;
+    Some(
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default(),
+    )
+}
 
-    let out = project.run(&["--write"]);
-    let fixed_source = project.read(app.entry);
-    if app.fixed {
-        assert_eq!(out.status.code(), Some(0), "{}: {}", app.dir, stderr(&out));
-        assert_ne!(fixed_source, original, "{}: the file must change", app.dir);
-    } else {
-        assert_eq!(out.status.code(), Some(1), "{}: {}", app.dir, stderr(&out));
-        assert_eq!(fixed_source, original, "{}: a refused fix must not touch the file", app.dir);
+/// Runs every app with the node_modules of the pinned runtime `tests/<runtime>`, named `label`:
+/// all of them served by one Node process before the fix, then by one after it. Every app that
+/// fails is reported, at the end.
+fn run_all(apps: &[(&'static str, App)], runtime: &str, label: &str) {
+    let modules = npm_ci(runtime);
+    let staged: Vec<Staged> = apps.iter().map(|(name, app)| stage(name, app, &modules)).collect();
+    let mut failures: Vec<String> = Vec::new();
+
+    let entries: Vec<PathBuf> = staged.iter().map(Staged::entry).collect();
+    let (host, servers) = start_all(&entries);
+    let mut passed = Vec::new();
+    for (s, server) in staged.iter().zip(&servers) {
+        match failure(|| before(s.app, server, label)) {
+            Some(why) => failures.push(format!("{}: {why}", s.name)),
+            None => passed.push(s),
+        }
     }
+    drop(host);
 
-    let after = start(project.path(), app.entry);
-    let asset = get(&after, app.asset, None);
+    let mut fixed = Vec::new();
+    for s in passed {
+        match failure(|| fix(s)) {
+            Some(why) => failures.push(format!("{}: {why}", s.name)),
+            None => fixed.push(s),
+        }
+    }
+    if !fixed.is_empty() {
+        let entries: Vec<PathBuf> = fixed.iter().map(|s| s.entry()).collect();
+        let (_host, servers) = start_all(&entries);
+        for (s, server) in fixed.iter().zip(&servers) {
+            if let Some(why) = failure(|| after(s.app, server, label)) {
+                failures.push(format!("{}: {why}", s.name));
+            }
+        }
+    }
+    failures.sort();
+    assert!(
+        failures.is_empty(),
+        "{} of {} apps failed under {label}:\n{}",
+        failures.len(),
+        apps.len(),
+        failures.join("\n")
+    );
+}
+
+/// Runs one app, on its own host, with the node_modules of `tests/<runtime>`.
+fn run_in(app: App, runtime: &str, label: &str) {
+    run_all(&[(app.dir, app)], runtime, label);
+}
+
+/// Before the fix: the bug shows, and the app works.
+fn before(app: &App, server: &Server, label: &str) {
+    let leaked = get(server, app.asset, None);
+    assert!(leaked.cookie().is_some(), "{} under {label}: the bug must show before the fix", app.dir);
+    check_behaviour(app, server, &format!("{label}, before"));
+}
+
+/// The tool's run on the app: it fixes the file, or refuses and leaves it alone.
+fn fix(s: &Staged) {
+    let out = s.project.run(&["--write"]);
+    let fixed_source = s.project.read(s.app.entry);
+    if s.app.fixed {
+        assert_eq!(out.status.code(), Some(0), "{}: {}", s.app.dir, stderr(&out));
+        assert_ne!(fixed_source, s.original, "{}: the file must change", s.app.dir);
+    } else {
+        assert_eq!(out.status.code(), Some(1), "{}: {}", s.app.dir, stderr(&out));
+        assert_eq!(fixed_source, s.original, "{}: a refused fix must not touch the file", s.app.dir);
+    }
+}
+
+/// After the tool's run: static responses carry no cookie exactly when it fixed the app, and
+/// the app still works.
+fn after(app: &App, server: &Server, label: &str) {
+    let asset = get(server, app.asset, None);
     assert_eq!(
         asset.cookie().is_none(),
         app.fixed,
@@ -266,22 +350,27 @@ fn run_in(app: &App, runtime: &str, label: &str) {
         app.dir,
         asset.header("set-cookie")
     );
-    check_behaviour(app, &after, &format!("{label}, after"));
+    check_behaviour(app, server, &format!("{label}, after"));
 }
 
 const HELMET: Option<(&str, &str)> = Some(("x-content-type-options", "nosniff"));
 const XFRAME: Option<(&str, &str)> = Some(("x-frame-options", "SAMEORIGIN"));
 const ASSET: &str = "/style.css";
 
+/// The apps every pinned Express runs, each named for what it shows; all of one runtime's run
+/// in one test, served by one Node process per stage.
 macro_rules! e2e {
     ($($name:ident: $app:expr;)*) => {
-        mod express4 {
-            use super::*;
-            $( #[test] fn $name() { run_app(&$app, 4) } )*
+        const APPS: &[(&str, App)] = &[$((stringify!($name), $app)),*];
+
+        #[test]
+        fn express4_apps() {
+            run_all(APPS, "e2e/express4", "Express 4");
         }
-        mod express5 {
-            use super::*;
-            $( #[test] fn $name() { run_app(&$app, 5) } )*
+
+        #[test]
+        fn express5_apps() {
+            run_all(APPS, "e2e/express5", "Express 5");
         }
     };
 }
@@ -325,7 +414,7 @@ mod nest {
     #[test]
     fn use_static_assets_lifted_over_a_global_pipe() {
         let app = App { dir: "nest-static", entry: "server.js", fixed: true, ..App::DEFAULT };
-        run_in(&app, "e2e/nest", "NestJS");
+        run_in(app, "e2e/nest", "NestJS");
     }
 
     #[test]
@@ -338,6 +427,6 @@ mod nest {
             routes: "/api",
             ..App::DEFAULT
         };
-        run_in(&app, "e2e/nest", "NestJS");
+        run_in(app, "e2e/nest", "NestJS");
     }
 }

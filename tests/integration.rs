@@ -9,6 +9,7 @@ mod fixtures;
 mod formats;
 mod generate;
 mod npm;
+mod offsets;
 mod pr_text;
 mod precommit;
 mod properties;

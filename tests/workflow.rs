@@ -1,7 +1,7 @@
 //! How bots, hooks and editors drive the tool: stdin, file lists, changed files, pull-request
 //! bodies, interactive confirmation and progress (both through a pseudo-terminal).
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 
 use crate::support::{BAD, BIN, BLOCKED, FIXED, Project, stderr, stdout};
@@ -157,8 +157,13 @@ fn pr_body_lists_fixes_and_reviews_and_is_deterministic() {
     assert_eq!(p.read("again.md"), body);
 }
 
-/// Runs the binary under a pseudo-terminal (util-linux `script`), feeding `input` as typed.
-fn in_terminal(p: &Project, args: &str, input: &str) -> String {
+/// The question `--interactive` ends each prompt with.
+const PROMPT: &str = "[q]uit: ";
+
+/// Runs the binary under a pseudo-terminal (util-linux `script`) and types each of `answers`
+/// once the tool has asked for it (one more prompt on screen than answers typed), never on a
+/// timer; then closes the input and returns the screen.
+fn in_terminal(p: &Project, args: &str, answers: &[&str]) -> String {
     let command = format!("{BIN} {args}");
     let mut child = Command::new("script")
         .args(["-q", "-e", "-c", &command, "/dev/null"])
@@ -169,21 +174,42 @@ fn in_terminal(p: &Project, args: &str, input: &str) -> String {
         .stderr(Stdio::piped())
         .spawn()
         .expect("util-linux `script` provides the pseudo-terminal");
+    let mut output = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        let mut buffer = [0; 4096];
+        while let Ok(n @ 1..) = output.read(&mut buffer) {
+            if tx.send(buffer[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut screen = Vec::new();
     let mut stdin = child.stdin.take().unwrap();
-    for line in input.lines() {
-        std::thread::sleep(std::time::Duration::from_millis(300));
-        writeln!(stdin, "{line}").unwrap();
+    for (typed, answer) in answers.iter().enumerate() {
+        while String::from_utf8_lossy(&screen).matches(PROMPT).count() <= typed {
+            let Ok(chunk) = rx.recv() else {
+                panic!(
+                    "the run ended before asking for answer {}:\n{}",
+                    typed + 1,
+                    String::from_utf8_lossy(&screen)
+                )
+            };
+            screen.extend(chunk);
+        }
+        writeln!(stdin, "{answer}").unwrap();
     }
-    std::thread::sleep(std::time::Duration::from_millis(300));
     drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    // The rest of the screen, until the run ends and the terminal closes.
+    screen.extend(rx.iter().flatten());
+    child.wait().unwrap();
+    String::from_utf8_lossy(&screen).into_owned()
 }
 
 #[test]
 fn interactive_writes_only_accepted_fixes() {
     let p = Project::new(&[("a.js", BAD), ("b.js", BAD), ("c.js", BAD), ("d.js", BAD)]);
-    let screen = in_terminal(&p, "--interactive --color=never", "y\nwhat\nn\nq\n");
+    let screen = in_terminal(&p, "--interactive --color=never", &["y", "what", "n", "q"]);
     assert!(screen.contains("Apply this fix to a.js? [y]es / [n]o / [a]ll remaining / [q]uit:"), "{screen}");
     assert!(screen.contains("Please answer y, n, a or q."), "{screen}");
     assert!(screen.contains("+++ b/c.js"), "{screen}");
@@ -192,7 +218,7 @@ fn interactive_writes_only_accepted_fixes() {
     assert_eq!(p.read("c.js"), BAD);
     assert_eq!(p.read("d.js"), BAD);
 
-    let screen = in_terminal(&p, "--interactive --color=never", "n\na\n");
+    let screen = in_terminal(&p, "--interactive --color=never", &["n", "a"]);
     assert!(screen.contains("fixed d.js"), "{screen}");
     assert_eq!(
         (p.read("b.js"), p.read("c.js"), p.read("d.js")),
@@ -201,17 +227,16 @@ fn interactive_writes_only_accepted_fixes() {
 }
 
 #[test]
-fn progress_shows_on_a_terminal_for_long_runs_only() {
-    let files: Vec<(String, &str)> = (0..10000).map(|i| (format!("d{}/f{i}.js", i % 100), BAD)).collect();
-    let refs: Vec<(&str, &str)> = files.iter().map(|(n, c)| (n.as_str(), *c)).collect();
-    let p = Project::new(&refs);
-    let screen = in_terminal(&p, "--check -j1", "");
-    assert!(screen.contains("files checked"), "no progress in a long run on a terminal");
-    let piped = p.run(&["--check", "-j1"]);
+fn progress_shows_on_a_terminal_once_the_delay_is_over() {
+    // The test sets the delay (a hidden, internal flag): 0 ms shows the spinner however fast the
+    // run, an hour never does.
+    let p = Project::new(&[("a.js", BAD), ("b.js", BAD)]);
+    let screen = in_terminal(&p, "--check --internal-progress-delay=0", &[]);
+    assert!(screen.contains("files checked"), "no progress past the delay on a terminal:\n{screen}");
+    assert!(!in_terminal(&p, "--check --internal-progress-delay=3600000", &[]).contains("files checked"));
+    assert!(!in_terminal(&p, "--check --quiet --internal-progress-delay=0", &[]).contains("files checked"));
+    let piped = p.run(&["--check", "--internal-progress-delay=0"]);
     assert!(!stderr(&piped).contains("files checked"));
-    let small = Project::new(&[("a.js", BAD)]);
-    assert!(!in_terminal(&small, "--check", "").contains("files checked"));
-    assert!(!in_terminal(&p, "--check -j1 --quiet", "").contains("files checked"));
 }
 
 #[test]

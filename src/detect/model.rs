@@ -184,6 +184,13 @@ impl Stmt {
         self.parts.iter().chain(&self.nested).any(|p| p.kind == Kind::Static)
     }
 
+    /// The parts that can trade places as arguments: one per middleware argument, without a
+    /// route link after them (which stays last).
+    pub fn argument_parts(&self) -> &[Part] {
+        let units = self.arguments.as_ref().map_or(self.parts.len(), Vec::len);
+        &self.parts[..units]
+    }
+
     /// The statement's first session part and the first static part after it, if any.
     pub fn static_after_session(&self) -> Option<(&Part, &Part)> {
         let at = self.parts.iter().position(|p| p.kind == Kind::Session)?;

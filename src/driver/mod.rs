@@ -45,6 +45,8 @@ pub struct Options {
     pub quiet: bool,
     /// Show progress on stderr (a terminal) for runs longer than a second.
     pub progress: bool,
+    /// How long a run lasts before progress shows.
+    pub progress_delay: std::time::Duration,
     /// Ask before applying each fix (with `mode` Write).
     pub interactive: bool,
     /// Where to write the pull-request text, if anywhere.
@@ -107,7 +109,7 @@ pub fn run(options: &Options) -> Result<Exit, RunError> {
     let walk_options = WalkOptions { threads: options.threads, follow: options.follow };
     let writer = Writer::new(options.follow, &roots);
     let modules = modules::ModuleCache::new(options.max_filesize);
-    let progress = crate::progress::Progress::start(options.progress);
+    let progress = crate::progress::Progress::start(options.progress, options.progress_delay);
     let mut printer = Printer::new(options);
     // `--interactive` asks about every fix once the run is over; otherwise each file's report is
     // printed as soon as every file before it has been.

@@ -132,7 +132,8 @@ pub fn process_file(
         return report;
     }
     if options.format.needs_diff(options.mode) {
-        report.diff = Some(unified_diff(path, source.text, &fixed));
+        // Of the file as it is on disk, BOM included, so `git apply` matches its first line.
+        report.diff = Some(unified_diff(path, raw, &source.with_text(&fixed)));
     }
     if options.format.needs_replacement() {
         report.replacement = Some(Replacement::between(source.text, &fixed));

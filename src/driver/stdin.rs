@@ -61,7 +61,9 @@ pub fn run(options: &Options, configs: &Configs) -> Result<Exit, RunError> {
         return Ok(exit);
     }
     let printed = match &outcome.fixed {
-        Some(fixed) if options.diff => out.write_all(unified_diff(name, source.text, fixed).as_bytes()),
+        Some(fixed) if options.diff => {
+            out.write_all(unified_diff(name, &raw, &source.with_text(fixed)).as_bytes())
+        }
         Some(fixed) => out.write_all(source.with_text(fixed).as_bytes()),
         None if options.diff => Ok(()),
         None => out.write_all(raw.as_bytes()),

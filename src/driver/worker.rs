@@ -49,6 +49,7 @@ impl Fixer {
         modules: &ModuleCache,
         explain: bool,
     ) -> FileOutcome {
+        crate::fault::panic_if_targeted(path);
         if probe::needed(source_type)
             && let Err(error) = self.prober.check(source.text, path)
         {

@@ -20,7 +20,7 @@ pub fn found(
 ) -> Found {
     let position = |span: oxc_span::Span| {
         let (line, col) = lines.line_col(span.start);
-        Position { line, col, span: (span.start, span.end) }
+        Position { line, col, span: (lines.file_offset(span.start), lines.file_offset(span.end)) }
     };
     Found {
         at: position(finding.static_part.span),

@@ -19,7 +19,7 @@ use crate::parse::parse;
 use crate::plan::{Applied, Finding, Outcome, Reason, Scope, plan_block, settles};
 use crate::source::{LineIndex, Source};
 use crate::suppress::{self, Suppression};
-use crate::verify::{Permutation, Shape};
+use crate::verify::{Expectation, Shape};
 pub use outcome::FileOutcome;
 use outcome::{Found, Note, NoteIssue, Status};
 
@@ -113,7 +113,7 @@ fn fix_passes(
             return Ok((text != source.text).then_some(text));
         }
         let analysis = analyze(&program, config, modules);
-        let lines = LineIndex::new(&text);
+        let lines = LineIndex::of_source(&text, source.bom);
         // Found again each pass: a comment moves with the statement below it, so the line
         // relation holds in the edited text too.
         let mut suppressions = suppress::find(&text, &analysis.comments, &lines);
@@ -126,7 +126,8 @@ fn fix_passes(
 
         let mut edits: Vec<Edit> = Vec::new();
         let mut claimed: Vec<(usize, usize)> = Vec::new();
-        let mut permutations = Vec::new();
+        // What the plan says this pass does, for the checker (never the edits themselves).
+        let mut expectations = Vec::new();
         // The statement moves applied; the pass may settle the file only if every finding is one.
         let mut applied: Vec<Applied> = Vec::new();
         let mut planned = 0;
@@ -153,11 +154,23 @@ fn fix_passes(
                                 // Another fix already edits this stretch: this one waits for the next pass.
                                 if claimed.iter().all(|&(start, end)| end < range.0 || start > range.1) {
                                     claimed.push(range);
-                                    if finding.scope == Scope::Statements {
-                                        let first = block.stmts[0].span.start;
-                                        let order = candidate.order(block.stmts.len());
-                                        applied.push(Applied { block: b, order: order.clone() });
-                                        merge(&mut permutations, Permutation { first, order });
+                                    match finding.scope {
+                                        Scope::Statements => {
+                                            let first = block.stmts[0].span.start;
+                                            let order = candidate.order(block.stmts.len());
+                                            applied.push(Applied { block: b, order: order.clone() });
+                                            merge(&mut expectations, first, order);
+                                        }
+                                        Scope::Arguments(stmt) => {
+                                            let units: Vec<_> = block.stmts[stmt]
+                                                .argument_parts()
+                                                .iter()
+                                                .map(|p| p.span)
+                                                .collect();
+                                            let order = candidate.order(units.len());
+                                            let stmt = block.stmts[stmt].span;
+                                            expectations.push(Expectation::Arguments { stmt, units, order });
+                                        }
                                     }
                                     edits.extend(mine);
                                 }
@@ -205,8 +218,14 @@ fn fix_passes(
             return Ok((text != source.text).then_some(text));
         }
         edits.sort_by_key(|e| (e.start, e.end));
+        if crate::fault::corrupts_edits()
+            && let Some(edit) = edits.iter_mut().find(|e| !e.insert.is_empty())
+        {
+            edit.insert = edit.insert.repeat(2);
+        }
         settled = applied.len() == planned && settles(&analysis.blocks, &applied);
-        expected = Some(Shape::of(&program, &text).expected(&text, &permutations, &edits));
+        expected =
+            Some(Shape::of(&program, &text).expected(&text, &expectations).map_err(FileError::Verify)?);
         text = apply(&text, &edits);
     }
     Err(FileError::Verify("the fixes did not settle after several passes".into()))
@@ -214,14 +233,18 @@ fn fix_passes(
 
 /// Adds a planned reordering of a statement list. Two apps in one list fixed in the same pass
 /// reorder disjoint stretches of it (their edits do not overlap): one permutation holds both.
-fn merge(permutations: &mut Vec<Permutation>, new: Permutation) {
-    match permutations.iter_mut().find(|p| p.first == new.first) {
+fn merge(expectations: &mut Vec<Expectation>, first: u32, order: Vec<usize>) {
+    let existing = expectations.iter_mut().find_map(|e| match e {
+        Expectation::Statements { first: f, order } if *f == first => Some(order),
+        _ => None,
+    });
+    match existing {
         Some(existing) => {
-            for (place, &from) in new.order.iter().enumerate().filter(|&(place, &from)| place != from) {
-                existing.order[place] = from;
+            for (place, &from) in order.iter().enumerate().filter(|&(place, &from)| place != from) {
+                existing[place] = from;
             }
         }
-        None => permutations.push(new),
+        None => expectations.push(Expectation::Statements { first, order }),
     }
 }
 

@@ -25,7 +25,7 @@ impl FileOutcome {
     }
 }
 
-/// A place in the file, 1-based, with its byte span.
+/// A place in the file, 1-based, with its byte span in the file on disk (a BOM counted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Position {
     pub line: usize,
