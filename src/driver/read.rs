@@ -39,8 +39,9 @@ static LOCAL: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
 });
 
 /// A file that registers middleware: `app.use(`, `app.useStaticAssets(`.
-static REGISTERS: LazyLock<Vec<Finder<'static>>> =
-    LazyLock::new(|| [".use(", ".useStaticAssets("].iter().map(|n| Finder::new(n.as_bytes()).into_owned()).collect());
+static REGISTERS: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
+    [".use(", ".useStaticAssets("].iter().map(|n| Finder::new(n.as_bytes()).into_owned()).collect()
+});
 
 /// Whether the bytes can hold a finding: they name a session module and a static one (from the
 /// table, or declared by the configuration), or one of them and a local module (a helper there
