@@ -234,11 +234,12 @@ pub(super) fn helper_kind<'a>(
         receiver: ReceiverId::Symbol(param),
         this: None,
         reach: None,
+        sites: None,
     };
     let mut pure = true;
     let mut kinds: HashSet<Kind> = HashSet::default();
     for stmt in statements {
-        let mut facts = Facts::new(&context, Vec::new());
+        let mut facts = Facts::new(&context, Default::default());
         facts.visit_statement(stmt);
         let shared = facts.bindings.shared_reads.keys().any(|s| *s != param);
         pure &= !facts.bindings.opaque && !shared && facts.bindings.shared_state.is_none();

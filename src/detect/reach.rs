@@ -42,6 +42,7 @@ impl Reach {
                     continue;
                 }
                 for id in nodes.ancestor_ids(node) {
+                    crate::budget::tick(1);
                     if id == home {
                         break;
                     }
