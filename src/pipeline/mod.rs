@@ -275,3 +275,6 @@ fn note(s: &Suppression) -> Option<Note> {
     };
     Some(Note { line: s.line, col: s.col, issue })
 }
+
+#[cfg(test)]
+mod work;
