@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 
-use crate::driver::{Options, run};
+use crate::driver::{Options, PrText, run};
 use crate::error::{Exit, exit_codes_help};
 use crate::parse::arena::MAX_FILESIZE;
 use crate::parse::probe;
@@ -81,6 +81,16 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub pr_body: Option<PathBuf>,
 
+    /// Also write a pull-request title to FILE: one line of at most 72 characters, the same as
+    /// the commit message's first line.
+    #[arg(long, value_name = "FILE")]
+    pub pr_title: Option<PathBuf>,
+
+    /// Also write a commit message for the fixes to FILE (for `git commit -F FILE`): the title,
+    /// a blank line, one line per fix.
+    #[arg(long, value_name = "FILE")]
+    pub commit_message: Option<PathBuf>,
+
     /// Follow symbolic links while walking (loops are detected); fixes are written through a
     /// link only when its target is inside the given paths.
     #[arg(long, short = 'L')]
@@ -150,7 +160,7 @@ impl Args {
             quiet: self.quiet,
             progress,
             interactive: self.interactive,
-            pr_body: self.pr_body,
+            pr_text: PrText { body: self.pr_body, title: self.pr_title, commit_message: self.commit_message },
             stdin_filename: self.stdin_filename,
             diff: self.diff,
             config: self.config,

@@ -164,10 +164,18 @@ pub enum RunError {
     /// `--stdin-filename` names a file that is not JavaScript or TypeScript.
     StdinUnsupported(PathBuf),
     StdinRead(io::Error),
-    /// The `--pr-body` file could not be written.
-    PrBody(PathBuf, io::Error),
+    /// A `--pr-body`, `--pr-title` or `--commit-message` file could not be written.
+    PrText(PrFile, PathBuf, io::Error),
     /// Standard output or error could not be written (not a closed pipe, which ends quietly).
     Output(io::Error),
+}
+
+/// Which pull-request file a [`RunError::PrText`] is about.
+#[derive(Debug, Clone, Copy)]
+pub enum PrFile {
+    Body,
+    Title,
+    CommitMessage,
 }
 
 impl fmt::Display for RunError {
@@ -180,8 +188,13 @@ impl fmt::Display for RunError {
             }
             RunError::StdinUnsupported(name) => write!(f, "{}: {}", name.display(), FileError::Unsupported),
             RunError::StdinRead(e) => write!(f, "cannot read stdin: {e}"),
-            RunError::PrBody(file, e) => {
-                write!(f, "cannot write the pull-request description {}: {e}", file.display())
+            RunError::PrText(what, file, e) => {
+                let what = match what {
+                    PrFile::Body => "pull-request description",
+                    PrFile::Title => "pull-request title",
+                    PrFile::CommitMessage => "commit message",
+                };
+                write!(f, "cannot write the {what} {}: {e}", file.display())
             }
             RunError::Output(e) => write!(f, "cannot write the output: {e}"),
         }

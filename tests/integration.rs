@@ -2,11 +2,14 @@
 
 mod support;
 
+mod action;
 mod cli;
 mod e2e;
 mod fixtures;
 mod formats;
 mod generate;
+mod pr_text;
 mod precommit;
 mod properties;
 mod workflow;
+mod workflows;

@@ -4,26 +4,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::support::{Project, stderr, stdout};
+use crate::support::{Project, pip_tool, stderr, stdout};
 
 /// pre-commit 4.7.0 in a virtual environment under target/, installed once.
 fn pre_commit() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pre-commit-venv");
-        let bin = venv.join("bin/pre-commit");
-        if !bin.exists() {
-            let ok =
-                Command::new("python3").args(["-m", "venv"]).arg(&venv).status().is_ok_and(|s| s.success());
-            assert!(ok, "python3 -m venv failed");
-            let ok = Command::new(venv.join("bin/pip"))
-                .args(["install", "--quiet", "--disable-pip-version-check", "pre-commit==4.7.0"])
-                .status()
-                .is_ok_and(|s| s.success());
-            assert!(ok, "pip install pre-commit failed");
-        }
-        bin
-    })
+    BIN.get_or_init(|| pip_tool("pre-commit-venv", "pre-commit==4.7.0", "pre-commit"))
 }
 
 #[test]
@@ -57,4 +43,22 @@ fn the_hooks_run_under_pre_commit() {
     run(git, &["add", "."]);
     let again = run(pre_commit(), &["try-repo", repo, "--all-files"]);
     assert_eq!(again.status.code(), Some(0), "{}", stdout(&again));
+}
+
+#[test]
+fn the_readme_pre_commit_config_is_valid() {
+    let readme = include_str!("../README.md");
+    let block = readme
+        .split("```yaml\n# .pre-commit-config.yaml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README shows a .pre-commit-config.yaml");
+    let p = Project::new(&[(".pre-commit-config.yaml", block)]);
+    let out = Command::new(pre_commit())
+        .args(["validate-config", ".pre-commit-config.yaml"])
+        .current_dir(p.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    assert!(block.contains("id: static-first"), "{block}");
 }

@@ -14,7 +14,7 @@ use super::middleware::use_parts;
 use super::model::{Bindings, Part};
 use super::receivers::{ReceiverId, call_receiver, method_name, this_field, this_property};
 use super::resolve::require_specifier;
-use super::statements::Context;
+use super::statements::{Context, first_argument_symbol, helper_of, helper_parts};
 use crate::budget;
 use crate::knowledge::{Kind, Origin, SHARED_GLOBALS};
 
@@ -232,6 +232,23 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
                 .into_iter()
                 .filter(|p| matches!(p.kind, Kind::Session | Kind::Static));
             self.nested.extend(found);
+        }
+        // `if (secure) { setupSession(app) }`: what a helper registers happens here too.
+        if self.collect_nested
+            && !self.direct.contains(&it.span)
+            && let ReceiverId::Symbol(receiver) = self.context.receiver
+            && first_argument_symbol(self.context.resolver, it) == Some(receiver)
+            && let Some((name, registers)) = helper_of(self.context.resolver, it)
+        {
+            let found = registers
+                .parts
+                .iter()
+                .chain(&registers.nested)
+                .filter(|(k, _)| matches!(k, Kind::Session | Kind::Static));
+            let found: Vec<(Kind, String)> = found.cloned().collect();
+            if !found.is_empty() {
+                self.nested.extend(helper_parts(&found, &name, it.span, false));
+            }
         }
         walk::walk_call_expression(self, it);
         self.call_depth -= 1;

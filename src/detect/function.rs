@@ -42,6 +42,7 @@ pub fn classify(
         next_with_error: false,
         exits: false,
         other: false,
+        forwards_session: false,
         forward,
     };
     // Every path must reach the final `next()`: no early exits anywhere before it.
@@ -54,6 +55,16 @@ pub fn classify(
     let ends_with_next = reader.ends(last);
     if !ends_with_next {
         reader.visit_statement(last);
+    }
+    if reader.forwards_session {
+        let only = !(reader.ends_response
+            || reader.next_with_error
+            || reader.exits
+            || !ends_with_next
+            || reader.other
+            || reader.sets_headers
+            || reader.session);
+        return (Kind::Session, if only { SESSION_OR_NEXT } else { SESSION_AND_MORE });
     }
     if reader.ends_response || reader.next_with_error || reader.exits || !ends_with_next {
         return (Kind::Guard, "a function that may end the response instead of calling next()");
@@ -75,6 +86,14 @@ pub fn classify(
     }
 }
 
+/// A function whose every path hands the request to session middleware or calls `next()`:
+/// a session registration (on the requests it picks).
+pub const SESSION_OR_NEXT: &str = "a function that hands requests to session middleware or calls next()";
+
+/// A function that hands some requests to session middleware and does more besides: it
+/// registers session, and no move may involve it.
+pub const SESSION_AND_MORE: &str = "a function that hands some requests to session middleware and does more";
+
 /// What a function body does with `req`, `res` and `next`.
 struct Reader<'s> {
     scoping: &'s Scoping,
@@ -90,6 +109,8 @@ struct Reader<'s> {
     exits: bool,
     /// Anything else: other calls, other uses of req/res/next, nested functions.
     other: bool,
+    /// Hands the request to session middleware on some path: `session(opts)(req, res, next)`.
+    forwards_session: bool,
     /// Classifies a middleware the function hands the request to.
     forward: &'s dyn Fn(&Expression<'_>) -> Option<Kind>,
 }
@@ -140,6 +161,7 @@ impl<'s> Reader<'s> {
             Some(Kind::Consumer) => self.session = true,
             Some(Kind::Shaper) => self.sets_headers = true,
             Some(Kind::Guard) => self.ends_response = true,
+            Some(Kind::Session) => self.forwards_session = true,
             _ => self.other = true,
         }
         true

@@ -61,6 +61,8 @@ pub(super) fn mount_argument<'s, 'a>(
 pub(super) fn is_path_argument(arg: &Argument<'_>) -> bool {
     match arg {
         Argument::StringLiteral(_) | Argument::TemplateLiteral(_) | Argument::RegExpLiteral(_) => true,
+        // `root + 'admin/'`: adding to a string makes a string, a path.
+        Argument::BinaryExpression(b) => is_concatenation(b),
         Argument::ArrayExpression(array) => array.elements.first().is_some_and(|e| {
             matches!(
                 e,
@@ -71,6 +73,16 @@ pub(super) fn is_path_argument(arg: &Argument<'_>) -> bool {
         }),
         _ => false,
     }
+}
+
+/// `x + 'literal'` (or a template), however deep on the left: a string whatever `x` is.
+fn is_concatenation(b: &BinaryExpression<'_>) -> bool {
+    let stringy = |e: &Expression<'_>| match e.get_inner_expression() {
+        Expression::StringLiteral(_) | Expression::TemplateLiteral(_) => true,
+        Expression::BinaryExpression(inner) => is_concatenation(inner),
+        _ => false,
+    };
+    b.operator == BinaryOperator::Addition && (stringy(&b.left) || stringy(&b.right))
 }
 
 pub(super) fn flatten_middleware(
@@ -234,6 +246,11 @@ pub(super) fn classify_middleware(
             _ => (Kind::Unknown, "unrecognised middleware".into()),
         },
     };
+    if kind == Kind::Session && what.ends_with(&format!("({})", function::SESSION_AND_MORE)) {
+        refusal = Some(
+            "it runs session middleware on some requests and does more on them, which the tool cannot separate",
+        );
+    }
     let scope = mount.filter(|_| kind != Kind::Static || !answers_all).map(str::to_string);
     let session = (kind == Kind::Session).then(|| session_facts(resolver, expr));
     Part { kind, what, span, refusal, scope, known, session }

@@ -40,6 +40,8 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
     let mut resolver = Resolver::new(scoping, config, nodes, modules);
     let mut assignments: HashMap<SymbolId, Vec<&'a Expression<'a>>> = HashMap::default();
     let mut use_calls = Vec::new();
+    let mut helper_calls = Vec::new();
+    let mut typed_params = Vec::new();
     let mut fields: Vec<(ReceiverId<'a>, &'a Expression<'a>)> = Vec::new();
     let mut lists = Vec::new();
     // Calls that may register on a receiver: on it (`r.use(...)`) or given it first
@@ -64,20 +66,25 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
             }
             AstKind::CallExpression(call) => {
                 let this = this_class(nodes, node.id());
+                let first = statements::first_argument_symbol(&resolver, call);
                 if method_name(call) == Some("use") {
                     use_calls.push((call, this));
+                } else if first.is_some() {
+                    helper_calls.push(call);
                 }
                 if let Some(id) = call_receiver(&resolver, call, this) {
                     sites.push((call.span.start, id));
                 }
-                if let Some(Expression::Identifier(first)) = call
-                    .arguments
-                    .first()
-                    .and_then(Argument::as_expression)
-                    .map(Expression::get_inner_expression)
-                    && let Some(symbol) = resolver.symbol_of(first)
-                {
+                if let Some(symbol) = first {
                     sites.push((call.span.start, ReceiverId::Symbol(symbol)));
+                }
+            }
+            AstKind::FormalParameter(param) => {
+                if let (BindingPattern::BindingIdentifier(id), Some(annotation)) =
+                    (&param.pattern, &param.type_annotation)
+                    && let Some(symbol) = id.symbol_id.get()
+                {
+                    typed_params.push((symbol, &annotation.type_annotation));
                 }
             }
             AstKind::PropertyDefinition(property) => {
@@ -131,7 +138,7 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
             resolver.assigned_once.insert(symbol);
         }
     }
-    let receivers = find_receivers(&resolver, &use_calls, &fields);
+    let receivers = find_receivers(&resolver, &use_calls, &fields, &helper_calls, &typed_params);
     // Only an app created here has no holders the file cannot see.
     let reaches: HashMap<SymbolId, reach::Reach> = receivers
         .iter()

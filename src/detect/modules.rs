@@ -7,18 +7,16 @@ use std::sync::Arc;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use oxc_syntax::symbol::SymbolId;
+
 use oxc_ast::AstKind;
 use oxc_ast::ast::*;
 use oxc_semantic::SemanticBuilder;
 
 use super::function;
-use super::middleware::use_parts;
-use oxc_ast_visit::Visit;
-
-use super::facts::Facts;
-use super::receivers::{Receiver, ReceiverId, call_receiver};
+use super::receivers::{Receiver, ReceiverId};
 use super::resolve::{Resolver, Value};
-use super::statements::Context;
+use super::statements::{Context, classify_statement};
 use crate::config::Config;
 use crate::knowledge::{Kind, Origin};
 
@@ -70,13 +68,35 @@ pub enum Exported {
         kind: Kind,
         rule: &'static str,
     },
-    /// A function that registers middleware of one class on the app it is given first;
-    /// `pure` when setting it up calls nothing unknown and reads nothing such a call could change.
-    Registers {
-        kind: Kind,
-        pure: bool,
-    },
+    /// A function that registers middleware on the app it is given first.
+    Registers(Registrations),
     Unknown,
+}
+
+/// What a helper (`function setup(app) { ... }`) registers on the app it is given first, as
+/// the statements of its body are classified for that parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registrations {
+    /// The classes of its top-level statements in order (inert ones left out), each with
+    /// what it is: `express-session`, `a call to app.set`.
+    pub parts: Vec<(Kind, String)>,
+    /// Session or static registrations below its top level: in an `if`, a callback, a loop.
+    pub nested: Vec<(Kind, String)>,
+    /// Setting it up calls nothing unknown and reads nothing such a call could change.
+    pub pure: bool,
+}
+
+impl Registrations {
+    /// The one class it registers, when every part is of that class: a helper that only
+    /// registers session is a session registration.
+    pub fn only(&self) -> Option<Kind> {
+        let (first, _) = self.parts.first()?;
+        (self.nested.is_empty() && self.parts.iter().all(|(k, _)| k == first)).then_some(*first)
+    }
+
+    pub fn registers(&self, kind: Kind) -> bool {
+        self.parts.iter().chain(&self.nested).any(|(k, _)| *k == kind)
+    }
 }
 
 impl Summary {
@@ -202,30 +222,43 @@ fn function_export<'a>(
     body: Option<&'a FunctionBody<'a>>,
 ) -> Exported {
     let Some(body) = body else { return Exported::Unknown };
+    // `setupSession(app, config, store)` has three parameters too: registering on the first
+    // makes it a helper.
+    let registers = registrations(resolver, params, &body.statements);
+    if let Some(r) = &registers
+        && !r.parts.is_empty()
+    {
+        return Exported::Registers(registers.unwrap());
+    }
     if params.items.len() == 3 {
         let (kind, rule) = function::classify(resolver.scoping, params, &body.statements, &|callee| {
             super::middleware::forwarded(resolver, callee)
         });
         return Exported::Middleware { kind, rule };
     }
-    match helper_kind(resolver, params, &body.statements) {
-        Some((kind, pure)) => Exported::Registers { kind, pure },
-        None => Exported::Unknown,
-    }
+    registers.map_or(Exported::Unknown, Exported::Registers)
 }
 
-/// The one class of middleware a helper registers on its first parameter, when every statement
-/// of its body is such a registration (inert middleware besides): `function setup(app) {
-/// app.use(session(...)) }` registers session.
-pub(super) fn helper_kind<'a>(
+/// How deep helpers may call helpers before the tool stops looking (a helper that calls
+/// itself ends here).
+const MAX_HELPER_DEPTH: u8 = 4;
+
+/// What a helper registers on its first parameter: its body's statements classified for that
+/// parameter, as the statements around a registration are. `None` when the first parameter
+/// is not a plain name, a middleware is refused, or nothing in it registers anything.
+pub(super) fn registrations<'a>(
     resolver: &Resolver<'a, '_>,
     params: &FormalParameters<'a>,
     statements: &[Statement<'a>],
-) -> Option<(Kind, bool)> {
+) -> Option<Registrations> {
     let Some(BindingPattern::BindingIdentifier(id)) = params.items.first().map(|p| &p.pattern) else {
         return None;
     };
     let param = id.symbol_id.get()?;
+    if resolver.helper_depth.get() >= MAX_HELPER_DEPTH {
+        return None;
+    }
+    resolver.helper_depth.set(resolver.helper_depth.get() + 1);
     let mut receivers = HashMap::default();
     receivers.insert(ReceiverId::Symbol(param), Receiver { name: id.name.to_string(), created: false });
     let context = Context {
@@ -236,43 +269,40 @@ pub(super) fn helper_kind<'a>(
         reach: None,
         sites: None,
     };
-    let mut pure = true;
-    let mut kinds: HashSet<Kind> = HashSet::default();
+    let mut found = Registrations { parts: Vec::new(), nested: Vec::new(), pure: true };
+    let mut refused = false;
+    // Its parameters and its own bindings are not shared: what the caller passes in is read
+    // by the call.
+    let mut own: HashSet<SymbolId> = params
+        .items
+        .iter()
+        .filter_map(|p| match &p.pattern {
+            BindingPattern::BindingIdentifier(id) => id.symbol_id.get(),
+            _ => None,
+        })
+        .collect();
     for stmt in statements {
-        let mut facts = Facts::new(&context, Default::default());
-        facts.visit_statement(stmt);
-        let shared = facts.bindings.shared_reads.keys().any(|s| *s != param);
-        pure &= !facts.bindings.opaque && !shared && facts.bindings.shared_state.is_none();
-        let Statement::ExpressionStatement(e) = stmt else { return None };
-        let Expression::CallExpression(call) = e.expression.get_inner_expression() else { return None };
-        let mut link = call;
-        loop {
-            if super::receivers::method_name(link) != Some("use") {
-                return None;
-            }
-            for part in use_parts(resolver, link) {
-                if part.refusal.is_some() {
-                    return None;
-                }
-                kinds.insert(part.kind);
-            }
-            match link.callee.get_inner_expression().as_member_expression().map(MemberExpression::object) {
-                Some(Expression::CallExpression(inner)) => link = inner,
-                _ => break,
-            }
-        }
-        if call_receiver(resolver, link, None) != Some(ReceiverId::Symbol(param)) {
-            return None;
-        }
+        let classified = classify_statement(&context, stmt);
+        let bindings = &classified.bindings;
+        own.extend(bindings.declares.iter().copied());
+        let shared = bindings.shared_reads.keys().any(|s| !own.contains(s));
+        found.pure &= !bindings.opaque && !shared && bindings.shared_state.is_none();
+        refused |= classified.parts.iter().chain(&classified.nested).any(|p| p.refusal.is_some());
+        let own = classified.parts.iter().filter(|p| p.kind != Kind::Inert);
+        found.parts.extend(own.map(|p| (p.kind, p.what.clone())));
+        found.nested.extend(classified.nested.iter().map(|p| (p.kind, p.what.clone())));
     }
-    kinds.remove(&Kind::Inert);
-    match kinds.iter().collect::<Vec<_>>().as_slice() {
-        [kind] if matches!(kind, Kind::Session | Kind::Static | Kind::Shaper | Kind::Consumer) => {
-            Some((**kind, pure))
-        }
-        [] => Some((Kind::Inert, pure)),
-        _ => None,
+    resolver.helper_depth.set(resolver.helper_depth.get() - 1);
+    let registers = found
+        .parts
+        .iter()
+        .chain(&found.nested)
+        .any(|(k, _)| matches!(k, Kind::Session | Kind::Static | Kind::Shaper | Kind::Consumer));
+    let quiet = found.parts.is_empty() && found.nested.is_empty();
+    if refused || !(registers || quiet) {
+        return None;
     }
+    Some(found)
 }
 
 /// How a local module's export is classified when used as middleware, through `lookup`.

@@ -11,6 +11,7 @@ use oxc_syntax::symbol::SymbolId;
 
 use super::middleware::use_parts;
 use super::resolve::{Resolver, Value};
+use super::statements::{first_argument_symbol, helper_of};
 use crate::knowledge::Kind;
 
 /// The name of the method a call invokes: `use` in `app.use(...)`.
@@ -38,8 +39,16 @@ pub(super) fn find_receivers<'a>(
     resolver: &Resolver<'a, '_>,
     use_calls: &[(&CallExpression<'a>, Option<u32>)],
     fields: &[(ReceiverId<'a>, &'a Expression<'a>)],
+    helper_calls: &[&CallExpression<'a>],
+    typed_params: &[(SymbolId, &TSType<'a>)],
 ) -> HashMap<ReceiverId<'a>, Receiver> {
     let mut receivers = HashMap::default();
+    // Declared as another platform's app: `app: NestFastifyApplication`.
+    let elsewhere: Vec<SymbolId> = typed_params
+        .iter()
+        .filter(|(_, annotation)| app_type(resolver, annotation) == Some(false))
+        .map(|(symbol, _)| *symbol)
+        .collect();
     let made_here = |init: &Expression<'a>| {
         matches!(resolver.resolve(init, 0), Value::Made(origin) if origin.is_express_app_or_router())
             || is_nest_express_app(resolver, init)
@@ -64,7 +73,7 @@ pub(super) fn find_receivers<'a>(
         let Some(id) = call_receiver(resolver, call, this) else {
             continue;
         };
-        if receivers.contains_key(&id) {
+        if receivers.contains_key(&id) || matches!(id, ReceiverId::Symbol(s) if elsewhere.contains(&s)) {
             continue;
         }
         // A Nest app on another platform (Fastify) registers session on that platform.
@@ -81,11 +90,58 @@ pub(super) fn find_receivers<'a>(
             receivers.insert(id, Receiver { name, created: false });
         }
     }
+    // A parameter declared as an Express or NestJS-on-Express app: `app: NestExpressApplication`.
+    for &(symbol, annotation) in typed_params {
+        if app_type(resolver, annotation) == Some(true) {
+            let name = resolver.scoping.symbol_name(symbol).to_string();
+            receivers.entry(ReceiverId::Symbol(symbol)).or_insert(Receiver { name, created: false });
+        }
+    }
+    // Whatever a helper registers session on: `setupSession(app)`.
+    for &call in helper_calls {
+        let Some(symbol) = first_argument_symbol(resolver, call) else { continue };
+        if receivers.contains_key(&ReceiverId::Symbol(symbol))
+            || elsewhere.contains(&symbol)
+            || resolver.inits.get(&symbol).is_some_and(|init| nest_factory_call(resolver, init).is_some())
+        {
+            continue;
+        }
+        if helper_of(resolver, call).is_some_and(|(_, r)| r.registers(Kind::Session)) {
+            let name = resolver.scoping.symbol_name(symbol).to_string();
+            receivers.insert(ReceiverId::Symbol(symbol), Receiver { name, created: false });
+        }
+    }
     receivers
 }
 
+/// Whether a type names an app: `Some(true)` for an Express one (`NestExpressApplication`
+/// from `@nestjs/platform-express`, `Express` or `Application` from `express`, `express.Express`
+/// too), `Some(false)` for another platform's (`NestFastifyApplication`, `FastifyInstance`).
+fn app_type(resolver: &Resolver<'_, '_>, annotation: &TSType<'_>) -> Option<bool> {
+    let TSType::TSTypeReference(reference) = annotation else { return None };
+    let (root, path) = match &reference.type_name {
+        TSTypeName::IdentifierReference(id) => (id, None),
+        TSTypeName::QualifiedName(q) => match &q.left {
+            TSTypeName::IdentifierReference(id) => (id, Some(q.right.name.as_str())),
+            _ => return None,
+        },
+        TSTypeName::ThisExpression(_) => return None,
+    };
+    let origin = resolver.symbol_of(root).and_then(|s| resolver.origins.get(&s))?;
+    let mut names: Vec<&str> = origin.path.clone();
+    names.extend(path);
+    match (origin.module, names.as_slice()) {
+        ("@nestjs/platform-express", ["NestExpressApplication"]) => Some(true),
+        ("express", ["Express" | "Application"]) if !origin.instance => Some(true),
+        ("@nestjs/platform-fastify", ["NestFastifyApplication"]) | ("fastify", ["FastifyInstance"]) => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
 /// The expression under any `await`, parentheses and type assertions.
-fn unawaited<'s, 'a>(mut expr: &'s Expression<'a>) -> &'s Expression<'a> {
+pub(super) fn unawaited<'s, 'a>(mut expr: &'s Expression<'a>) -> &'s Expression<'a> {
     loop {
         match expr.get_inner_expression() {
             Expression::AwaitExpression(a) => expr = &a.argument,

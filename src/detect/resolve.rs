@@ -40,7 +40,14 @@ pub(super) struct Resolver<'a, 's> {
     pub(super) private: std::cell::RefCell<HashMap<SymbolId, bool>>,
     /// The file's local modules.
     pub(super) modules: &'s dyn Modules,
+    /// How many helper bodies are being classified, one inside another.
+    pub(super) helper_depth: std::cell::Cell<u8>,
+    /// What each helper function of this file registers, by the function's start.
+    pub(super) helpers: std::cell::RefCell<HashMap<u32, Option<super::modules::Registrations>>>,
 }
+
+/// The methods of an Express app or router that return it (`set` too, given a value).
+const CHAINABLE: &[&str] = &["use", "engine", "enable", "disable"];
 
 /// How many variable hops a middleware may be reached through.
 pub(super) const MAX_HOPS: u8 = 8;
@@ -61,6 +68,8 @@ impl<'a, 's> Resolver<'a, 's> {
             origins: HashMap::default(),
             assigned_once: HashSet::default(),
             private: Default::default(),
+            helper_depth: Default::default(),
+            helpers: Default::default(),
             modules,
         }
     }
@@ -180,6 +189,15 @@ impl<'a> Resolver<'a, '_> {
                 if let Some(module) = require_specifier(self, call) {
                     return Value::Module(Origin::new(module));
                 }
+                // `express().set('views', dir).use(parser)`: these return the app itself.
+                if let Some(member) = call.callee.get_inner_expression().as_member_expression()
+                    && let Some(method) = member.static_property_name()
+                    && (CHAINABLE.contains(&method) || method == "set" && call.arguments.len() == 2)
+                    && let Value::Made(origin) = self.resolve(member.object(), hops)
+                    && origin.is_express_app_or_router()
+                {
+                    return Value::Made(origin);
+                }
                 match self.resolve(&call.callee, hops) {
                     Value::Module(origin) => Value::Made(origin),
                     _ => Value::Unknown,
@@ -252,7 +270,7 @@ impl<'a> Resolver<'a, '_> {
     /// binding that holds it never changes.
     fn is_local_function(&self, origin: &Origin<'_>) -> bool {
         let Lookup::Found(summary) = self.modules.lookup(origin.module) else { return false };
-        matches!(summary.export(&origin.path), Some(Exported::Middleware { .. } | Exported::Registers { .. }))
+        matches!(summary.export(&origin.path), Some(Exported::Middleware { .. } | Exported::Registers(_)))
     }
 
     /// Whether `symbol` holds a fresh object (`new RedisStore(...)`, `{ ... }`, a call's

@@ -6,14 +6,15 @@ use rustc_hash::FxHashMap as HashMap;
 use oxc_ast::ast::*;
 use oxc_ast_visit::Visit;
 use oxc_span::{GetSpan, Span};
+use oxc_syntax::symbol::SymbolId;
 
 use super::facts::Facts;
 use super::middleware::{call_falls_through, mount_argument, path_prefix, use_parts};
 use super::model::{Bindings, Block, Part, Stmt, Window};
-use super::modules::{Exported, Lookup, helper_kind};
+use super::modules::{Exported, Lookup, Registrations, registrations};
 use super::reach::Reach;
-use super::receivers::{Receiver, ReceiverId, call_receiver, method_name};
-use super::resolve::{Resolver, Value};
+use super::receivers::{Receiver, ReceiverId, call_receiver, method_name, unawaited};
+use super::resolve::{Resolver, Value, require_specifier};
 use crate::knowledge::Kind;
 
 /// What classifying statements for one receiver needs.
@@ -143,22 +144,38 @@ pub(super) fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &State
     }
     let parts = match stmt {
         Statement::ExpressionStatement(e)
-            if let Some((kind, pure, what)) = helper_call(context, &e.expression, &facts) =>
+            if let Some((name, registers)) = helper_call(context, &e.expression, &facts) =>
         {
             // What an impure helper reads is not in this statement: assume any call may change
-            // it. A pure one calls nothing unknown. Handing it the app registers on the app; it
-            // does not reassign the binding.
-            facts.bindings.opaque = !pure;
-            if !pure {
+            // it. A pure one calls nothing unknown (awaiting it lets other code run). Handing
+            // it the app registers on the app; it does not reassign the binding.
+            let awaited = matches!(e.expression.get_inner_expression(), Expression::AwaitExpression(_));
+            facts.bindings.opaque = !registers.pure || awaited;
+            if !registers.pure {
                 facts.bindings.shared_state.get_or_insert("what the helper reads");
             }
             if let ReceiverId::Symbol(receiver) = context.receiver {
                 facts.bindings.writes.remove(&receiver);
             }
-            part(kind, &what)
+            if !registers.nested.is_empty() {
+                facts.nested.extend(helper_parts(&registers.nested, &name, span, false));
+            }
+            let mut parts = helper_parts(&registers.parts, &name, span, registers.nested.is_empty());
+            if facts.loads_local_module {
+                parts.extend(part(
+                    Kind::Unknown,
+                    &format!("loading {name}, whose top-level code may do anything"),
+                ));
+            }
+            parts
         }
         Statement::ExpressionStatement(e) => {
             classify_expression(context, &e.expression, &facts, mentions_receiver)
+        }
+        Statement::VariableDeclaration(declaration)
+            if let Some(parts) = creation_chain(context, declaration) =>
+        {
+            parts
         }
         Statement::VariableDeclaration(_) if mentions_receiver && reaching.is_some() => {
             part(Kind::Unknown, "a declaration that uses the receiver")
@@ -402,49 +419,125 @@ pub(super) fn argument_bindings<'a>(
     Some(bindings)
 }
 
-/// `setupSession(app)`: a call that is given the receiver (first, and nothing else mentions
-/// it) of a function, declared in this file or exported by a local module, whose every
-/// statement registers middleware of one class on that parameter. The class and a label.
+/// `setupSession(app)`: a call that is given the receiver first (anything else that mentions
+/// it only reads a setting with `app.get(name)`) of a helper. Its name and what it registers.
 fn helper_call<'a>(
     context: &Context<'_, 'a, '_>,
     expr: &Expression<'a>,
     facts: &Facts<'a, '_>,
-) -> Option<(Kind, bool, String)> {
-    let Expression::CallExpression(call) = expr.get_inner_expression() else { return None };
+) -> Option<(String, Registrations)> {
+    let Expression::CallExpression(call) = unawaited(expr) else { return None };
     let ReceiverId::Symbol(receiver) = context.receiver else { return None };
-    let first = call.arguments.first()?.as_expression()?;
-    let Expression::Identifier(id) = first.get_inner_expression() else { return None };
-    if context.resolver.symbol_of(id) != Some(receiver)
-        || facts.receiver_refs != 1
-        || facts.loads_local_module
+    // `require('./auth')(app)` loads the module it calls; nothing else may.
+    let loads_callee = matches!(call.callee.get_inner_expression(), Expression::CallExpression(c)
+        if require_specifier(context.resolver, c).is_some());
+    if first_argument_symbol(context.resolver, call) != Some(receiver)
+        || facts.receiver_refs != 1 + settings_reads(context.resolver, receiver, &call.arguments[1..])
+        || facts.loads_local_module && !loads_callee
     {
         return None;
     }
-    let (name, (kind, pure)) = match call.callee.get_inner_expression() {
-        Expression::Identifier(callee) if let Some(f) = context.resolver.function_of(callee) => {
-            let body = f.body.as_ref()?;
-            (callee.name.to_string(), helper_kind(context.resolver, &f.params, &body.statements)?)
+    helper_of(context.resolver, call)
+}
+
+/// A helper call's parts, one for each class it registers, all at the call: what a move of
+/// the call crosses or carries.
+pub(super) fn helper_parts(registered: &[(Kind, String)], name: &str, span: Span, whole: bool) -> Vec<Part> {
+    let what = |kind: Kind, what: &str| match registered {
+        [_] if whole => format!("{name}() (a helper that only registers {kind})"),
+        _ => format!("{what}, registered by the helper {name}()"),
+    };
+    let inert = [(Kind::Inert, String::new())];
+    let registered = if registered.is_empty() { &inert[..] } else { registered };
+    registered
+        .iter()
+        .map(|(kind, w)| Part {
+            kind: *kind,
+            what: what(*kind, w),
+            span,
+            refusal: None,
+            scope: None,
+            known: None,
+            session: None,
+        })
+        .collect()
+}
+
+/// The binding a call is given first: `app` in `setup(app, options)`.
+pub(super) fn first_argument_symbol(
+    resolver: &Resolver<'_, '_>,
+    call: &CallExpression<'_>,
+) -> Option<SymbolId> {
+    let first = call.arguments.first()?.as_expression()?;
+    let Expression::Identifier(id) = first.get_inner_expression() else { return None };
+    resolver.symbol_of(id)
+}
+
+/// How many `receiver.get(name)` reads (an Express setting, a NestJS provider) the arguments
+/// hold at their top level: `setup(app, app.get(Store))`.
+fn settings_reads(resolver: &Resolver<'_, '_>, receiver: SymbolId, args: &[Argument<'_>]) -> u32 {
+    let mut reads = 0;
+    for arg in args {
+        let mut expr = arg.as_expression();
+        // `app.get(Store).getStore()`: the read is at the root of a chain.
+        while let Some(Expression::CallExpression(call)) = expr.map(Expression::get_inner_expression) {
+            let Some(member) = call.callee.get_inner_expression().as_member_expression() else { break };
+            if member.static_property_name() == Some("get")
+                && call.arguments.len() == 1
+                && let Expression::Identifier(id) = member.object().get_inner_expression()
+                && resolver.symbol_of(id) == Some(receiver)
+            {
+                reads += 1;
+                break;
+            }
+            expr = Some(member.object());
         }
-        callee => match context.resolver.resolve(callee, 0) {
+    }
+    reads
+}
+
+/// The helper a call runs, declared in this file or exported by a local module: its name and
+/// what it registers on its first parameter.
+pub(super) fn helper_of<'a>(
+    resolver: &Resolver<'a, '_>,
+    call: &CallExpression<'a>,
+) -> Option<(String, Registrations)> {
+    match call.callee.get_inner_expression() {
+        Expression::Identifier(callee) if let Some(f) = resolver.function_of(callee) => {
+            let body = f.body.as_ref()?;
+            if let Some(known) = resolver.helpers.borrow().get(&f.span.start) {
+                return known.clone().map(|r| (callee.name.to_string(), r));
+            }
+            let found = registrations(resolver, &f.params, &body.statements);
+            resolver.helpers.borrow_mut().insert(f.span.start, found.clone());
+            found.map(|r| (callee.name.to_string(), r))
+        }
+        callee => match resolver.resolve(callee, 0) {
             Value::Module(origin) if origin.is_relative() => {
-                let Lookup::Found(summary) = context.resolver.modules.lookup(origin.module) else {
+                let Lookup::Found(summary) = resolver.modules.lookup(origin.module) else {
                     return None;
                 };
                 match summary.export(&origin.path) {
-                    Some(&Exported::Registers { kind, pure }) => (origin.path.join("."), (kind, pure)),
-                    _ => return None,
+                    Some(Exported::Registers(r)) => {
+                        let name = if origin.path.is_empty() {
+                            origin.module.to_string()
+                        } else {
+                            origin.path.join(".")
+                        };
+                        Some((name, r.clone()))
+                    }
+                    _ => None,
                 }
             }
-            _ => return None,
+            _ => None,
         },
-    };
-    Some((kind, pure, format!("{name}() (a helper that only registers {kind})")))
+    }
 }
 
 /// The calls that make up an expression statement itself: one call, or every link of a chain.
 pub(super) fn direct_calls<'s, 'a>(stmt: &'s Statement<'a>) -> Vec<&'s CallExpression<'a>> {
     match stmt {
-        Statement::ExpressionStatement(e) => match e.expression.get_inner_expression() {
+        Statement::ExpressionStatement(e) => match unawaited(&e.expression) {
             Expression::CallExpression(call) => chain_links(call),
             _ => Vec::new(),
         },
@@ -518,6 +611,39 @@ pub(super) fn classify_expression<'a>(
         _ => "an unclassified call",
     };
     one(Kind::Unknown, why.into())
+}
+
+/// `const app = express().set('views', dir).use(session(...))`: the receiver's creation with
+/// registrations chained on it. The creation is a part of its own (nothing moves with or
+/// across it), followed by the chain's links in the order they run.
+fn creation_chain<'a>(
+    context: &Context<'_, 'a, '_>,
+    declaration: &VariableDeclaration<'a>,
+) -> Option<Vec<Part>> {
+    let [declarator] = declaration.declarations.as_slice() else { return None };
+    let BindingPattern::BindingIdentifier(id) = &declarator.id else { return None };
+    if context.receiver != ReceiverId::Symbol(id.symbol_id.get()?) {
+        return None;
+    }
+    let Expression::CallExpression(call) = declarator.init.as_ref()?.get_inner_expression() else {
+        return None;
+    };
+    let links = chain_links(call);
+    let (created, chained) = links.split_last()?;
+    if chained.is_empty() {
+        return None;
+    }
+    let mut parts = vec![Part {
+        kind: Kind::Unknown,
+        what: format!("the creation of `{}`", id.name),
+        span: created.span,
+        refusal: None,
+        scope: None,
+        known: None,
+        session: None,
+    }];
+    parts.extend(chained.iter().rev().flat_map(|link| classify_link(context.resolver, link)));
+    Some(parts)
 }
 
 /// A call and the calls its callee is chained on, outermost first: `a.use(x).use(y)` gives

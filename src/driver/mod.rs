@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::config::Configs;
-use crate::error::{Exit, FileError, RunError, exit_code};
+use crate::error::{Exit, FileError, PrFile, RunError, exit_code};
 use crate::report::{FileReport, Format, Mode, PrBody, Reporter, Summary, reporter, write_summary};
 use crate::walk::select::{self, Selection};
 use crate::walk::{Entry, WalkOptions, walk};
@@ -47,8 +47,8 @@ pub struct Options {
     pub progress: bool,
     /// Ask before applying each fix (with `mode` Write).
     pub interactive: bool,
-    /// Also write a Markdown pull-request description here.
-    pub pr_body: Option<PathBuf>,
+    /// Where to write the pull-request text, if anywhere.
+    pub pr_text: PrText,
     /// Source from stdin: the path it stands for (its extension picks the parser).
     pub stdin_filename: Option<PathBuf>,
     /// With stdin: print a diff instead of the fixed source.
@@ -57,6 +57,35 @@ pub struct Options {
     pub config: Option<PathBuf>,
     /// Print the configuration that applies to each path and stop.
     pub print_config: bool,
+}
+
+/// The files to write the pull-request text to: `--pr-body`, `--pr-title`, `--commit-message`.
+#[derive(Debug, Clone, Default)]
+pub struct PrText {
+    pub body: Option<PathBuf>,
+    pub title: Option<PathBuf>,
+    pub commit_message: Option<PathBuf>,
+}
+
+impl PrText {
+    fn wanted(&self) -> bool {
+        self.body.is_some() || self.title.is_some() || self.commit_message.is_some()
+    }
+
+    /// Writes each file asked for.
+    fn write(&self, text: &PrBody) -> Result<(), RunError> {
+        let files = [
+            (PrFile::Body, &self.body, text.render()),
+            (PrFile::Title, &self.title, format!("{}\n", text.title())),
+            (PrFile::CommitMessage, &self.commit_message, text.commit_message()),
+        ];
+        for (what, file, content) in files {
+            if let Some(file) = file {
+                fs::write(file, content).map_err(|e| RunError::PrText(what, file.clone(), e))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Runs the whole tool: the exit code, or the error that stopped the run.
@@ -146,7 +175,7 @@ impl Printer {
             reporter: reporter(options.format, options.mode, options.color, options.quiet),
             out: io::BufWriter::new(io::stdout()),
             summary: Summary::default(),
-            pr_body: options.pr_body.as_ref().map(|_| PrBody::default()),
+            pr_body: options.pr_text.wanted().then(PrBody::default),
             failed: None,
         }
     }
@@ -167,8 +196,8 @@ impl Printer {
     /// Writes the pull-request description, the format's closing output and the summary, and
     /// returns the exit code. A closed pipe is not an error: whoever reads has seen enough.
     fn finish(mut self, options: &Options, started: Instant) -> Result<Exit, RunError> {
-        if let (Some(file), Some(pr_body)) = (&options.pr_body, &self.pr_body) {
-            fs::write(file, pr_body.render()).map_err(|e| RunError::PrBody(file.clone(), e))?;
+        if let Some(pr_body) = &self.pr_body {
+            options.pr_text.write(pr_body)?;
         }
         let mut err = io::stderr().lock();
         let printed = match self.failed.take() {

@@ -38,17 +38,21 @@ static LOCAL: LazyLock<Vec<Finder<'static>>> = LazyLock::new(|| {
     ["'./", "\"./", "'../", "\"../", "`./"].iter().map(|n| Finder::new(n.as_bytes()).into_owned()).collect()
 });
 
+/// `.use`: a file that registers middleware (`app.use(`, `app.useStaticAssets(`).
+static REGISTERS: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b".use").into_owned());
+
 /// Whether the bytes can hold a finding: they name a session module and a static one (from the
-/// table, or declared by the configuration), or a session module and a local module (a helper
-/// there may register the static files). Not a static module and a local module alone: the word
-/// `static` is in too many files for that.
+/// table, or declared by the configuration), or one of them and a local module (a helper there
+/// may register the other half). With only a static module and a local module, the file must
+/// also register middleware: the word `static` is in too many files otherwise.
 pub fn may_hold_finding(bytes: &[u8], config: &Config) -> bool {
     let names = |kind| config.modules(kind).any(|m| memchr::memmem::find(bytes, m.as_bytes()).is_some());
     let [session, statics] = &*NEEDLES;
     let found = |finders: &[Finder<'_>]| finders.iter().any(|f| f.find(bytes).is_some());
     let session = found(session) || names(Kind::Session);
     let statics = found(statics) || names(Kind::Static);
-    session && (statics || found(&LOCAL))
+    let local = found(&LOCAL);
+    session && (statics || local) || statics && local && REGISTERS.find(bytes).is_some()
 }
 
 /// Reads, screens and fixes one file, and writes the fix when asked to.
@@ -161,6 +165,11 @@ mod tests {
         // One half and a local module, which may register the other half.
         assert!(may_hold_finding(b"require('express-session'); require('./assets')", &Config::default()));
         assert!(!may_hold_finding(b"require('express-session'); require('lodash')", &Config::default()));
+        // A static module and a local module (which may register session): only where the
+        // file registers middleware.
+        let helper = "require('serve-static'); const auth = require('./auth'); auth(app); app.use(s('www'))";
+        assert!(may_hold_finding(helper.as_bytes(), &Config::default()));
+        assert!(!may_hold_finding(b"class A { static x = require('./a') }", &Config::default()));
     }
 
     #[test]

@@ -2,11 +2,12 @@
 //! lines and columns, and `--explain` gets every unit the plan rests on (only when asked).
 
 use super::outcome::{
-    CandidateSummary, Classified, ExplainedCandidate, ExplainedOutcome, ExplainedStep, Explanation, Found,
-    Place, PlanSummary, Position, Risk, RiskWhy, SessionFacts, Status,
+    CandidateSummary, Change, Classified, ExplainedCandidate, ExplainedOutcome, ExplainedStep, Explanation,
+    Found, Named, Place, PlanSummary, Position, Risk, RiskWhy, SessionFacts, Status,
 };
-use crate::detect::Block;
-use crate::plan::{Finding, Outcome, Scope};
+use crate::detect::{Block, Part};
+use crate::knowledge::Kind;
+use crate::plan::{Candidate, Finding, Outcome, Scope};
 use crate::source::LineIndex;
 
 /// Describes a planned finding with positions from `lines`.
@@ -43,6 +44,42 @@ pub fn found(
         plan: plan_summary(block, finding, lines),
         explanation: explain.then(|| explanation(block, finding, &status, lines)),
         status,
+    }
+}
+
+/// What the chosen move changes, naming the middleware of each unit it concerns: sessions,
+/// consumers, shapers and the table's inert middleware (parsers), not settings or declarations.
+pub fn change(block: &Block, finding: &Finding, candidate: &Candidate, lines: &LineIndex<'_>) -> Change {
+    let effect = candidate.effect(|i| finding.unit_has_static(block, i));
+    let named = |units: &[usize]| -> Vec<Named> {
+        units
+            .iter()
+            .flat_map(|&i| finding.unit_parts(block, i))
+            .filter(|p| is_middleware(p))
+            .map(|p| Named { what: p.what.clone(), line: lines.line(p.span.start), kind: p.kind })
+            .collect()
+    };
+    Change {
+        bypassed: named(&effect.bypassed),
+        shapers: named(&effect.shapers),
+        reordered: effect
+            .reordered
+            .iter()
+            .flat_map(|(first, after)| {
+                let after = named(after);
+                let first = if after.is_empty() { Vec::new() } else { named(std::slice::from_ref(first)) };
+                first.into_iter().map(move |n| (n, after.clone()))
+            })
+            .collect(),
+    }
+}
+
+/// Whether a part is middleware a request passes through and a reviewer knows by name.
+fn is_middleware(part: &Part) -> bool {
+    match part.kind {
+        Kind::Session | Kind::Consumer | Kind::Shaper => true,
+        Kind::Inert => part.known.is_some(),
+        _ => false,
     }
 }
 

@@ -189,6 +189,7 @@ fn fix_passes(
                                     direction: candidate.direction,
                                     moved: candidate.moved.len(),
                                     unit: finding.scope.unit(),
+                                    change: found::change(block, &finding, candidate, &lines),
                                 }
                             }
                             Err(refusal) => {

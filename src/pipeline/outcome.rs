@@ -71,11 +71,32 @@ impl Found {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
     /// A safe fix exists (and is part of this file's change).
-    Fixable { direction: Direction, moved: usize, unit: Unit },
+    Fixable { direction: Direction, moved: usize, unit: Unit, change: Change },
     /// No safe fix: a person has to look.
     Review { reason: Reason, blocked_by: usize },
     /// Silenced by a `static-first-ignore: <reason>` comment.
     Suppressed { reason: String },
+}
+
+/// What a fix changes for whom, for a reviewer: the middleware (as [`Named`]) of the plan's
+/// [`crate::plan::Effect`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Change {
+    /// The session, its consumers and other middleware static requests no longer pass through.
+    pub bypassed: Vec<Named>,
+    /// The response shapers static responses still pass through.
+    pub shapers: Vec<Named>,
+    /// For every other request: middleware that now runs before the middleware it used to
+    /// follow (the static middleware itself, which passes those requests on, left out).
+    pub reordered: Vec<(Named, Vec<Named>)>,
+}
+
+/// One middleware a fix's change names: what it is, its first line and its class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    pub what: String,
+    pub line: usize,
+    pub kind: Kind,
 }
 
 /// A plan as data: each candidate move, with lines instead of statement indices.

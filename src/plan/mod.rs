@@ -54,6 +54,14 @@ pub enum Unit {
 }
 
 impl Finding {
+    /// Whether the unit the plan calls `i` registers static middleware.
+    pub fn unit_has_static(&self, block: &Block, i: usize) -> bool {
+        match self.scope {
+            Scope::Statements => block.stmts[i].has_static(),
+            Scope::Arguments(stmt) => block.stmts[stmt].parts[i].kind == Kind::Static,
+        }
+    }
+
     /// The span of the unit (statement or argument) the plan calls `i`.
     pub fn unit_span(&self, block: &Block, i: usize) -> Span {
         match self.scope {
@@ -181,6 +189,88 @@ impl Candidate {
         }
         order.extend(last + 1..len);
         order
+    }
+}
+
+/// What a move changes for whom, by unit index: the report layer names the units.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Effect {
+    /// The units static requests no longer pass through: those a lift's static units cross,
+    /// the session and consumers a sink moves.
+    pub bypassed: Vec<usize>,
+    /// The response shapers static responses still pass through: carried by a lift, crossed
+    /// (and so left before the static middleware) by a sink.
+    pub shapers: Vec<usize>,
+    /// For the requests static middleware passes on: a unit that now runs before the units
+    /// it used to follow (the static units, which only pass those requests on, left out).
+    pub reordered: Vec<(usize, Vec<usize>)>,
+}
+
+impl Candidate {
+    /// What this move changes, from its crossings; `is_static` tells which units register
+    /// static middleware.
+    pub fn effect(&self, is_static: impl Fn(usize) -> bool) -> Effect {
+        let allowed = |s: &&Step| matches!(s.decision, Decision::Allowed(_));
+        let distinct = |items: &mut Vec<usize>| {
+            items.sort_unstable();
+            items.dedup();
+        };
+        let mut effect = Effect::default();
+        match self.direction {
+            Direction::Lift => {
+                effect.bypassed = self
+                    .steps
+                    .iter()
+                    .filter(|s| is_static(s.mover))
+                    .filter(allowed)
+                    .map(|s| s.crossed)
+                    .collect();
+                effect.shapers = self
+                    .steps
+                    .iter()
+                    .filter(|s| matches!(s.decision, Decision::Carried(_)))
+                    .map(|s| s.crossed)
+                    .collect();
+                distinct(&mut effect.shapers);
+                for &shaper in &effect.shapers {
+                    let mut crossed: Vec<usize> = self
+                        .steps
+                        .iter()
+                        .filter(|s| s.mover == shaper && !is_static(s.crossed))
+                        .filter(allowed)
+                        .map(|s| s.crossed)
+                        .collect();
+                    distinct(&mut crossed);
+                    effect.reordered.push((shaper, crossed));
+                }
+            }
+            Direction::Sink => {
+                effect.bypassed = self.moved.clone();
+                effect.shapers = self
+                    .steps
+                    .iter()
+                    .filter(|s| matches!(s.decision, Decision::Allowed(Kind::Shaper)))
+                    .map(|s| s.crossed)
+                    .collect();
+                let mut crossed: Vec<usize> =
+                    self.steps.iter().filter(allowed).map(|s| s.crossed).filter(|&c| !is_static(c)).collect();
+                distinct(&mut crossed);
+                for c in crossed {
+                    let mut movers: Vec<usize> = self
+                        .steps
+                        .iter()
+                        .filter(|s| s.crossed == c)
+                        .filter(allowed)
+                        .map(|s| s.mover)
+                        .collect();
+                    distinct(&mut movers);
+                    effect.reordered.push((c, movers));
+                }
+            }
+        }
+        distinct(&mut effect.bypassed);
+        distinct(&mut effect.shapers);
+        effect
     }
 }
 
@@ -596,6 +686,32 @@ mod tests {
         // Static after session inside one statement is a finding of its own.
         let blocks = [block(vec![stmt(0, &[Kind::Session, Kind::Static]), stmt(1, &[Kind::Inert])])];
         assert!(!settles(&blocks, &[Applied { block: 0, order: vec![1, 0] }]));
+    }
+
+    #[test]
+    fn a_move_names_what_static_requests_skip_the_shapers_they_keep_and_what_else_reorders() {
+        use Kind::*;
+        let stmts = vec![
+            stmt(0, &[Session]),
+            stmt(1, &[Consumer]),
+            stmt(2, &[Inert]),
+            stmt(3, &[Shaper]),
+            stmt(4, &[Static]),
+        ];
+        let is_static = |i: usize| stmts[i].has_static();
+        let lift = lift(&stmts, 0, 4);
+        assert!(lift.blocked.is_none());
+        let effect = lift.effect(is_static);
+        assert_eq!(effect.bypassed, [0, 1, 2]);
+        assert_eq!(effect.shapers, [3]);
+        assert_eq!(effect.reordered, [(3, vec![0, 1, 2])]);
+        // The sink carries the consumer down; the shaper and the parser now run before both.
+        let sink = sink(&stmts, 0, 4);
+        assert!(sink.blocked.is_none());
+        let effect = sink.effect(is_static);
+        assert_eq!(effect.bypassed, [0, 1]);
+        assert_eq!(effect.shapers, [3]);
+        assert_eq!(effect.reordered, [(2, vec![0, 1]), (3, vec![0, 1])]);
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl Reporter for Human {
             let tail = match &f.status {
                 Status::Review { reason, blocked_by } => format!("({reason}, blocked by line {blocked_by})"),
                 Status::Suppressed { .. } => continue,
-                Status::Fixable { direction, moved, unit } => {
+                Status::Fixable { direction, moved, unit, .. } => {
                     let moves = Moves { direction: *direction, moved: *moved, unit: *unit };
                     format!("({}: {moves})", f.status.word(report.written))
                 }

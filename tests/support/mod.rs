@@ -115,3 +115,20 @@ pub fn npm_ci(dir: &str) -> PathBuf {
     done.insert(dir.to_string(), modules.clone());
     modules
 }
+
+/// A Python tool from PyPI (`package`, pinned as `name==version`) in its own virtual
+/// environment `venv` under target/: the path of its executable `bin`. Installed when missing.
+pub fn pip_tool(venv: &str, package: &str, bin: &str) -> PathBuf {
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join(venv);
+    let tool = venv.join("bin").join(bin);
+    if !tool.exists() {
+        let ok = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().is_ok_and(|s| s.success());
+        assert!(ok, "python3 -m venv failed");
+        let ok = Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check", package])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "pip install {package} failed");
+    }
+    tool
+}
