@@ -10,8 +10,11 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(realpath -m "${WORK:-$ROOT/bench/work/hostile}")"
 RUNS="${RUNS:-3}"
 mkdir -p "$WORK"
-cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
-SF="${CARGO_TARGET_DIR:-$ROOT/target}/release/static-first"
+# SF=path/to/static-first measures that binary instead of building one.
+if [ -z "${SF:-}" ]; then
+  cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
+  SF="${CARGO_TARGET_DIR:-$ROOT/target}/release/static-first"
+fi
 
 OUT="$ROOT/bench/SCALING.md"
 {

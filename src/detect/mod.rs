@@ -154,6 +154,14 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
             ReceiverId::Field(..) => None,
         })
         .collect();
+    // `const app = express().use(session())`: the chain that creates a receiver registers on it.
+    for id in receivers.keys() {
+        if let ReceiverId::Symbol(symbol) = id
+            && let Some(init) = resolver.inits.get(symbol)
+        {
+            sites.push((init.span().start, *id));
+        }
+    }
     sites.retain(|(_, id)| receivers.contains_key(id));
     sites.sort_unstable_by_key(|&(at, _)| at);
     let mut sites_of: HashMap<ReceiverId<'a>, Vec<u32>> = HashMap::default();
