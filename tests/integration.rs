@@ -8,6 +8,7 @@ mod e2e;
 mod fixtures;
 mod formats;
 mod generate;
+mod npm;
 mod pr_text;
 mod precommit;
 mod properties;

@@ -54,6 +54,47 @@ fn stdin_prints_the_fixed_source_or_its_diff() {
 }
 
 #[test]
+fn stdin_with_json_gives_every_finding_and_the_fixed_source() {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../docs/static-first.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let p = Project::new(&[]);
+    let json = |args: &[&str], input: &str| {
+        let out = with_stdin(&p, args, input.as_bytes());
+        let document: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&document).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        (out.status.code(), document)
+    };
+    let stdin = ["-", "--stdin-filename", "app.js", "--format", "json"];
+    let (code, document) = json(&stdin, &format!("\u{feff}{BAD}"));
+    assert_eq!(code, Some(0));
+    let file = &document["files"][0];
+    assert_eq!(file["findings"][0]["status"], "fixable");
+    assert_eq!(file["fixed_source"], format!("\u{feff}{FIXED}"));
+    assert!(file["diff"].as_str().unwrap().starts_with("--- a/app.js\n"));
+
+    let (code, document) = json(&stdin, BLOCKED);
+    assert_eq!(code, Some(1));
+    assert_eq!(document["files"][0]["findings"][0]["status"], "review");
+    assert!(document["files"][0].get("fixed_source").is_none());
+
+    let (code, document) = json(&stdin, "const session = 1; static(;");
+    assert_eq!(code, Some(2));
+    assert!(document["files"][0]["error"].as_str().unwrap().contains("syntax error"));
+
+    // Stdin is screened as a file is for what cannot be parsed: too large, binary.
+    let (code, document) = json(&[&stdin[..], &["--max-filesize", "100"]].concat(), BAD);
+    assert_eq!(code, Some(0));
+    assert!(document["files"][0]["skipped"].as_str().unwrap().contains("larger than --max-filesize"));
+    let out = with_stdin(&p, &["-", "--stdin-filename", "app.js", "--max-filesize", "100"], BAD.as_bytes());
+    assert_eq!((out.status.code(), stdout(&out)), (Some(0), BAD.to_string()));
+    assert!(stderr(&out).contains("app.js: skipped: larger than --max-filesize"), "{}", stderr(&out));
+    let (_, document) = json(&stdin, &format!("{BAD}\0"));
+    assert!(document["files"][0]["skipped"].as_str().unwrap().contains("binary"));
+}
+
+#[test]
 fn files_from_takes_newline_or_nul_lists_and_passes_over_other_files() {
     let p = Project::new(&[("a.js", BAD), ("b.ts", BAD), ("c.js", BAD), ("README.md", BAD)]);
     let out = with_stdin(&p, &["--check", "--files-from", "-"], b"a.js\nREADME.md\ngone.js\nb.ts\n");

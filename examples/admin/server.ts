@@ -1,4 +1,4 @@
-// An admin app where a hand-written guard sits between session and static: the tool
+// An admin app where a guard (./auth) sits between session and static: the tool
 // cannot prove that moving static above it is safe, so it reports the finding instead.
 import express from 'express';
 import session from 'express-session';

@@ -79,6 +79,16 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
                     sites.push((call.span.start, ReceiverId::Symbol(symbol)));
                 }
             }
+            AstKind::MethodDefinition(method)
+                if method.kind == MethodDefinitionKind::Method && !method.r#static =>
+            {
+                if let (Some(std::borrow::Cow::Borrowed(name)), Some(class)) =
+                    (method.key.static_name(), this_class(nodes, node.id()))
+                {
+                    let private = method.accessibility == Some(TSAccessibility::Private);
+                    resolver.methods.insert((class, name), (&method.value, private));
+                }
+            }
             AstKind::FormalParameter(param) => {
                 if let (BindingPattern::BindingIdentifier(id), Some(annotation)) =
                     (&param.pattern, &param.type_annotation)

@@ -255,10 +255,6 @@ pub(super) fn registrations<'a>(
         return None;
     };
     let param = id.symbol_id.get()?;
-    if resolver.helper_depth.get() >= MAX_HELPER_DEPTH {
-        return None;
-    }
-    resolver.helper_depth.set(resolver.helper_depth.get() + 1);
     let mut receivers = HashMap::default();
     receivers.insert(ReceiverId::Symbol(param), Receiver { name: id.name.to_string(), created: false });
     let context = Context {
@@ -269,6 +265,21 @@ pub(super) fn registrations<'a>(
         reach: None,
         sites: None,
     };
+    body_registrations(&context, params, statements)
+}
+
+/// What a function body registers on the context's receiver: a helper's first parameter, or
+/// the `this.app` a method of the same class registers on (`this.routes()`).
+pub(super) fn body_registrations<'a>(
+    context: &Context<'_, 'a, '_>,
+    params: &FormalParameters<'a>,
+    statements: &[Statement<'a>],
+) -> Option<Registrations> {
+    let resolver = context.resolver;
+    if resolver.helper_depth.get() >= MAX_HELPER_DEPTH {
+        return None;
+    }
+    resolver.helper_depth.set(resolver.helper_depth.get() + 1);
     let mut found = Registrations { parts: Vec::new(), nested: Vec::new(), pure: true };
     let mut refused = false;
     // Its parameters and its own bindings are not shared: what the caller passes in is read
@@ -282,7 +293,7 @@ pub(super) fn registrations<'a>(
         })
         .collect();
     for stmt in statements {
-        let classified = classify_statement(&context, stmt);
+        let classified = classify_statement(context, stmt);
         let bindings = &classified.bindings;
         own.extend(bindings.declares.iter().copied());
         let shared = bindings.shared_reads.keys().any(|s| !own.contains(s));

@@ -42,6 +42,12 @@ pub(super) struct Resolver<'a, 's> {
     pub(super) modules: &'s dyn Modules,
     /// How many helper bodies are being classified, one inside another.
     pub(super) helper_depth: std::cell::Cell<u8>,
+    /// The methods of the file's classes, by the class's start and the method's name, and
+    /// whether each is `private` (no subclass may override it).
+    pub(super) methods: HashMap<(u32, &'a str), (&'a Function<'a>, bool)>,
+    /// What each method registers on a field receiver, by the method's start and the field.
+    pub(super) method_helpers:
+        std::cell::RefCell<HashMap<(u32, String), Option<super::modules::Registrations>>>,
     /// What each helper function of this file registers, by the function's start.
     pub(super) helpers: std::cell::RefCell<HashMap<u32, Option<super::modules::Registrations>>>,
 }
@@ -69,6 +75,8 @@ impl<'a, 's> Resolver<'a, 's> {
             assigned_once: HashSet::default(),
             private: Default::default(),
             helper_depth: Default::default(),
+            methods: HashMap::default(),
+            method_helpers: Default::default(),
             helpers: Default::default(),
             modules,
         }

@@ -11,7 +11,7 @@ use oxc_syntax::symbol::SymbolId;
 use super::facts::Facts;
 use super::middleware::{call_falls_through, mount_argument, path_prefix, use_parts};
 use super::model::{Bindings, Block, Part, Stmt, Window};
-use super::modules::{Exported, Lookup, Registrations, registrations};
+use super::modules::{Exported, Lookup, Registrations, body_registrations, registrations};
 use super::reach::Reach;
 use super::receivers::{Receiver, ReceiverId, call_receiver, method_name, unawaited};
 use super::resolve::{Resolver, Value, require_specifier};
@@ -427,6 +427,9 @@ fn helper_call<'a>(
     facts: &Facts<'a, '_>,
 ) -> Option<(String, Registrations)> {
     let Expression::CallExpression(call) = unawaited(expr) else { return None };
+    if let ReceiverId::Field(class, _) = context.receiver {
+        return method_call(context, call, class);
+    }
     let ReceiverId::Symbol(receiver) = context.receiver else { return None };
     // `require('./auth')(app)` loads the module it calls; nothing else may.
     let loads_callee = matches!(call.callee.get_inner_expression(), Expression::CallExpression(c)
@@ -461,6 +464,41 @@ pub(super) fn helper_parts(registered: &[(Kind, String)], name: &str, span: Span
             session: None,
         })
         .collect()
+}
+
+/// `this.routes()` in a method of the class whose `this.app` is the receiver: what that
+/// method of the same class registers on `this.app`.
+fn method_call<'a>(
+    context: &Context<'_, 'a, '_>,
+    call: &CallExpression<'a>,
+    class: u32,
+) -> Option<(String, Registrations)> {
+    let Expression::StaticMemberExpression(callee) = call.callee.get_inner_expression() else { return None };
+    if context.this != Some(class)
+        || !matches!(callee.object.get_inner_expression(), Expression::ThisExpression(_))
+    {
+        return None;
+    }
+    let ReceiverId::Field(_, field) = context.receiver else { return None };
+    let name = callee.property.name.as_str();
+    let &(method, private) = context.resolver.methods.get(&(class, name))?;
+    let body = method.body.as_ref()?;
+    let key = (method.span.start, field.to_string());
+    let known = context.resolver.method_helpers.borrow().get(&key).cloned();
+    let found = match known {
+        Some(found) => found,
+        None => {
+            let found = body_registrations(context, &method.params, &body.statements);
+            context.resolver.method_helpers.borrow_mut().insert(key, found.clone());
+            found
+        }
+    };
+    // A subclass may override a method that is not private: then it registers anything.
+    let mut found = found?;
+    if !private {
+        found.parts.push((Kind::Unknown, "a method a subclass may override".to_string()));
+    }
+    Some((format!("this.{name}"), found))
 }
 
 /// The binding a call is given first: `app` in `setup(app, options)`.

@@ -55,6 +55,25 @@ pub fn may_hold_finding(bytes: &[u8], config: &Config) -> bool {
     session && (statics || local) || statics && local && REGISTERS.find(bytes).is_some()
 }
 
+/// Why a file of `size` bytes is not read: over `--max-filesize`.
+pub fn too_large(size: u64, max_filesize: u64) -> Option<String> {
+    (size > max_filesize).then(|| {
+        format!("larger than --max-filesize ({size} > {max_filesize} bytes); raise the limit to check it")
+    })
+}
+
+/// Why bytes are not parsed: a NUL byte means a binary file.
+pub fn binary(bytes: &[u8]) -> Option<String> {
+    memchr::memchr(0, bytes).is_some().then(|| "a binary file (it contains NUL bytes)".to_string())
+}
+
+/// Why text is not parsed: a line this long means minified or generated code.
+fn minified(raw: &str) -> Option<String> {
+    raw.split('\n').map(str::len).max().filter(|&n| n > MAX_LINE).map(|longest| {
+        format!("looks minified or generated (a line of {longest} bytes); fix the source it is built from")
+    })
+}
+
 /// Reads, screens and fixes one file, and writes the fix when asked to.
 pub fn process_file(
     worker: &mut Worker,
@@ -70,14 +89,8 @@ pub fn process_file(
         Ok(opened) => opened,
         Err(e) => return FileReport::failed(path, FileError::Read(e)),
     };
-    if size > options.max_filesize {
-        return FileReport::skipped(
-            path,
-            format!(
-                "larger than --max-filesize ({size} > {} bytes); raise the limit to check it",
-                options.max_filesize
-            ),
-        );
+    if let Some(why) = too_large(size, options.max_filesize) {
+        return FileReport::skipped(path, why);
     }
     worker.buffer.clear();
     worker.buffer.reserve(usize::try_from(size).unwrap_or(0));
@@ -100,19 +113,14 @@ pub fn process_file(
     if !may_hold_finding(bytes, &config) {
         return FileReport::new(path);
     }
-    if memchr::memchr(0, bytes).is_some() {
-        return FileReport::skipped(path, "a binary file (it contains NUL bytes)".into());
+    if let Some(why) = binary(bytes) {
+        return FileReport::skipped(path, why);
     }
     let Ok(raw) = std::str::from_utf8(bytes) else {
         return FileReport::failed(path, FileError::NotUtf8);
     };
-    if let Some(longest) = raw.split('\n').map(str::len).max().filter(|&n| n > MAX_LINE) {
-        return FileReport::skipped(
-            path,
-            format!(
-                "looks minified or generated (a line of {longest} bytes); fix the source it is built from"
-            ),
-        );
+    if let Some(why) = minified(raw) {
+        return FileReport::skipped(path, why);
     }
     let source = Source::new(raw);
     let outcome = worker.fixer.fix(path, source, source_type, &config, modules, options.explain);
@@ -170,6 +178,35 @@ mod tests {
         let helper = "require('serve-static'); const auth = require('./auth'); auth(app); app.use(s('www'))";
         assert!(may_hold_finding(helper.as_bytes(), &Config::default()));
         assert!(!may_hold_finding(b"class A { static x = require('./a') }", &Config::default()));
+    }
+
+    /// The ESLint plugin's prefilter (JavaScript) reads the same needles from a copy; set
+    /// `STATIC_FIRST_UPDATE_NEEDLES=1` to rewrite the copy after the table changes.
+    #[test]
+    fn the_eslint_plugin_has_the_prefilters_needles() {
+        let strings = |finders: &[Finder<'_>]| -> Vec<String> {
+            finders.iter().map(|f| String::from_utf8(f.needle().to_vec()).unwrap()).collect()
+        };
+        let [session, statics] = &*NEEDLES;
+        let expected = serde_json::to_string_pretty(&serde_json::json!({
+            "session": strings(session),
+            "static": strings(statics),
+            "local": strings(&LOCAL),
+            "registers": strings(std::slice::from_ref(&*REGISTERS)),
+        }))
+        .unwrap()
+            + "\n";
+        let copy =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("npm/eslint-plugin-static-first/lib/needles.json");
+        if std::env::var_os("STATIC_FIRST_UPDATE_NEEDLES").is_some() {
+            fs::write(&copy, &expected).unwrap();
+        }
+        let found = fs::read_to_string(&copy).unwrap_or_default();
+        assert!(
+            found == expected,
+            "{} is stale: run STATIC_FIRST_UPDATE_NEEDLES=1 cargo test --lib needles",
+            copy.display()
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `-` as the only path: fix the source on stdin and print it (or its diff) on stdout;
-//! findings that need review go to stderr. What editors and formatters on save call.
+//! findings that need review go to stderr. What editors and formatters on save call. With
+//! `--format json`, one JSON document instead: every finding, and the fixed source in it.
 
 use std::io::{self, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
@@ -7,12 +8,13 @@ use std::panic::{self, AssertUnwindSafe};
 use super::Options;
 use super::modules::ModuleCache;
 use super::panics::panic_message;
+use super::read::{binary, too_large};
 use super::worker::Fixer;
 use crate::config::Configs;
 use crate::error::{Exit, FileError, RunError};
 use crate::parse::source_type;
 use crate::pipeline::FileOutcome;
-use crate::report::{FileReport, Human, Mode, Reporter, unified_diff};
+use crate::report::{FileReport, Format, Human, Mode, Reporter, Summary, reporter, unified_diff};
 use crate::source::Source;
 use crate::walk::on_worker_stack;
 
@@ -23,15 +25,41 @@ pub fn run(options: &Options, configs: &Configs) -> Result<Exit, RunError> {
     io::stdin().read_to_string(&mut raw).map_err(RunError::StdinRead)?;
     let source = Source::new(&raw);
     let config = configs.for_file(name).map_err(RunError::Config)?;
-    let outcome = on_worker_stack(|| {
-        let mut fixer = Fixer::new(options);
-        let modules = ModuleCache::new(options.max_filesize);
-        panic::catch_unwind(AssertUnwindSafe(|| {
-            fixer.fix(name, source, source_type, &config, &modules, options.explain)
-        }))
-        .unwrap_or_else(|payload| FileOutcome::failed(FileError::Internal(panic_message(payload.as_ref()))))
-    });
+    // A file on disk's screens for what cannot be parsed: more than the parser's arena holds,
+    // or binary. (Long lines are fine: an editor sends what it is editing.)
+    let skipped = too_large(raw.len() as u64, options.max_filesize).or_else(|| binary(raw.as_bytes()));
+    let outcome = match skipped {
+        Some(_) => FileOutcome::default(),
+        None => on_worker_stack(|| {
+            let mut fixer = Fixer::new(options);
+            let modules = ModuleCache::new(options.max_filesize);
+            panic::catch_unwind(AssertUnwindSafe(|| {
+                fixer.fix(name, source, source_type, &config, &modules, options.explain)
+            }))
+            .unwrap_or_else(|payload| {
+                FileOutcome::failed(FileError::Internal(panic_message(payload.as_ref())))
+            })
+        }),
+    };
+    let exit = match (&outcome.error, outcome.findings.iter().all(|f| f.is_fixable())) {
+        (Some(_), _) => Exit::Error,
+        (None, false) => Exit::Findings,
+        (None, true) => Exit::Clean,
+    };
     let mut out = io::stdout().lock();
+    if options.format == Format::Json {
+        let mut report = FileReport::from_outcome(name, outcome.findings, outcome.notes, outcome.error);
+        report.skipped = skipped;
+        report.diff = outcome.fixed.as_ref().map(|fixed| unified_diff(name, source.text, fixed));
+        report.fixed_source = outcome.fixed.map(|fixed| source.with_text(&fixed));
+        let mut summary = Summary::default();
+        summary.add(&report);
+        let mut json = reporter(Format::Json, options.mode, false, true);
+        json.file(&mut out, &mut io::sink(), &report)
+            .and_then(|()| json.finish(&mut out, &summary))
+            .map_err(RunError::Output)?;
+        return Ok(exit);
+    }
     let printed = match &outcome.fixed {
         Some(fixed) if options.diff => out.write_all(unified_diff(name, source.text, fixed).as_bytes()),
         Some(fixed) => out.write_all(source.with_text(fixed).as_bytes()),
@@ -42,16 +70,17 @@ pub fn run(options: &Options, configs: &Configs) -> Result<Exit, RunError> {
     let written = outcome.fixed.is_some();
     // What was fixed is on stdout; only what is left is reported.
     let left = outcome.findings.into_iter().filter(|f| !f.is_fixable()).collect();
-    let report = FileReport { written, ..FileReport::from_outcome(name, left, outcome.notes, outcome.error) };
+    let report =
+        FileReport { written, skipped, ..FileReport::from_outcome(name, left, outcome.notes, outcome.error) };
+    // Findings (the human format's stdout) go to stderr; stdout holds the source.
     let mut human = Human { mode: Mode::Check, color: false, quiet: true };
     let mut err = io::stderr().lock();
     let _ = human.file(&mut err, &mut io::sink(), &report);
-    Ok(match (&report.error, report.findings.is_empty()) {
-        (Some(error), _) => {
-            let _ = writeln!(err, "{}: error: {error}", name.display());
-            Exit::Error
-        }
-        (None, false) => Exit::Findings,
-        (None, true) => Exit::Clean,
-    })
+    if let Some(error) = &report.error {
+        let _ = writeln!(err, "{}: error: {error}", name.display());
+    }
+    if let Some(why) = &report.skipped {
+        let _ = writeln!(err, "{}: skipped: {why}", name.display());
+    }
+    Ok(exit)
 }

@@ -72,7 +72,7 @@ impl Reporter for Json {
         {
             return Ok(());
         }
-        self.files.push(json!({
+        let mut file = json!({
             "path": display_name(&report.path),
             "findings": report.findings.iter().map(|f| finding(f, report.written)).collect::<Vec<_>>(),
             "notes": report.notes.iter().map(|n| json!({ "line": n.line, "column": n.col, "message": n.issue.to_string() })).collect::<Vec<_>>(),
@@ -80,7 +80,11 @@ impl Reporter for Json {
             "written": report.written,
             "error": report.error.as_ref().map(|e| e.to_string()),
             "skipped": report.skipped,
-        }));
+        });
+        if let Some(fixed) = &report.fixed_source {
+            file["fixed_source"] = json!(fixed);
+        }
+        self.files.push(file);
         Ok(())
     }
 

@@ -39,6 +39,8 @@ pub struct FileReport {
     pub skipped: Option<String>,
     /// Whether the fix was written to disk.
     pub written: bool,
+    /// Source from stdin with `--format json`: the whole fixed text, as `--write` would leave it.
+    pub fixed_source: Option<String>,
 }
 
 /// A fix kept in memory until the user accepts it.
@@ -239,6 +241,7 @@ impl FileReport {
             error: None,
             skipped: None,
             written: false,
+            fixed_source: None,
         }
     }
 

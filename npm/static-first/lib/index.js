@@ -1,0 +1,108 @@
+'use strict';
+// The Node API: the CLI's JSON report (`--format json`, schema-versioned) for paths on disk or
+// for one source text, from the same binary the `static-first` command runs.
+
+const { spawn, spawnSync } = require('node:child_process');
+const { findBinary } = require('./platform');
+
+/** The largest report read back (the CLI's json holds a diff per fixed file). */
+const MAX_BUFFER = 1 << 30;
+
+/** The flags every call shares. */
+function flags(options) {
+  const args = ['--format', 'json', '--color', 'never'];
+  if (options.config) args.push('--config', options.config);
+  if (options.maxFilesize !== undefined) args.push('--max-filesize', String(options.maxFilesize));
+  if (options.threads !== undefined) args.push('--threads', String(options.threads));
+  return args;
+}
+
+function checkArgs(paths, options) {
+  const list = typeof paths === 'string' ? [paths] : [...paths];
+  const args = flags(options);
+  if (options.write) args.push('--write');
+  if (options.check) args.push('--check');
+  return [...args, '--', ...list];
+}
+
+function fixArgs(filename, options) {
+  return [...flags(options), '--stdin-filename', filename, '-'];
+}
+
+/** The report in a finished run's output, or the error that stopped the run before it had one. */
+function report(status, signal, stdout, stderr) {
+  if (status === 0 || status === 1 || status === 2) {
+    try {
+      return JSON.parse(stdout);
+    } catch {
+      // A run stopped by an error before its report (bad arguments, an invalid configuration).
+    }
+  }
+  const how = signal ? `was killed by ${signal}` : `exited with ${status}`;
+  const error = new Error(`static-first ${how}: ${stderr.trim() || 'no output'}`);
+  error.exitCode = status;
+  error.stderr = stderr;
+  throw error;
+}
+
+function binaryOf(options) {
+  return options.binary ?? findBinary();
+}
+
+function runSync(args, input, options) {
+  const result = spawnSync(binaryOf(options), args, {
+    cwd: options.cwd,
+    input,
+    encoding: 'utf8',
+    maxBuffer: MAX_BUFFER,
+  });
+  if (result.error) throw result.error;
+  return report(result.status, result.signal, result.stdout, result.stderr);
+}
+
+function runAsync(args, input, options) {
+  return new Promise((resolve, reject) => {
+    let child;
+    try {
+      child = spawn(binaryOf(options), args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (chunk) => out.push(chunk));
+    child.stderr.on('data', (chunk) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (status, signal) => {
+      try {
+        resolve(report(status, signal, Buffer.concat(out).toString('utf8'), Buffer.concat(err).toString('utf8')));
+      } catch (e) {
+        reject(e);
+      }
+    });
+    // A run that stops before reading its input closes the pipe: its report says why.
+    child.stdin.on('error', () => {});
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** Checks files and directories (fixes them with `write: true`); resolves to the JSON report. */
+function check(paths, options = {}) {
+  return runAsync(checkArgs(paths, options), '', options);
+}
+
+function checkSync(paths, options = {}) {
+  return runSync(checkArgs(paths, options), '', options);
+}
+
+/** Checks one source text as if it were `filename`; the report's file has `fixed_source` when there is a fix. */
+function fixSource(text, filename, options = {}) {
+  return runAsync(fixArgs(filename, options), text, options);
+}
+
+function fixSourceSync(text, filename, options = {}) {
+  return runSync(fixArgs(filename, options), text, options);
+}
+
+module.exports = { check, checkSync, fixSource, fixSourceSync, findBinary };
