@@ -49,7 +49,7 @@ fn fixtures() -> Vec<(String, oxc_span::SourceType, Config)> {
 #[divan::bench]
 fn all_fixtures(bencher: divan::Bencher) {
     let inputs = fixtures();
-    let mut arena = Arena::for_sources_up_to(1 << 20);
+    let mut arena = Arena::for_sources_up_to(1 << 20).expect("256 MiB of address space");
     bencher.counter(divan::counter::ItemsCount::new(inputs.len())).bench_local(|| {
         for (text, st, config) in &inputs {
             let outcome =
@@ -72,7 +72,7 @@ fn dense_source_type() -> oxc_span::SourceType {
 #[divan::bench]
 fn dense_parse(bencher: divan::Bencher) {
     let text = dense_app();
-    let mut arena = Arena::for_sources_up_to(1 << 20);
+    let mut arena = Arena::for_sources_up_to(1 << 20).expect("256 MiB of address space");
     bencher.bench_local(|| {
         arena.run(|allocator| divan::black_box(parse(allocator, &text, dense_source_type()).is_ok())).unwrap()
     });
@@ -82,7 +82,7 @@ fn dense_parse(bencher: divan::Bencher) {
 #[divan::bench]
 fn dense_parse_semantic(bencher: divan::Bencher) {
     let text = dense_app();
-    let mut arena = Arena::for_sources_up_to(1 << 20);
+    let mut arena = Arena::for_sources_up_to(1 << 20).expect("256 MiB of address space");
     bencher.bench_local(|| {
         arena
             .run(|allocator| {
@@ -98,7 +98,7 @@ fn dense_parse_semantic(bencher: divan::Bencher) {
 #[divan::bench]
 fn dense_parse_detect(bencher: divan::Bencher) {
     let text = dense_app();
-    let mut arena = Arena::for_sources_up_to(1 << 20);
+    let mut arena = Arena::for_sources_up_to(1 << 20).expect("256 MiB of address space");
     let config = Config::default();
     bencher.bench_local(|| {
         arena
@@ -114,7 +114,7 @@ fn dense_parse_detect(bencher: divan::Bencher) {
 #[divan::bench]
 fn dense_fix(bencher: divan::Bencher) {
     let text = dense_app();
-    let mut arena = Arena::for_sources_up_to(1 << 20);
+    let mut arena = Arena::for_sources_up_to(1 << 20).expect("256 MiB of address space");
     let config = Config::default();
     bencher.bench_local(|| {
         let outcome = fix_text(
@@ -134,7 +134,7 @@ fn dense_fix(bencher: divan::Bencher) {
 #[divan::bench]
 fn dense_diff(bencher: divan::Bencher) {
     let text = dense_app();
-    let mut arena = Arena::for_sources_up_to(1 << 20);
+    let mut arena = Arena::for_sources_up_to(1 << 20).expect("256 MiB of address space");
     let fixed = fix_text(
         &mut arena,
         Source::new(&text),

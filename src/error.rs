@@ -36,6 +36,10 @@ pub enum FileError {
     Changed,
     /// The parser needed more memory or time than a file may use (why, in words).
     TooComplex(String),
+    /// The worker's parser memory could not be reserved.
+    ParserMemory(crate::parse::arena::Unavailable),
+    /// Detection and planning ran past the time a file may take.
+    TooComplexToAnalyze(std::time::Duration),
     /// The child process that checks a TypeScript file first could not run.
     Probe(io::Error),
     /// The `static-first.toml` that applies to the file is invalid.
@@ -87,6 +91,17 @@ impl fmt::Display for FileError {
                 f,
                 "too complex to parse: {why} (oxc backtracks exponentially on some chains of `<` \
                  and `(` in TypeScript); not changed: simplify those expressions or exclude the file"
+            ),
+            FileError::ParserMemory(e) => write!(
+                f,
+                "{e} for this worker (256 bytes per byte of --max-filesize); not changed: lower \
+                 --max-filesize or -j, or raise the memory limit"
+            ),
+            FileError::TooComplexToAnalyze(limit) => write!(
+                f,
+                "too complex to analyse: it took longer than {} s (very deep nesting, long `else if` \
+                 chains or thousands of apps in one file); not changed: split the file or exclude it",
+                limit.as_secs_f32()
             ),
             FileError::Config(e) => write!(f, "{e}"),
             FileError::Probe(e) => write!(

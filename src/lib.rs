@@ -18,10 +18,11 @@
 //! 8. [`verify`]: the edited text re-parsed and checked against the plan.
 //! 9. [`report`]: every string a user reads, in each output format.
 //!
-//! [`source`] (BOM, line endings, line numbers) and [`suppress`] (ignore comments) serve
-//! several stages; [`error`] holds every error and the exit codes; [`fault`] holds the faults
-//! the test suite injects on purpose.
+//! [`source`] (BOM, line endings, line numbers), [`suppress`] (ignore comments) and [`budget`]
+//! (the work a file may cost) serve several stages; [`error`] holds every error and the exit
+//! codes; [`fault`] holds the faults the test suite injects on purpose.
 
+pub mod budget;
 pub mod cli;
 pub mod config;
 pub mod detect;

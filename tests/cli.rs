@@ -538,3 +538,26 @@ fn max_filesize_has_a_documented_maximum_and_past_it_is_a_usage_error() {
     let out = p.run(&["--check", "--max-filesize", "16M"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
 }
+
+#[test]
+fn parser_memory_that_cannot_be_reserved_is_an_error_for_the_file() {
+    // Under a 3 GB address-space limit a worker can have its 1 GiB stack but not the 4 GiB
+    // arena of the largest --max-filesize: the file is an error with what to do, not an abort.
+    let p = Project::new(&[("app.js", BAD)]);
+    let out = Command::new("sh")
+        .args([
+            "-c",
+            "ulimit -v 3000000 && exec \"$0\" -j1 --check --max-filesize 16M app.js",
+            crate::support::BIN,
+        ])
+        .current_dir(p.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("app.js: error: cannot reserve 4096 MiB of parser memory for this worker"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("lower --max-filesize or -j"), "{}", stderr(&out));
+}

@@ -1,8 +1,10 @@
 //! Fuzzes the whole per-file pipeline. The first byte picks the mode: even, the rest of the
 //! input drives the Express setup generator and every fix is checked against its oracle; odd,
 //! the rest is taken as source text, which must never panic or fail the pipeline's own checks,
-//! and whose fix (if any) must be final. A file whose parse fills the arena is an answer
-//! (`TooComplex`), not a crash.
+//! and whose fix (if any) must be final; odd with bit 3 set, the source text is first grown
+//! into a hostile shape (deep nesting, long `else if` chains, many routers, long chains, long
+//! lines: [`hostile`]). A file whose parse fills the arena is an answer (`TooComplex`), not a
+//! crash. Run with `-timeout=1`: an input that takes longer is a failure.
 //!
 //! TypeScript runs in a forked child first, as the binary's probe runs it in a child process:
 //! when oxc's parser backtracks exponentially, growing an arena `Vec` past the end aborts the
@@ -15,6 +17,34 @@ use static_first::error::FileError;
 
 #[path = "../../tests/generate/mod.rs"]
 mod generate;
+
+/// Grows `text` into one of the shapes that once cost more than linear time: the first byte
+/// picks the shape and how many times it repeats (up to 2,000), the rest is the code it
+/// repeats around a session and a static registration.
+fn hostile(text: &str) -> Option<String> {
+    let (&pick, body) = text.as_bytes().split_first()?;
+    let body = std::str::from_utf8(body).ok()?;
+    // Up to 2,000 times, and about 64 KiB.
+    let n = (1 + usize::from(pick >> 3) * 64).min(64 * 1024 / (body.len() + 32));
+    let head = "const express = require('express');\nconst session = require('express-session');\n\
+                const app = express();\n";
+    let pair = format!("app.use(session({{}}));\n{body}\napp.use(express.static('p'));\n");
+    Some(match pick % 8 {
+        0 => format!("{head}{}{pair}{}", "if (a) {\n".repeat(n), "}\n".repeat(n)),
+        1 => {
+            let branches: Vec<String> = (0..n).map(|i| format!("if (x === {i}) {{ {body} }}")).collect();
+            format!("{head}{pair}{}\n", branches.join(" else "))
+        }
+        2 => (0..n).fold(head.to_string(), |all, i| {
+            all + &format!("const r{i} = express.Router();\nr{i}.use(session({{}}));\n{body}\nr{i}.use(express.static('p'));\n")
+        }),
+        3 => format!("{head}app.use(session({{}})){}.use(express.static('p'));\n", ".use(f())".repeat(n)),
+        4 => format!("{head}{pair}{}", "app.use(express.static('q'));\n".repeat(n)),
+        5 => format!("{head}{}{pair}", format!("{body} ").repeat(n).replace('\n', " ")),
+        6 => format!("{head}app.use(session({{}}));\napp.use([{}]);\n", "express.static('p'), ".repeat(n)),
+        _ => format!("{head}{}{pair}{}", "x.y(() => {\n".repeat(n), "});\n".repeat(n)),
+    })
+}
 
 /// The forked child's exit code for a panic: the parent then runs the input itself, so the
 /// fuzzer sees the panic as the crash it is.
@@ -48,7 +78,10 @@ fuzz_target!(
         // becomes `FileError::TooComplex`.
         let abort = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !static_first::parse::arena::is_arena_full(info.payload()) {
+            let payload = info.payload();
+            if !static_first::parse::arena::is_arena_full(payload)
+                && !static_first::budget::is_over_budget(payload)
+            {
                 abort(info);
             }
         }));
@@ -60,6 +93,14 @@ fuzz_target!(
             return;
         }
         let Ok(text) = std::str::from_utf8(rest) else { return };
+        let grown;
+        let text = if mode & 8 == 0 {
+            text
+        } else {
+            let Some(shape) = hostile(text) else { return };
+            grown = shape;
+            grown.as_str()
+        };
         let source_type = if mode & 2 == 0 { SourceType::cjs() } else { SourceType::tsx() };
         // oxc's blow-ups need long chains of `<` (the three known have 40 or more); forking for
         // every TypeScript input would cost the fuzzer 10x its speed.
@@ -73,6 +114,7 @@ fuzz_target!(
                 other => panic!("a second run changed more: {other:?}"),
             },
             Ok((None, _)) | Err(FileError::Syntax { .. } | FileError::TooComplex { .. }) => {}
+            Err(FileError::TooComplexToAnalyze(limit)) => panic!("over the time budget ({limit:?})"),
             Err(e) => panic!("{e}"),
         }
     }

@@ -1,6 +1,9 @@
 //! The per-statement facts visitor: bindings read and written, calls, local modules loaded,
 //! and registrations on the receiver nested inside the statement.
 
+use rustc_hash::FxHashSet as HashSet;
+
+use oxc_ast::AstKind;
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
 use oxc_span::Span;
@@ -12,6 +15,7 @@ use super::model::{Bindings, Part};
 use super::receivers::{ReceiverId, call_receiver, method_name, this_field, this_property};
 use super::resolve::require_specifier;
 use super::statements::{Context, first_argument_symbol, helper_of, helper_parts};
+use crate::budget;
 use crate::knowledge::{Kind, Origin, SHARED_GLOBALS};
 
 /// Per-statement facts: bindings touched, whether anything is called, and session or static
@@ -19,7 +23,7 @@ use crate::knowledge::{Kind, Origin, SHARED_GLOBALS};
 pub(super) struct Facts<'a, 'c> {
     pub(super) context: &'c Context<'c, 'a, 'c>,
     /// Spans of the statement's own calls (not nested).
-    pub(super) direct: Vec<Span>,
+    pub(super) direct: HashSet<Span>,
     pub(super) collect_nested: bool,
     pub(super) nested: Vec<Part>,
     pub(super) bindings: Bindings,
@@ -39,7 +43,7 @@ pub(super) struct Facts<'a, 'c> {
 }
 
 impl<'a, 'c> Facts<'a, 'c> {
-    pub(super) fn new(context: &'c Context<'c, 'a, 'c>, direct: Vec<Span>) -> Self {
+    pub(super) fn new(context: &'c Context<'c, 'a, 'c>, direct: HashSet<Span>) -> Self {
         Facts {
             context,
             direct,
@@ -134,6 +138,10 @@ impl<'a, 'c> Facts<'a, 'c> {
 }
 
 impl<'a> Visit<'a> for Facts<'a, '_> {
+    fn enter_node(&mut self, _: AstKind<'a>) {
+        budget::tick(1);
+    }
+
     fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
         let Some(reference) = it.reference_id.get().map(|r| self.context.resolver.scoping.get_reference(r))
         else {

@@ -26,9 +26,9 @@ use oxc_syntax::symbol::SymbolId;
 
 use crate::config::Config;
 use crate::knowledge::Origin;
-pub use model::{Analysis, Bindings, Block, Part, Stmt};
+pub use model::{Analysis, Bindings, Block, Part, Stmt, Window};
 pub use modules::{Lookup, Modules, NoModules, Summary, summarize};
-use receivers::{ReceiverId, find_receivers, method_name, this_class, this_field};
+use receivers::{ReceiverId, ThisClasses, call_receiver, find_receivers, method_name, this_field};
 use resolve::Resolver;
 use statements::{Context, build_block};
 
@@ -44,9 +44,16 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
     let mut typed_params = Vec::new();
     let mut fields: Vec<(ReceiverId<'a>, &'a Expression<'a>)> = Vec::new();
     let mut lists = Vec::new();
+    // Calls that may register on a receiver: on it (`r.use(...)`) or given it first
+    // (`helper(r)`), with where they start. No statement without one classifies as a
+    // registration, so a receiver's block spans the statements that hold them.
+    let mut sites: Vec<(u32, ReceiverId<'a>)> = Vec::new();
+    let this_classes = ThisClasses::new(nodes);
+    let this_class = |nodes, id| this_classes.at(nodes, id);
     let mut analysis =
         Analysis { comments: program.comments.iter().map(|c| c.span).collect(), ..Analysis::default() };
     for node in semantic.nodes().iter() {
+        crate::budget::tick(1);
         match node.kind() {
             AstKind::VariableDeclarator(declarator) => resolver.add_declarator(declarator),
             AstKind::ImportDeclaration(import) => resolver.add_import(import),
@@ -57,11 +64,20 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
                     resolver.origins.insert(symbol, Origin::new(external.expression.value.as_str()));
                 }
             }
-            AstKind::CallExpression(call) if method_name(call) == Some("use") => {
-                use_calls.push((call, this_class(nodes, node.id())));
-            }
-            AstKind::CallExpression(call) if statements::first_argument_symbol(&resolver, call).is_some() => {
-                helper_calls.push(call);
+            AstKind::CallExpression(call) => {
+                let this = this_class(nodes, node.id());
+                let first = statements::first_argument_symbol(&resolver, call);
+                if method_name(call) == Some("use") {
+                    use_calls.push((call, this));
+                } else if first.is_some() {
+                    helper_calls.push(call);
+                }
+                if let Some(id) = call_receiver(&resolver, call, this) {
+                    sites.push((call.span.start, id));
+                }
+                if let Some(symbol) = first {
+                    sites.push((call.span.start, ReceiverId::Symbol(symbol)));
+                }
             }
             AstKind::MethodDefinition(method)
                 if method.kind == MethodDefinitionKind::Method && !method.r#static =>
@@ -148,21 +164,86 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
             ReceiverId::Field(..) => None,
         })
         .collect();
+    // `const app = express().use(session())`: the chain that creates a receiver registers on it.
+    for id in receivers.keys() {
+        if let ReceiverId::Symbol(symbol) = id
+            && let Some(init) = resolver.inits.get(symbol)
+        {
+            sites.push((init.span().start, *id));
+        }
+    }
+    sites.retain(|(_, id)| receivers.contains_key(id));
+    sites.sort_unstable_by_key(|&(at, _)| at);
+    let mut sites_of: HashMap<ReceiverId<'a>, Vec<u32>> = HashMap::default();
+    for &(at, id) in &sites {
+        sites_of.entry(id).or_default().push(at);
+    }
     for (list_start, is_program, list, this) in lists {
-        for (&id, receiver) in &receivers {
-            if matches!(id, ReceiverId::Field(class, _) if Some(class) != this) {
+        for (id, (first, last)) in windows(&sites, list, this) {
+            crate::budget::tick(1);
+            // One statement that holds the receiver's registrations only nested inside it
+            // cannot put static after session in the list: nothing to plan here.
+            if first == last && !matches!(list[first], Statement::ExpressionStatement(_)) {
                 continue;
             }
+            let receiver = &receivers[&id];
             let reach = match id {
                 ReceiverId::Symbol(symbol) => reaches.get(&symbol),
                 ReceiverId::Field(..) => None,
             };
-            let context = Context { resolver: &resolver, receivers: &receivers, receiver: id, this, reach };
-            if let Some(block) = build_block(&context, receiver, list_start, is_program, list) {
+            let sites = sites_of.get(&id).map(Vec::as_slice);
+            let context =
+                Context { resolver: &resolver, receivers: &receivers, receiver: id, this, reach, sites };
+            let window = Window { list_first: list[0].span().start, offset: first, list_len: list.len() };
+            let start = if first == 0 { list_start } else { list[first - 1].span().end };
+            let stretch = &list[first..=last];
+            if let Some(block) =
+                build_block(&context, receiver, start, is_program && first == 0, stretch, window)
+            {
                 analysis.blocks.push(block);
             }
         }
     }
-    analysis.blocks.sort_by(|a, b| (a.list_start, &a.receiver).cmp(&(b.list_start, &b.receiver)));
     analysis
+        .blocks
+        .sort_by(|a, b| (a.window.list_first, &a.receiver).cmp(&(b.window.list_first, &b.receiver)));
+    analysis
+}
+
+/// For each receiver with sites in `list` (whose `this` is the class at `this`), the first and
+/// last statement holding one: a binary search per site, and one when all of the list's sites
+/// are in one statement that is not an expression statement (every list around a deep nest).
+fn windows<'a>(
+    sites: &[(u32, ReceiverId<'a>)],
+    list: &[Statement<'_>],
+    this: Option<u32>,
+) -> Vec<(ReceiverId<'a>, (usize, usize))> {
+    let (Some(head), Some(tail)) = (list.first(), list.last()) else { return Vec::new() };
+    let lo = sites.partition_point(|&(at, _)| at < head.span().start);
+    let hi = sites.partition_point(|&(at, _)| at < tail.span().end);
+    if lo == hi {
+        return Vec::new();
+    }
+    let index = |at: u32| list.partition_point(|s| s.span().end <= at);
+    let (first, last) = (index(sites[lo].0), index(sites[hi - 1].0));
+    if first == last && !matches!(list[first], Statement::ExpressionStatement(_)) {
+        return Vec::new();
+    }
+    let mut found: Vec<(ReceiverId<'a>, (usize, usize))> = Vec::new();
+    let mut at: HashMap<ReceiverId<'a>, usize> = HashMap::default();
+    for &(pos, id) in &sites[lo..hi] {
+        crate::budget::tick(1);
+        if matches!(id, ReceiverId::Field(class, _) if Some(class) != this) {
+            continue;
+        }
+        let stmt = index(pos);
+        match at.get(&id) {
+            Some(&i) => found[i].1.1 = stmt,
+            None => {
+                at.insert(id, found.len());
+                found.push((id, (stmt, stmt)));
+            }
+        }
+    }
+    found
 }

@@ -20,16 +20,43 @@ pub struct Analysis {
     pub verbatim: Vec<Span>,
 }
 
-/// A statement list, seen from one receiver (an app, a router, or a parameter holding one).
+/// A statement list, seen from one receiver (an app, a router, or a parameter holding one):
+/// the stretch of it from the first statement that may register on the receiver to the last,
+/// since no move for that receiver reaches outside it.
 #[derive(Debug)]
 pub struct Block {
     /// The receiver's name, for messages.
     pub receiver: String,
-    /// Where the list's contents begin: 0 for the program, after `{` for a block.
+    /// Where the block's contents begin: 0 for the program, after `{` for a block, after the
+    /// statement before the stretch when it does not start the list.
     pub list_start: u32,
-    /// Whether this is the program's top-level list.
+    /// Whether this stretch starts the program's top-level list.
     pub is_program: bool,
     pub stmts: Vec<Stmt>,
+    /// Where the stretch lies in its whole list.
+    pub window: Window,
+}
+
+/// Where a block's statements lie in their statement list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Window {
+    /// Where the list's first statement starts (it names the list).
+    pub list_first: u32,
+    /// The index of the block's first statement in the list.
+    pub offset: usize,
+    /// How many statements the whole list has.
+    pub list_len: usize,
+}
+
+impl Window {
+    /// The whole list's order for a reordering of the block's statements (block indices).
+    pub fn list_order(&self, order: &[usize]) -> Vec<usize> {
+        let end = self.offset + order.len();
+        (0..self.offset)
+            .chain(order.iter().map(|i| i + self.offset))
+            .chain(end..self.list_len.max(end))
+            .collect()
+    }
 }
 
 /// One statement of a block, classified for that block's receiver.

@@ -263,6 +263,7 @@ pub(super) fn registrations<'a>(
         receiver: ReceiverId::Symbol(param),
         this: None,
         reach: None,
+        sites: None,
     };
     body_registrations(&context, params, statements)
 }

@@ -3,12 +3,13 @@
 //! escapes (passed to a call, stored where the file does not own, returned, exported, thrown).
 //! A statement that mentions none of them, before the app escapes, cannot register on it.
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use oxc_ast::AstKind;
 use oxc_ast::ast::*;
 use oxc_semantic::{AstNodes, Scoping};
 use oxc_span::{GetSpan, Span};
+use oxc_syntax::node::NodeId;
 use oxc_syntax::symbol::SymbolId;
 
 /// What can reach one receiver.
@@ -30,6 +31,9 @@ impl Reach {
             // The scope the binding lives in: beyond it, code holds a different instance (each
             // call of the function that declares the app makes a new one).
             let home = scoping.get_node_id(scoping.symbol_scope_id(symbol));
+            // For each node a walk came up from: whether the walk found an escape above it. A
+            // later reference under it stops there, so each node is walked once per binding.
+            let mut walked: HashMap<NodeId, bool> = HashMap::default();
             for reference in scoping.get_resolved_references(symbol) {
                 let node = reference.node_id();
                 let mut child = nodes.kind(node).span();
@@ -41,7 +45,16 @@ impl Reach {
                 {
                     continue;
                 }
+                // The nodes walked up from, with whether an escape was found at their parent.
+                let mut path: Vec<(NodeId, bool)> = Vec::new();
+                let mut from = node;
+                let mut above = false;
                 for id in nodes.ancestor_ids(node) {
+                    crate::budget::tick(1);
+                    if let Some(&escapes) = walked.get(&from) {
+                        above = escapes;
+                        break;
+                    }
                     if id == home {
                         break;
                     }
@@ -95,10 +108,16 @@ impl Reach {
                         | AstKind::TSExportAssignment(_) => true,
                         _ => false,
                     };
-                    if escapes {
-                        reach.escape = Some(reach.escape.map_or(at, |e| e.min(at)));
-                    }
+                    path.push((from, escapes));
+                    from = id;
                     child = kind.span();
+                }
+                if above || path.iter().any(|&(_, escapes)| escapes) {
+                    reach.escape = Some(reach.escape.map_or(at, |e| e.min(at)));
+                }
+                for &(id, escapes) in path.iter().rev() {
+                    above |= escapes;
+                    walked.insert(id, above);
                 }
             }
         }

@@ -5,6 +5,8 @@ use rustc_hash::FxHashMap as HashMap;
 
 use oxc_ast::AstKind;
 use oxc_ast::ast::*;
+use oxc_semantic::AstNodes;
+use oxc_syntax::node::NodeId;
 use oxc_syntax::symbol::SymbolId;
 
 use super::middleware::use_parts;
@@ -173,21 +175,44 @@ fn nest_factory_call<'s, 'a>(
         .then_some(&**call)
 }
 
-/// The class whose instance `this` is at a node: the node sits in a method, a field initializer
-/// or a static block of that class, possibly inside arrow functions. `None` anywhere else.
-pub(super) fn this_class(nodes: &oxc_semantic::AstNodes<'_>, id: oxc_syntax::node::NodeId) -> Option<u32> {
-    let mut kinds = nodes.ancestor_kinds(id);
-    while let Some(kind) = kinds.next() {
-        match kind {
-            AstKind::Function(_) if !matches!(kinds.next(), Some(AstKind::MethodDefinition(_))) => {
-                return None;
-            }
-            AstKind::Class(class) => return Some(class.span.start),
-            AstKind::Program(_) => return None,
-            _ => {}
+/// The class whose instance `this` is at each node: the node sits in a method, a field
+/// initializer or a static block of that class, possibly inside arrow functions; `None`
+/// anywhere else. Computed for every node in one pass, parents before children.
+pub(super) struct ThisClasses {
+    /// For each node, the class `this` is at when walking up starts at that node.
+    from: Vec<Option<u32>>,
+}
+
+impl ThisClasses {
+    pub(super) fn new(nodes: &AstNodes<'_>) -> ThisClasses {
+        let mut from: Vec<Option<u32>> = Vec::with_capacity(nodes.len());
+        for (id, node) in nodes.iter_enumerated() {
+            let value = match node.kind() {
+                AstKind::Function(_) => match nodes.kind(nodes.parent_id(id)) {
+                    AstKind::MethodDefinition(_) => ThisClasses::above(&from, nodes, nodes.parent_id(id)),
+                    _ => None,
+                },
+                AstKind::Class(class) => Some(class.span.start),
+                AstKind::Program(_) => None,
+                _ => ThisClasses::above(&from, nodes, id),
+            };
+            from.push(value);
         }
+        ThisClasses { from }
     }
-    None
+
+    /// The value for walking up from `id`'s parent (parents come before their children).
+    fn above(from: &[Option<u32>], nodes: &AstNodes<'_>, id: NodeId) -> Option<u32> {
+        if id == NodeId::ROOT {
+            return None;
+        }
+        from.get(nodes.parent_id(id).index()).copied().flatten()
+    }
+
+    /// The class `this` is an instance of at a node.
+    pub(super) fn at(&self, nodes: &AstNodes<'_>, id: NodeId) -> Option<u32> {
+        ThisClasses::above(&self.from, nodes, id)
+    }
 }
 
 /// `X` in `this.X`.

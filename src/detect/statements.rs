@@ -10,7 +10,7 @@ use oxc_syntax::symbol::SymbolId;
 
 use super::facts::Facts;
 use super::middleware::{call_falls_through, mount_argument, path_prefix, use_parts};
-use super::model::{Bindings, Block, Part, Stmt};
+use super::model::{Bindings, Block, Part, Stmt, Window};
 use super::modules::{Exported, Lookup, Registrations, body_registrations, registrations};
 use super::reach::Reach;
 use super::receivers::{Receiver, ReceiverId, call_receiver, method_name, unawaited};
@@ -26,6 +26,8 @@ pub(super) struct Context<'c, 'a, 's> {
     pub(super) this: Option<u32>,
     /// What can reach the receiver, when it is an app created in this file.
     pub(super) reach: Option<&'c Reach>,
+    /// Where the calls that may register on the receiver start, in order (`None`: anywhere).
+    pub(super) sites: Option<&'c [u32]>,
 }
 
 pub(super) fn build_block(
@@ -33,7 +35,8 @@ pub(super) fn build_block(
     receiver: &Receiver,
     list_start: u32,
     is_program: bool,
-    list: &oxc_allocator::Vec<'_, Statement<'_>>,
+    list: &[Statement<'_>],
+    window: Window,
 ) -> Option<Block> {
     let mut stmts = Vec::with_capacity(list.len());
     let (mut session, mut statics) = (false, false);
@@ -43,7 +46,13 @@ pub(super) fn build_block(
         statics |= classified.has_static();
         stmts.push(classified);
     }
-    (session && statics).then(|| Block { receiver: receiver.name.clone(), list_start, is_program, stmts })
+    (session && statics).then(|| Block {
+        receiver: receiver.name.clone(),
+        list_start,
+        is_program,
+        stmts,
+        window,
+    })
 }
 
 /// Why a statement may register on the receiver.
@@ -60,6 +69,13 @@ pub(super) enum Reaching {
 }
 
 impl Context<'_, '_, '_> {
+    /// Whether code at `span` holds a call that may register on the receiver.
+    pub(super) fn has_site_in(&self, span: Span) -> bool {
+        let Some(sites) = self.sites else { return true };
+        let at = sites.partition_point(|&start| start < span.start);
+        sites.get(at).is_some_and(|&start| start < span.end)
+    }
+
     /// Why the statement with these facts, at `span`, may register on the receiver; `None`
     /// when it provably cannot.
     pub(super) fn may_reach(&self, facts: &Facts<'_, '_>, span: Span) -> Option<Reaching> {
@@ -98,7 +114,8 @@ impl Context<'_, '_, '_> {
 }
 
 pub(super) fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &Statement<'a>) -> Stmt {
-    let direct: Vec<Span> = direct_calls(stmt).iter().map(|c| c.span).collect();
+    crate::budget::tick(1);
+    let direct = direct_calls(stmt).iter().map(|c| c.span).collect();
     let mut facts = Facts::new(context, direct);
     if !matches!(stmt, Statement::FunctionDeclaration(_) | Statement::ClassDeclaration(_)) {
         facts.collect_nested = true;
@@ -219,13 +236,34 @@ pub(super) enum Branch {
 }
 
 pub(super) fn branch(context: &Context<'_, '_, '_>, stmt: Option<&Statement<'_>>) -> (Branch, Vec<Part>) {
-    let stmts: Vec<Stmt> = match stmt {
-        None => Vec::new(),
-        Some(Statement::BlockStatement(block)) => {
-            block.body.iter().map(|s| classify_statement(context, s)).collect()
-        }
-        Some(single) => vec![classify_statement(context, single)],
+    let stmts: &[Statement<'_>] = match stmt {
+        None => &[],
+        Some(Statement::BlockStatement(block)) => &block.body,
+        Some(single) => std::slice::from_ref(single),
     };
+    let mut classified = Vec::with_capacity(stmts.len());
+    for stmt in stmts {
+        match stmt {
+            // Its own facts are not needed here, only what it registers: judged without a
+            // visit of its own, so that nested `if`s cost their size once.
+            Statement::IfStatement(inner) if context.has_site_in(inner.span) => {
+                match classify_if(context, inner) {
+                    Some(parts) => classified.push(Stmt {
+                        span: inner.span,
+                        parts,
+                        nested: Vec::new(),
+                        bindings: Bindings::default(),
+                        arguments: None,
+                    }),
+                    // An `if` that may register on the receiver and is no summary classifies as
+                    // an unknown statement that uses the receiver.
+                    None => return (Branch::Other, Vec::new()),
+                }
+            }
+            stmt => classified.push(classify_statement(context, stmt)),
+        }
+    }
+    let stmts = classified;
     let parts: Vec<Part> = stmts.iter().flat_map(|s| s.parts.iter().cloned()).collect();
     let kind = if stmts.is_empty() {
         Branch::Empty
@@ -249,15 +287,26 @@ pub(super) fn branch(context: &Context<'_, '_, '_>, stmt: Option<&Statement<'_>>
 /// An `if` with a side-effect-free test whose branches only register static middleware (the
 /// `if` moves as one static registration), or that registers session in both branches (one
 /// session registration at the `if`). Anything else is classified as any statement is.
+///
+/// An `else if` chain is judged link by link: static when every branch is (a last `else` may
+/// be missing), session when every branch and the last `else` register session; what the
+/// summary names comes from the first static branch, or the first session and consumer.
 pub(super) fn classify_if<'a>(
     context: &Context<'_, 'a, '_>,
     branching: &IfStatement<'a>,
 ) -> Option<Vec<Part>> {
-    if !is_side_effect_free(&branching.test) {
+    if !context.has_site_in(branching.span) {
         return None;
     }
-    let (then, then_parts) = branch(context, Some(&branching.consequent));
-    let (otherwise, else_parts) = branch(context, branching.alternate.as_ref());
+    let mut links = vec![branching];
+    let mut last_else = branching.alternate.as_ref();
+    while let Some(Statement::IfStatement(next)) = last_else {
+        links.push(next);
+        last_else = next.alternate.as_ref();
+    }
+    if !links.iter().all(|link| is_side_effect_free(&link.test)) {
+        return None;
+    }
     let summary = |kind: Kind, part: &Part| Part {
         kind,
         what: part.what.clone(),
@@ -267,19 +316,29 @@ pub(super) fn classify_if<'a>(
         known: None,
         session: None,
     };
-    match (then, otherwise) {
-        (Branch::Static, Branch::Static | Branch::Empty) => Some(vec![summary(Kind::Static, &then_parts[0])]),
-        (Branch::Session, Branch::Session) => {
-            let all = then_parts.iter().chain(&else_parts);
-            let session = all.clone().find(|p| p.kind == Kind::Session)?;
-            let mut parts = vec![summary(Kind::Session, session)];
-            if let Some(consumer) = all.clone().find(|p| p.kind == Kind::Consumer) {
-                parts.push(summary(Kind::Consumer, consumer));
-            }
-            Some(parts)
+    let mut parts: Vec<Part> = Vec::new();
+    let mut kinds = Vec::with_capacity(links.len() + 1);
+    for stmt in links.iter().map(|link| Some(&link.consequent)).chain([last_else]) {
+        let (kind, mut branch_parts) = branch(context, stmt);
+        if kind == Branch::Other {
+            return None;
         }
-        _ => None,
+        kinds.push(kind);
+        parts.append(&mut branch_parts);
     }
+    let (last, thens) = kinds.split_last()?;
+    if thens.iter().all(|&k| k == Branch::Static) && matches!(last, Branch::Static | Branch::Empty) {
+        return Some(vec![summary(Kind::Static, &parts[0])]);
+    }
+    if thens.iter().all(|&k| k == Branch::Session) && *last == Branch::Session {
+        let session = parts.iter().find(|p| p.kind == Kind::Session)?;
+        let mut summarised = vec![summary(Kind::Session, session)];
+        if let Some(consumer) = parts.iter().find(|p| p.kind == Kind::Consumer) {
+            summarised.push(summary(Kind::Consumer, consumer));
+        }
+        return Some(summarised);
+    }
+    None
 }
 
 /// Whether evaluating `expr` cannot change anything: names, literals, property reads and
@@ -352,7 +411,7 @@ pub(super) fn argument_bindings<'a>(
     let bindings = arguments
         .iter()
         .map(|arg| {
-            let mut facts = Facts::new(context, Vec::new());
+            let mut facts = Facts::new(context, Default::default());
             facts.visit_expression(arg);
             facts.bindings
         })

@@ -8,6 +8,7 @@ use oxc_span::SourceType;
 use super::Options;
 use super::modules::ModuleCache;
 use crate::config::Config;
+use crate::error::FileError;
 use crate::parse::arena::Arena;
 use crate::parse::probe::{self, Prober};
 use crate::pipeline::{FileOutcome, fix_text};
@@ -26,14 +27,17 @@ impl Worker {
 
 /// What running the pipeline on a file needs.
 pub struct Fixer {
-    arena: Arena,
+    /// Made for the first file, and tried again for the next one when it could not be.
+    arena: Option<Arena>,
+    max_filesize: u64,
     prober: Prober,
 }
 
 impl Fixer {
     pub fn new(options: &Options) -> Fixer {
         Fixer {
-            arena: Arena::for_sources_up_to(options.max_filesize),
+            arena: None,
+            max_filesize: options.max_filesize,
             prober: Prober::new(options.max_filesize, options.config.as_deref()),
         }
     }
@@ -50,12 +54,19 @@ impl Fixer {
         explain: bool,
     ) -> FileOutcome {
         crate::fault::panic_if_targeted(path);
+        let arena = match &mut self.arena {
+            Some(arena) => arena,
+            None => match Arena::for_sources_up_to(self.max_filesize) {
+                Ok(arena) => self.arena.insert(arena),
+                Err(e) => return FileOutcome::failed(FileError::ParserMemory(e)),
+            },
+        };
         if probe::needed(source_type)
             && let Err(error) = self.prober.check(source.text, path)
         {
             return FileOutcome::failed(error);
         }
         let local = modules.for_file(path, config, &mut self.prober);
-        fix_text(&mut self.arena, source, source_type, config, &local, explain)
+        fix_text(arena, source, source_type, config, &local, explain)
     }
 }

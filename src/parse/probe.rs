@@ -31,6 +31,9 @@ pub const TIMEOUT: Duration = Duration::from_secs(30);
 /// code and catches them, so the child answers `FITS`.
 const FITS: u8 = 0;
 const TOO_COMPLEX: u8 = 3;
+/// Detection and planning ran past [`crate::budget::TIME_LIMIT`]: the worker would only spend
+/// that time again.
+const TOO_SLOW: u8 = 4;
 
 /// Whether `source_type` needs a probe: oxc's exponential cases are TypeScript's.
 pub fn needed(source_type: SourceType) -> bool {
@@ -117,8 +120,10 @@ impl Prober {
         let mut byte = [0u8];
         match server.stdout.read(&mut byte) {
             Ok(1) if byte[0] == FITS => Ok(()),
+            Ok(1) if byte[0] == TOO_SLOW => Err(FileError::TooComplexToAnalyze(crate::budget::TIME_LIMIT)),
             Ok(1) if byte[0] == TOO_COMPLEX => Err(FileError::TooComplex(
-                Exhausted { capacity: Arena::capacity_for(self.max_filesize) }.to_string(),
+                Exhausted { capacity: Arena::capacity_for(self.max_filesize).unwrap_or(usize::MAX) }
+                    .to_string(),
             )),
             Ok(1) => {
                 self.stop();
@@ -169,7 +174,8 @@ pub fn serve(max_filesize: u64, config: Option<&Path>) -> u8 {
     // A configuration error is the worker's to report; the parse does not depend on it.
     let configs = Configs::new(config).ok();
     on_worker_stack(|| {
-        let mut arena = Arena::for_sources_up_to(max_filesize);
+        // The worker could not make its own arena either: it reports that, not this.
+        let Ok(mut arena) = Arena::for_sources_up_to(max_filesize) else { return 2 };
         let mut input = BufReader::new(io::stdin().lock());
         let mut output = io::stdout().lock();
         while let Some((path, text)) = read_request(&mut input) {
@@ -188,6 +194,7 @@ pub fn serve(max_filesize: u64, config: Option<&Path>) -> u8 {
                     .error
                     {
                         Some(FileError::TooComplex(_)) => TOO_COMPLEX,
+                        Some(FileError::TooComplexToAnalyze(_)) => TOO_SLOW,
                         _ => FITS,
                     }
                 }
@@ -236,10 +243,12 @@ mod tests {
     fn answers_come_from_one_child_until_it_dies() {
         let second = Duration::from_secs(10);
         // Two answers from one child: the second check does not start another.
-        let mut twice = prober("printf '\\000\\003'; cat >/dev/null", second);
-        assert_eq!(answer(&mut twice), Ok(()));
-        let full = answer(&mut twice).unwrap_err();
+        let mut thrice = prober("printf '\\000\\003\\004'; cat >/dev/null", second);
+        assert_eq!(answer(&mut thrice), Ok(()));
+        let full = answer(&mut thrice).unwrap_err();
         assert!(full.contains("too complex to parse: it needed more than 256 MiB"), "{full}");
+        let slow = answer(&mut thrice).unwrap_err();
+        assert!(slow.contains("too complex to analyse: it took longer than 10 s"), "{slow}");
 
         let aborted = answer(&mut prober("head -c 8 >/dev/null; kill -ABRT $$", second)).unwrap_err();
         assert!(aborted.contains("ran out of memory (signal: 6"), "{aborted}");

@@ -6,10 +6,12 @@ mod found;
 pub mod outcome;
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use oxc_allocator::Allocator;
 use oxc_span::SourceType;
 
+use crate::budget;
 use crate::config::Config;
 use crate::detect::{Modules, analyze};
 use crate::edit::{Edit, Layout, apply};
@@ -28,7 +30,8 @@ const MAX_PASSES: usize = 4;
 
 /// Finds, plans and applies every safe fix in `source`, re-parsing and checking after each
 /// pass; the fixed text (after the BOM, like `source.text`) if it changed, and every finding.
-/// A file that needs more parser memory than the arena holds is an error, with no findings.
+/// A file that needs more parser memory than the arena holds, or more time for detection and
+/// planning than [`budget::TIME_LIMIT`], is an error, with no findings.
 /// `explain` keeps each plan whole for `--explain`.
 pub fn fix_text(
     arena: &mut Arena,
@@ -38,9 +41,22 @@ pub fn fix_text(
     modules: &dyn Modules,
     explain: bool,
 ) -> FileOutcome {
+    fix_text_within(budget::TIME_LIMIT, arena, source, source_type, config, modules, explain)
+}
+
+/// [`fix_text`] with `limit` for the time detection and planning may take.
+pub fn fix_text_within(
+    limit: Duration,
+    arena: &mut Arena,
+    source: Source<'_>,
+    source_type: SourceType,
+    config: &Config,
+    modules: &dyn Modules,
+    explain: bool,
+) -> FileOutcome {
     let mut outcome = FileOutcome::default();
-    let result = arena
-        .run(|allocator| {
+    let (result, work) = budget::measure(limit, || {
+        arena.run(|allocator| {
             fix_passes(
                 allocator,
                 source,
@@ -52,18 +68,25 @@ pub fn fix_text(
                 &mut outcome.notes,
             )
         })
-        .unwrap_or_else(|full| {
-            outcome = FileOutcome::default();
-            Err(FileError::TooComplex(full.to_string()))
-        });
+    });
+    let result = match result {
+        Ok(Ok(result)) => result,
+        Ok(Err(full)) => Err(FileError::TooComplex(full.to_string())),
+        Err(over) => Err(FileError::TooComplexToAnalyze(over.limit)),
+    };
     match result {
         Ok(fixed) => outcome.fixed = fixed,
         Err(error) => {
-            // Nothing will change, so nothing is fixable.
+            // Nothing was analysed to the end, or nothing will change: no finding is fixable.
+            if matches!(error, FileError::TooComplex(_) | FileError::TooComplexToAnalyze(_)) {
+                outcome.findings.clear();
+                outcome.notes.clear();
+            }
             outcome.findings.retain(|f| !f.is_fixable());
             outcome.error = Some(error);
         }
     }
+    outcome.work = work;
     outcome
 }
 
@@ -156,10 +179,11 @@ fn fix_passes(
                                     claimed.push(range);
                                     match finding.scope {
                                         Scope::Statements => {
-                                            let first = block.stmts[0].span.start;
+                                            let first = block.window.list_first;
                                             let order = candidate.order(block.stmts.len());
-                                            applied.push(Applied { block: b, order: order.clone() });
-                                            merge(&mut expectations, first, order);
+                                            let list_order = block.window.list_order(&order);
+                                            applied.push(Applied { block: b, order });
+                                            merge(&mut expectations, first, list_order);
                                         }
                                         Scope::Arguments(stmt) => {
                                             let units: Vec<_> = block.stmts[stmt]
@@ -275,3 +299,6 @@ fn note(s: &Suppression) -> Option<Note> {
     };
     Some(Note { line: s.line, col: s.col, issue })
 }
+
+#[cfg(test)]
+mod work;

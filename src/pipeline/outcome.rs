@@ -17,6 +17,9 @@ pub struct FileOutcome {
     /// Why the file could not be analysed or fixed. Nothing is fixed then, so no finding is
     /// fixable; findings left for review are still reported.
     pub error: Option<FileError>,
+    /// The work detection and planning did, in [`crate::budget`] units: what tests measure
+    /// instead of time.
+    pub work: u64,
 }
 
 impl FileOutcome {

@@ -5,6 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use rustc_hash::FxHashMap as HashMap;
+
 use oxc_span::Span;
 
 use crate::detect::{Block, Part, Stmt};
@@ -297,6 +299,14 @@ pub struct Applied {
 /// pass's classifications, which do not depend on where a statement stands. The caller only
 /// asks when every finding of the pass was a statement move that was applied.
 pub fn settles(blocks: &[Block], applied: &[Applied]) -> bool {
+    // How many blocks each statement registers session or static middleware in.
+    let mut registers: HashMap<(u32, u32), usize> = HashMap::default();
+    for block in blocks {
+        for stmt in block.stmts.iter().filter(|s| s.has_session() || s.has_static()) {
+            crate::budget::tick(1);
+            *registers.entry((stmt.span.start, stmt.span.end)).or_default() += 1;
+        }
+    }
     let in_order = |applied: &Applied| {
         let stmts = &blocks[applied.block].stmts;
         let mut session_seen = false;
@@ -308,16 +318,13 @@ pub fn settles(blocks: &[Block], applied: &[Applied]) -> bool {
     };
     let moved_alone = |applied: &Applied| {
         let stmts = &blocks[applied.block].stmts;
-        let mut moved = applied
-            .order
-            .iter()
-            .enumerate()
-            .filter(|&(at, &from)| at != from)
-            .map(|(_, &from)| stmts[from].span);
-        moved.all(|span| {
-            blocks.iter().enumerate().filter(|&(b, _)| b != applied.block).all(|(_, other)| {
-                other.stmts.iter().filter(|s| s.span == span).all(|s| !s.has_session() && !s.has_static())
-            })
+        let mut moved =
+            applied.order.iter().enumerate().filter(|&(at, &from)| at != from).map(|(_, &from)| &stmts[from]);
+        // Registering in this block counts once; any other block it registers in must not see it move.
+        moved.all(|stmt| {
+            crate::budget::tick(1);
+            let own = usize::from(stmt.has_session() || stmt.has_static());
+            registers.get(&(stmt.span.start, stmt.span.end)).copied().unwrap_or(0) <= own
         })
     };
     applied.iter().all(|a| in_order(a) && moved_alone(a))
@@ -479,6 +486,7 @@ fn judge(mover: Mover, part: &Part, carriable: bool) -> Result<Decision, Reason>
 /// Judges one crossing: every part of the crossed statement, then the bindings both touch.
 /// The decision that matters most: carried or disjoint over allowed, an allowed class over inert.
 fn cross(stmts: &[Stmt], mover: Mover, m: usize, c: usize) -> Result<Decision, Reason> {
+    crate::budget::tick(1);
     let crossed = &stmts[c];
     let carriable = match mover {
         Mover::Static | Mover::Shaper => crossed.only(Kind::Shaper),
@@ -524,7 +532,7 @@ fn lift(stmts: &[Stmt], session: usize, last_static: usize) -> Candidate {
         if stmts[i].has_static() { Mover::Static } else { Mover::Shaper }
     };
     let unmovable = moved.iter().copied().find(|&i| !stmts[i].is_static_registration());
-    let ranges = |m: usize| (session..m).collect::<Vec<_>>();
+    let ranges = |m: usize| session..m;
     solve(stmts, Direction::Lift, session, &mut moved, unmovable, Side::Static, mover, ranges)
 }
 
@@ -537,7 +545,7 @@ fn sink(stmts: &[Stmt], session: usize, last_static: usize) -> Candidate {
         .iter()
         .copied()
         .find(|&i| !stmts[i].is_session_registration() || stmts[i].parts.iter().any(|p| p.refusal.is_some()));
-    let ranges = |m: usize| (m + 1..=last_static).collect::<Vec<_>>();
+    let ranges = |m: usize| m + 1..last_static + 1;
     solve(stmts, Direction::Sink, last_static, &mut moved, unmovable, Side::Session, mover, ranges)
 }
 
@@ -551,7 +559,7 @@ fn solve(
     unmovable: Option<usize>,
     side: Side,
     mover: impl Fn(usize) -> Mover,
-    crossed_by: impl Fn(usize) -> Vec<usize>,
+    crossed_by: impl Fn(usize) -> std::ops::Range<usize>,
 ) -> Candidate {
     let finish = |moved: &BTreeSet<usize>, steps, blocked| Candidate {
         direction,
@@ -564,19 +572,24 @@ fn solve(
         let reason = unmovable_reason(&stmts[stmt], side);
         return finish(moved, Vec::new(), Some(Blocker { stmt, reason }));
     }
+    // The statements that stay, among those any mover crosses: each mover's crossings are the
+    // ones in its range, found without looking at the other movers.
+    let reach = moved
+        .iter()
+        .map(|&m| crossed_by(m))
+        .fold(anchor..anchor + 1, |all, r| all.start.min(r.start)..all.end.max(r.end));
+    let mut staying: BTreeSet<usize> = reach.filter(|i| !moved.contains(i)).collect();
     // Carrying is decided once and kept; the crossings are judged again after each carry.
     let mut carried = Vec::new();
     'grow: loop {
         let mut steps = Vec::new();
         for &m in moved.iter() {
-            for c in crossed_by(m) {
-                if moved.contains(&c) {
-                    continue;
-                }
+            for &c in staying.range(crossed_by(m)) {
                 match cross(stmts, mover(m), m, c) {
                     Ok(Decision::Carried(kind)) => {
                         carried.push(Step { mover: m, crossed: c, decision: Decision::Carried(kind) });
                         moved.insert(c);
+                        staying.remove(&c);
                         continue 'grow;
                     }
                     Ok(decision) => steps.push(Step { mover: m, crossed: c, decision }),
@@ -660,7 +673,8 @@ mod tests {
     }
 
     fn block(stmts: Vec<Stmt>) -> Block {
-        Block { receiver: "app".into(), list_start: 0, is_program: true, stmts }
+        let window = crate::detect::model::Window { list_first: 0, offset: 0, list_len: stmts.len() };
+        Block { receiver: "app".into(), list_start: 0, is_program: true, stmts, window }
     }
 
     #[test]

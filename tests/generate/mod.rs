@@ -281,7 +281,7 @@ pub fn run(text: &str, source_type: SourceType) -> Result<(Option<String>, usize
 /// Like `run`, and also counts the findings left for review.
 fn run_counting(text: &str, source_type: SourceType) -> Result<(Option<String>, usize, usize), FileError> {
     thread_local! {
-        static ARENA: std::cell::RefCell<Arena> = std::cell::RefCell::new(Arena::for_sources_up_to(4096));
+        static ARENA: std::cell::RefCell<Arena> = std::cell::RefCell::new(Arena::for_sources_up_to(4096).expect("64 MiB of address space"));
     }
     let outcome = ARENA.with_borrow_mut(|arena| {
         fix_text(

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# How static-first's cost grows on hostile files: each shape of bench/make-hostile.py at 1x, 2x,
+# 4x and 8x its base size, one file per run (`--check`, one thread), median wall time and peak
+# RSS of 3 whole-process runs with GNU time. Writes bench/SCALING.md. Not a test: the clock-free
+# bound is src/pipeline/work.rs; this shows the time. 8x the file must cost at most 10x the time.
+#
+#   bash bench/scaling.sh
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WORK="$(realpath -m "${WORK:-$ROOT/bench/work/hostile}")"
+RUNS="${RUNS:-3}"
+mkdir -p "$WORK"
+# SF=path/to/static-first measures that binary instead of building one.
+if [ -z "${SF:-}" ]; then
+  cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
+  SF="${CARGO_TARGET_DIR:-$ROOT/target}/release/static-first"
+fi
+
+OUT="$ROOT/bench/SCALING.md"
+{
+  echo "# Scaling on hostile files"
+  echo
+  echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(uname -sr)," \
+    "$(date -u +%Y-%m-%d). Produced by \`bash bench/scaling.sh\`: median of $RUNS runs of" \
+    "\`static-first -j1 --check FILE\` (GNU time), other work on the machine at the same time."
+  echo
+  echo "| shape | base n | 1x s | 2x s | 4x s | 8x s | 8x / 1x time | 1x MiB | 8x MiB | 8x file KiB |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+} > "$OUT"
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+for spec in nest:2000 elseif:2000 routers:500 registrations:1000 chain:1000 array:2000; do
+  shape=${spec%:*} base=${spec#*:}
+  row="| $shape | $base"
+  first="" mem1="" mem8="" size8=""
+  for k in 1 2 4 8; do
+    file="$WORK/$shape-$k.js"
+    python3 "$ROOT/bench/make-hostile.py" "$shape" $((base * k)) "$file"
+    : > "$WORK/runs.txt"
+    for _ in $(seq "$RUNS"); do
+      /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$SF" -j1 --check "$file" > /dev/null 2>&1 || true
+      tail -n 1 "$WORK/time.txt" >> "$WORK/runs.txt"
+    done
+    wall=$(cut -d' ' -f1 < "$WORK/runs.txt" | median)
+    mem=$(cut -d' ' -f2 < "$WORK/runs.txt" | median)
+    row="$row | $wall"
+    [ -n "$first" ] || { first=$wall; mem1=$mem; }
+    mem8=$mem size8=$(( $(stat -c %s "$file") / 1024 ))
+  done
+  ratio=$(awk -v a="$first" -v b="$wall" 'BEGIN { printf "%.1fx", (a > 0 ? b / a : 0) }')
+  echo "$row | $ratio | $((mem1 / 1024)) | $((mem8 / 1024)) | $size8 |" >> "$OUT"
+  echo "measured $shape" >&2
+done
+cat "$OUT"
