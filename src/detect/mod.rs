@@ -48,6 +48,7 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
     // (`helper(r)`), with where they start. No statement without one classifies as a
     // registration, so a receiver's block spans the statements that hold them.
     let mut sites: Vec<(u32, ReceiverId<'a>)> = Vec::new();
+    let mut this_calls: Vec<(u32, u32)> = Vec::new();
     let this_classes = ThisClasses::new(nodes);
     let this_class = |nodes, id| this_classes.at(nodes, id);
     let mut analysis =
@@ -77,6 +78,13 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
                 }
                 if let Some(symbol) = first {
                     sites.push((call.span.start, ReceiverId::Symbol(symbol)));
+                }
+                // `this.routes()`: a method of the class may register on its `this.X` fields.
+                if let (Some(class), Expression::StaticMemberExpression(m)) =
+                    (this, call.callee.get_inner_expression())
+                    && matches!(m.object.get_inner_expression(), Expression::ThisExpression(_))
+                {
+                    this_calls.push((call.span.start, class));
                 }
             }
             AstKind::MethodDefinition(method)
@@ -171,6 +179,10 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
         {
             sites.push((init.span().start, *id));
         }
+    }
+    for &(at, class) in &this_calls {
+        let fields = receivers.keys().filter(|id| matches!(id, ReceiverId::Field(c, _) if *c == class));
+        sites.extend(fields.map(|&id| (at, id)).collect::<Vec<_>>());
     }
     sites.retain(|(_, id)| receivers.contains_key(id));
     sites.sort_unstable_by_key(|&(at, _)| at);

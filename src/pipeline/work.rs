@@ -55,6 +55,13 @@ fn work(text: &str) -> u64 {
 
 #[test]
 fn work_grows_linearly_with_every_hostile_shape() {
+    // The run's workers have a large stack for deep nesting; so does this test.
+    let run =
+        std::thread::Builder::new().stack_size(crate::walk::WORKER_STACK).spawn(every_shape_grows_linearly);
+    run.expect("a test thread").join().expect("every shape grows linearly");
+}
+
+fn every_shape_grows_linearly() {
     let shapes = ["nest", "nest-between", "elseif", "routers", "registrations", "chain", "array"];
     for name in shapes {
         let base = 250;

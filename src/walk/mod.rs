@@ -18,7 +18,7 @@ use ignore::WalkBuilder;
 
 /// Stack for each worker: enough for the deepest nesting a file under the size limit can hold.
 /// Only the pages a file actually uses are committed.
-const WORKER_STACK: usize = 1 << 30;
+pub(crate) const WORKER_STACK: usize = 1 << 30;
 
 /// Files per batch: enough to make the hand-off cost nothing next to reading and parsing them,
 /// few enough that a small tree still spreads over every worker.
