@@ -87,13 +87,6 @@ pub struct Registrations {
 }
 
 impl Registrations {
-    /// The one class it registers, when every part is of that class: a helper that only
-    /// registers session is a session registration.
-    pub fn only(&self) -> Option<Kind> {
-        let (first, _) = self.parts.first()?;
-        (self.nested.is_empty() && self.parts.iter().all(|(k, _)| k == first)).then_some(*first)
-    }
-
     pub fn registers(&self, kind: Kind) -> bool {
         self.parts.iter().chain(&self.nested).any(|(k, _)| *k == kind)
     }
