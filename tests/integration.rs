@@ -8,6 +8,7 @@ mod e2e;
 mod fixtures;
 mod formats;
 mod generate;
+mod lsp;
 mod npm;
 mod offsets;
 mod pr_text;
