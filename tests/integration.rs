@@ -5,6 +5,7 @@ mod support;
 mod action;
 mod cli;
 mod e2e;
+mod editors;
 mod fixtures;
 mod formats;
 mod generate;
