@@ -83,3 +83,72 @@ fn neovim_fixes_all_and_ignores_a_finding_for_review() {
     let check = editor.run(&["--check", "admin/server.ts"]);
     assert!(check.status.success(), "the CLI honours the editor's suppression: {}", crate::support::stdout(&check));
 }
+
+/// The extension copied to a temporary directory and installed from its lockfile.
+fn installed_extension() -> Project {
+    let source = root().join("editors/vscode");
+    let copy = Project::new(&[]);
+    for file in ["package.json", "package-lock.json", "extension.js", "README.md", ".vscodeignore"] {
+        copy.write(file, &fs::read_to_string(source.join(file)).unwrap());
+    }
+    let out = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(copy.path())
+        .output()
+        .expect("npm must be installed to run these tests");
+    assert!(out.status.success(), "npm ci failed: {}", stderr(&out));
+    copy
+}
+
+#[test]
+fn the_vscode_extension_packages_with_vsce_and_finds_the_server() {
+    let extension = installed_extension();
+    let vsix = extension.file("static-first.vsix");
+    let out = Command::new(extension.file("node_modules/.bin/vsce"))
+        .args(["package", "--skip-license", "--allow-missing-repository", "--out"])
+        .arg(&vsix)
+        .current_dir(extension.path())
+        .output()
+        .expect("vsce runs");
+    assert!(out.status.success(), "vsce package failed: {}{}", crate::support::stdout(&out), stderr(&out));
+    // A .vsix is a zip: list it with Python's zipfile.
+    let listing = Command::new("python3")
+        .args(["-c", "import sys, zipfile; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))"])
+        .arg(&vsix)
+        .output()
+        .expect("python3 runs");
+    let names = crate::support::stdout(&listing);
+    let names: Vec<&str> = names.lines().collect();
+    for wanted in [
+        "extension/package.json",
+        "extension/extension.js",
+        "extension/readme.md",
+        "extension/node_modules/vscode-languageclient/package.json",
+        "extension/node_modules/vscode-languageclient/node.js",
+    ] {
+        assert!(names.contains(&wanted), "{wanted} is not in the .vsix: {names:#?}");
+    }
+    assert!(!names.iter().any(|n| n.contains("@vscode/vsce")), "the packager is not shipped");
+
+    // The server command: the setting, else the workspace's npm package, else the PATH. The
+    // `vscode` module exists only inside VS Code: a stub stands in for it.
+    extension.write("node_modules/vscode/index.js", "module.exports = { workspace: {} };\n");
+    let workspace = Project::new(&[]);
+    let platform = fs::read_to_string(root().join("npm/static-first/lib/platform.js")).unwrap();
+    workspace.write("node_modules/static-first/lib/platform.js", &platform);
+    workspace.write("node_modules/static-first/package.json", &fs::read_to_string(root().join("npm/static-first/package.json")).unwrap());
+    let script = "const assert = require('assert');
+        const { serverCommand } = require('./extension.js');
+        const [bin, folder] = process.argv.slice(1);
+        assert.strictEqual(serverCommand('/opt/static-first', []), '/opt/static-first');
+        assert.strictEqual(serverCommand('', [{ uri: { fsPath: folder } }]), bin);
+        assert.strictEqual(serverCommand('', undefined), 'static-first');";
+    let out = Command::new("node")
+        .args(["-e", script, BIN])
+        .arg(workspace.path())
+        .env("STATIC_FIRST_BINARY", BIN)
+        .current_dir(extension.path())
+        .output()
+        .expect("node runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+}
