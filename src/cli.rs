@@ -20,7 +20,7 @@ use crate::walk::select::Selection;
 /// By default prints a unified diff of every fix and a warning for every finding that needs
 /// manual review; nothing is written.
 #[derive(Debug, Parser)]
-#[command(name = "static-first", version, after_help = exit_codes_help(), args_conflicts_with_subcommands = true)]
+#[command(name = "static-first", version, after_help = exit_codes_help(), args_conflicts_with_subcommands = true, disable_help_subcommand = true)]
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -136,7 +136,7 @@ pub struct Args {
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Run the language server on stdin and stdout: diagnostics and quick fixes in an editor
-    /// (set-up for Neovim, Helix and VS Code: the README's "Editors" section).
+    /// (set-up for Neovim, Helix and VS Code: the README's "In an editor" section).
     Lsp {
         /// Documents larger than this get no diagnostics (bytes, or with a K, M or G suffix).
         #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_max_filesize)]

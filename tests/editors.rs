@@ -22,7 +22,9 @@ fn nvim() -> Option<PathBuf> {
             std::env::var("CI").as_deref() != Ok("true"),
             "Neovim (`nvim`) is not installed, and CI must run the editor tests: `apt-get install neovim`"
         );
-        eprintln!("SKIPPED: the Neovim editor test needs `nvim` on the PATH (`apt-get install neovim`); it is not installed");
+        eprintln!(
+            "SKIPPED: the Neovim editor test needs `nvim` on the PATH (`apt-get install neovim`); it is not installed"
+        );
     }
     found
 }
@@ -75,13 +77,22 @@ fn neovim_applies_the_quick_fix_as_write_does() {
 fn neovim_fixes_all_and_ignores_a_finding_for_review() {
     let Some(nvim) = nvim() else { return };
     let (editor, cli) = examples();
-    run_nvim(&nvim, "fixall_ignore.lua", &editor, &[("APP_FILE", "shop/server.js"), ("REVIEW_FILE", "admin/server.ts")]);
+    run_nvim(
+        &nvim,
+        "fixall_ignore.lua",
+        &editor,
+        &[("APP_FILE", "shop/server.js"), ("REVIEW_FILE", "admin/server.ts")],
+    );
     assert!(cli.run(&["--write", "shop/server.js"]).status.success());
     assert_eq!(editor.read("shop/server.js"), cli.read("shop/server.js"));
     let admin = editor.read("admin/server.ts");
     assert!(admin.contains("// static-first-ignore: the admin checks every asset itself\n"), "{admin}");
     let check = editor.run(&["--check", "admin/server.ts"]);
-    assert!(check.status.success(), "the CLI honours the editor's suppression: {}", crate::support::stdout(&check));
+    assert!(
+        check.status.success(),
+        "the CLI honours the editor's suppression: {}",
+        crate::support::stdout(&check)
+    );
 }
 
 /// The extension copied to a temporary directory and installed from its lockfile.
@@ -136,7 +147,10 @@ fn the_vscode_extension_packages_with_vsce_and_finds_the_server() {
     let workspace = Project::new(&[]);
     let platform = fs::read_to_string(root().join("npm/static-first/lib/platform.js")).unwrap();
     workspace.write("node_modules/static-first/lib/platform.js", &platform);
-    workspace.write("node_modules/static-first/package.json", &fs::read_to_string(root().join("npm/static-first/package.json")).unwrap());
+    workspace.write(
+        "node_modules/static-first/package.json",
+        &fs::read_to_string(root().join("npm/static-first/package.json")).unwrap(),
+    );
     let script = "const assert = require('assert');
         const { serverCommand } = require('./extension.js');
         const [bin, folder] = process.argv.slice(1);

@@ -140,7 +140,8 @@ impl Client {
 
     pub fn log_message(&mut self, containing: &str) -> String {
         let message = self.wait(&format!("a log message with `{containing}`"), |m| {
-            m["method"] == "window/logMessage" && m["params"]["message"].as_str().unwrap().contains(containing)
+            m["method"] == "window/logMessage"
+                && m["params"]["message"].as_str().unwrap().contains(containing)
         });
         message["params"]["message"].as_str().unwrap().to_string()
     }
@@ -188,7 +189,8 @@ impl Drop for Client {
 /// The byte offset of an LSP position, counted independently of the server: lines end at
 /// `\n` (a `\r` before it is part of the break), characters are UTF-16 units or UTF-8 bytes.
 pub fn offset(text: &str, position: &Value, utf8: bool) -> usize {
-    let (line, character) = (position["line"].as_u64().unwrap() as usize, position["character"].as_u64().unwrap());
+    let (line, character) =
+        (position["line"].as_u64().unwrap() as usize, position["character"].as_u64().unwrap());
     let start = text.split_inclusive('\n').take(line).map(str::len).sum::<usize>();
     let mut units = 0;
     for (i, c) in text[start..].char_indices() {
@@ -279,7 +281,10 @@ fn a_finding_is_a_warning_at_the_static_registration_with_the_cli_message() {
     assert!(d["message"].as_str().unwrap().contains("(fixable: lift moves 1 statement(s))"), "{d:#}");
     let static_start = finding["static"]["span"]["start"].as_u64().unwrap() as usize;
     assert_eq!(offset(BAD, &d["range"]["start"], false), static_start);
-    assert_eq!(offset(BAD, &d["range"]["end"], false), finding["static"]["span"]["end"].as_u64().unwrap() as usize);
+    assert_eq!(
+        offset(BAD, &d["range"]["end"], false),
+        finding["static"]["span"]["end"].as_u64().unwrap() as usize
+    );
     let related = &d["relatedInformation"][0];
     assert_eq!(related["location"]["uri"], uri);
     assert_eq!(related["location"]["range"]["start"]["line"], 3, "the session registration: {related:#}");
@@ -307,7 +312,9 @@ fn a_finding_for_review_says_why_and_offers_only_the_ignore_action() {
 #[test]
 fn the_quick_fix_moves_one_finding_and_fix_all_gives_what_write_writes() {
     // Two apps, two fixable findings.
-    let second = BAD.replace("app", "admin").replace("const express = require('express');\nconst session = require('express-session');\n", "");
+    let second = BAD
+        .replace("app", "admin")
+        .replace("const express = require('express');\nconst session = require('express-session');\n", "");
     let text = format!("{BAD}{second}");
     let project = Project::new(&[("app.js", &text)]);
     let mut client = Client::quick();
@@ -347,7 +354,12 @@ fn ignore_inserts_the_comment_and_puts_the_cursor_where_the_reason_goes() {
     let actions = client.code_actions(&uri, &diagnostics[0]["range"], None);
     let ignore = titled(&actions, "Ignore this finding")[0].clone();
     let edited = apply(&text, &ignore["edit"], &uri, false);
-    assert!(edited.contains("app.use(session({ secret: 's' }));\n  // static-first-ignore: \n  app.use(express.static"), "{edited}");
+    assert!(
+        edited.contains(
+            "app.use(session({ secret: 's' }));\n  // static-first-ignore: \n  app.use(express.static"
+        ),
+        "{edited}"
+    );
 
     let command = &ignore["command"];
     assert_eq!(command["command"], "static-first.placeCursor");
@@ -359,7 +371,10 @@ fn ignore_inserts_the_comment_and_puts_the_cursor_where_the_reason_goes() {
     let show = client.wait("window/showDocument", |m| m["method"] == "window/showDocument");
     let cursor = &show["params"]["selection"]["start"];
     assert_eq!(show["params"]["uri"], uri);
-    assert_eq!(&edited[..offset(&edited, cursor, false)], edited.split_once("ignore: ").unwrap().0.to_string() + "ignore: ");
+    assert_eq!(
+        &edited[..offset(&edited, cursor, false)],
+        edited.split_once("ignore: ").unwrap().0.to_string() + "ignore: "
+    );
 
     // With the reason typed, the finding is suppressed: no diagnostic.
     let reasoned = edited.replace("ignore: ", "ignore: these assets are per-user");
@@ -379,7 +394,10 @@ fn edits_by_range_move_the_diagnostic_and_closing_clears_it() {
     client.open(&uri, BAD);
     assert_eq!(client.diagnostics(&uri, 1)[0]["range"]["start"]["line"], 4);
     let insert = json!({ "range": { "start": { "line": 3, "character": 0 }, "end": { "line": 3, "character": 0 } }, "text": "// é😀\n" });
-    client.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [insert] }));
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [insert] }),
+    );
     assert_eq!(client.diagnostics(&uri, 2)[0]["range"]["start"]["line"], 5);
     client.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } }));
     let cleared = client.wait("cleared diagnostics", |m| {
@@ -406,10 +424,21 @@ fn positions_hold_with_a_bom_crlf_and_non_ascii_text_in_both_encodings() {
         let finding = cli(&project, "app.js", &text)["files"][0]["findings"][0].clone();
         let utf8 = client.utf8;
         let range = &diagnostics[0]["range"];
-        assert_eq!(offset(&text, &range["start"], utf8), finding["static"]["span"]["start"].as_u64().unwrap() as usize);
-        assert_eq!(offset(&text, &range["end"], utf8), finding["static"]["span"]["end"].as_u64().unwrap() as usize);
-        let expected_end = if utf8 { "express.static('públic/😀')".len() } else { "express.static('públic/😀')".encode_utf16().count() };
-        let width = range["end"]["character"].as_u64().unwrap() - range["start"]["character"].as_u64().unwrap();
+        assert_eq!(
+            offset(&text, &range["start"], utf8),
+            finding["static"]["span"]["start"].as_u64().unwrap() as usize
+        );
+        assert_eq!(
+            offset(&text, &range["end"], utf8),
+            finding["static"]["span"]["end"].as_u64().unwrap() as usize
+        );
+        let expected_end = if utf8 {
+            "express.static('públic/😀')".len()
+        } else {
+            "express.static('públic/😀')".encode_utf16().count()
+        };
+        let width =
+            range["end"]["character"].as_u64().unwrap() - range["start"]["character"].as_u64().unwrap();
         assert_eq!(width as usize, expected_end, "{range}");
 
         let actions = client.code_actions(&uri, range, None);
@@ -429,7 +458,8 @@ fn a_changed_configuration_is_read_again() {
     let project = Project::new(&[("app.js", app)]);
     let capabilities = json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
     let (mut client, _) = Client::start(capabilities, json!({ "debounceMs": 0 }), &[]);
-    let registration = client.wait("a file watcher registration", |m| m["method"] == "client/registerCapability");
+    let registration =
+        client.wait("a file watcher registration", |m| m["method"] == "client/registerCapability");
     let watcher = &registration["params"]["registrations"][0];
     assert_eq!(watcher["method"], "workspace/didChangeWatchedFiles");
     assert_eq!(watcher["registerOptions"]["watchers"][0]["globPattern"], "**/static-first.toml");
@@ -446,7 +476,10 @@ fn a_changed_configuration_is_read_again() {
     client.notify("textDocument/didSave", json!({ "textDocument": { "uri": toml } }));
     assert_eq!(client.diagnostics(&uri, 1), Vec::<Value>::new());
     let log = client.log_message("sesion");
-    assert!(log.contains("app.js: error") && log.contains("static-first.toml"), "an invalid configuration is logged: {log}");
+    assert!(
+        log.contains("app.js: error") && log.contains("static-first.toml"),
+        "an invalid configuration is logged: {log}"
+    );
     assert!(client.shutdown().success());
 }
 
@@ -542,7 +575,8 @@ fn shutdown_then_exit_is_0_and_exit_alone_is_1() {
     let mut client = Client::quick();
     client.notify("exit", Value::Null);
     assert_eq!(client.child.wait().unwrap().code(), Some(1));
-    let mut server = Command::new(BIN).arg("lsp").stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
+    let mut server =
+        Command::new(BIN).arg("lsp").stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
     drop(server.stdin.take());
     assert_eq!(server.wait().unwrap().code(), Some(1), "the input ended without exit");
 }
@@ -568,7 +602,10 @@ fn memory_stays_flat_over_thousands_of_edits() {
         } else {
             json!({ "range": { "start": { "line": 5, "character": 0 }, "end": { "line": 5, "character": 1 } }, "text": "" })
         };
-        client.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [change] }));
+        client.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [change] }),
+        );
     };
     // Warm up: the allocator's arenas and the parser's pages reach their working size.
     for version in 2..=300 {
@@ -589,4 +626,12 @@ fn memory_stays_flat_over_thousands_of_edits() {
     let after = resident_kib(client.pid());
     assert!(after < before + 16 * 1024, "VmRSS grew from {before} KiB to {after} KiB over 3,000 edits");
     assert!(client.shutdown().success());
+}
+
+#[test]
+fn help_lists_the_language_server() {
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("static-first <COMMAND>") && help.contains("\n  lsp "), "{help}");
+    assert!(!help.contains("\n  help "), "`help` stays a path a user may check");
 }

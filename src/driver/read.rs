@@ -125,7 +125,14 @@ pub fn process_file(
         return FileReport::skipped(path, why);
     }
     let source = Source::new(raw);
-    let outcome = worker.fixer.fix(path, source, source_type, &config, modules, Scope::All { explain: options.explain });
+    let outcome = worker.fixer.fix(
+        path,
+        source,
+        source_type,
+        &config,
+        modules,
+        Scope::All { explain: options.explain },
+    );
     let mut report = FileReport::from_outcome(path, outcome.findings, outcome.notes, outcome.error);
     let Some(fixed) = outcome.fixed else { return report };
     if options.interactive {

@@ -113,7 +113,10 @@ fn ignore(
         title: EditorWords::IGNORE.to_string(),
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics: Some(vec![diagnostic]),
-        edit: Some(WorkspaceEdit { changes: Some(HashMap::from([(request.uri.clone(), vec![edit])])), ..WorkspaceEdit::default() }),
+        edit: Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(request.uri.clone(), vec![edit])])),
+            ..WorkspaceEdit::default()
+        }),
         command: request.show_document.then(|| Command {
             title: EditorWords::IGNORE.to_string(),
             command: PLACE_CURSOR.to_string(),
@@ -131,7 +134,10 @@ fn edit(request: &Request<'_>, lines: &Lines<'_>, before: &str, after: &str) -> 
         end: lines.position(replacement.end, request.encoding),
     };
     let edit = TextEdit { range, new_text: replacement.inserted };
-    WorkspaceEdit { changes: Some(HashMap::from([(request.uri.clone(), vec![edit])])), ..WorkspaceEdit::default() }
+    WorkspaceEdit {
+        changes: Some(HashMap::from([(request.uri.clone(), vec![edit])])),
+        ..WorkspaceEdit::default()
+    }
 }
 
 /// Whether two ranges share a position (an empty range at a finding's edge counts).

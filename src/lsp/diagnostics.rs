@@ -24,8 +24,10 @@ pub fn finding_range(lines: &Lines<'_>, f: &Found, encoding: Encoding) -> Range 
 /// The diagnostic of one finding.
 pub fn for_finding(uri: &Uri, lines: &Lines<'_>, f: &Found, encoding: Encoding) -> Diagnostic {
     let (start, end) = f.session_at.span;
-    let session =
-        Range { start: lines.position(start as usize, encoding), end: lines.position(end as usize, encoding) };
+    let session = Range {
+        start: lines.position(start as usize, encoding),
+        end: lines.position(end as usize, encoding),
+    };
     Diagnostic {
         range: finding_range(lines, f, encoding),
         severity: Some(DiagnosticSeverity::WARNING),
@@ -61,8 +63,10 @@ pub fn diagnostics(uri: &Uri, text: &str, outcome: &FileOutcome, encoding: Encod
 /// A note's place: its 1-based line and column counted in characters, a BOM not counted.
 fn note_range(text: &str, lines: &Lines<'_>, note: &Note, encoding: Encoding) -> Range {
     let line_start = lines.offset(Position { line: note.line as u32 - 1, character: 0 }, Encoding::Utf8);
-    let line_start = if line_start == 0 && text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { line_start };
-    let offset = text[line_start..].char_indices().nth(note.col - 1).map_or(text.len(), |(i, _)| line_start + i);
+    let line_start =
+        if line_start == 0 && text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { line_start };
+    let offset =
+        text[line_start..].char_indices().nth(note.col - 1).map_or(text.len(), |(i, _)| line_start + i);
     let start = lines.position(offset, encoding);
     let end = lines.offset(Position { line: start.line, character: u32::MAX }, Encoding::Utf8);
     Range { start, end: lines.position(end, encoding) }

@@ -87,7 +87,11 @@ impl Documents {
 
     /// The documents whose edits have waited since `before` or earlier.
     pub fn dirty_since(&self, before: Instant) -> Vec<Uri> {
-        self.open.iter().filter(|(_, d)| d.dirty_since.is_some_and(|t| t <= before)).map(|(u, _)| u.clone()).collect()
+        self.open
+            .iter()
+            .filter(|(_, d)| d.dirty_since.is_some_and(|t| t <= before))
+            .map(|(u, _)| u.clone())
+            .collect()
     }
 }
 
@@ -118,7 +122,7 @@ mod tests {
         let document = documents.get(&uri).unwrap();
         assert_eq!(document.text, "hello\r\nthere\r\n");
         assert_eq!((document.version, document.dirty_since), (2, Some(now)));
-        assert_eq!(documents.dirty_since(now), [uri.clone()]);
+        assert_eq!(documents.dirty_since(now), std::slice::from_ref(&uri));
         assert!(documents.close(&uri));
         assert!(documents.get(&uri).is_none());
         assert!(!documents.change(&uri, 3, Vec::new(), Encoding::Utf16, now));

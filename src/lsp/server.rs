@@ -13,11 +13,12 @@ use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response}
 use lsp_types::notification::{self as notify, Notification as _};
 use lsp_types::request::{self as req, Request as _};
 use lsp_types::{
-    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability, DidChangeWatchedFilesRegistrationOptions,
-    ExecuteCommandOptions, ExecuteCommandParams, FileSystemWatcher, GlobPattern, InitializeParams, InitializeResult,
-    LogMessageParams, MessageType, Position, PositionEncodingKind, PublishDiagnosticsParams, Range, Registration,
-    RegistrationParams, SaveOptions, ServerCapabilities, ServerInfo, ShowDocumentParams, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
+    DidChangeWatchedFilesRegistrationOptions, ExecuteCommandOptions, ExecuteCommandParams, FileSystemWatcher,
+    GlobPattern, InitializeParams, InitializeResult, LogMessageParams, MessageType, Position,
+    PositionEncodingKind, PublishDiagnosticsParams, Range, Registration, RegistrationParams, SaveOptions,
+    ServerCapabilities, ServerInfo, ShowDocumentParams, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -54,7 +55,10 @@ pub fn run<W: Write>(options: &Options, incoming: Receiver<Incoming>, out: W) ->
 }
 
 /// Waits for `initialize`, answering every other request that it is not initialized yet.
-fn initialize<W: Write>(incoming: &Receiver<Incoming>, out: &mut Output<W>) -> Option<(RequestId, InitializeParams)> {
+fn initialize<W: Write>(
+    incoming: &Receiver<Incoming>,
+    out: &mut Output<W>,
+) -> Option<(RequestId, InitializeParams)> {
     loop {
         match incoming.recv().ok()? {
             Incoming::Malformed { id, code, message } => out.send_error(id, code, &message),
@@ -119,7 +123,11 @@ impl<W: Write> Server<W> {
             settings: Settings::new(options.config.clone()),
             checker: TextChecker::new(options.max_filesize, options.config.as_deref()),
             waiting: Vec::new(),
-            show_document: capabilities.window.as_ref().and_then(|w| w.show_document.as_ref()).is_some_and(|s| s.support),
+            show_document: capabilities
+                .window
+                .as_ref()
+                .and_then(|w| w.show_document.as_ref())
+                .is_some_and(|s| s.support),
             watch_files: capabilities
                 .workspace
                 .as_ref()
@@ -188,7 +196,11 @@ impl<W: Write> Server<W> {
                     let handled = panic::catch_unwind(AssertUnwindSafe(|| self.request(request)));
                     if let Err(payload) = handled {
                         let why = payload.downcast_ref::<&str>().map_or("a panic", |s| s);
-                        self.out.send(Response::new_err(id, ErrorCode::InternalError as i32, why.to_string()));
+                        self.out.send(Response::new_err(
+                            id,
+                            ErrorCode::InternalError as i32,
+                            why.to_string(),
+                        ));
                     }
                 }
                 Message::Notification(n) if n.method == notify::Exit::METHOD => {
@@ -320,7 +332,11 @@ impl<W: Write> Server<W> {
             }
             notify::DidChangeWatchedFiles::METHOD => {
                 let changed = parsed!(lsp_types::DidChangeWatchedFilesParams);
-                let config = changed.changes.iter().filter_map(|c| file_path(&c.uri)).find(|p| self.settings.is_config(p));
+                let config = changed
+                    .changes
+                    .iter()
+                    .filter_map(|c| file_path(&c.uri))
+                    .find(|p| self.settings.is_config(p));
                 if let Some(file) = config {
                     self.reload(&file);
                 }
@@ -335,7 +351,10 @@ impl<W: Write> Server<W> {
             return;
         }
         let options = DidChangeWatchedFilesRegistrationOptions {
-            watchers: vec![FileSystemWatcher { glob_pattern: GlobPattern::String(format!("**/{FILE_NAME}")), kind: None }],
+            watchers: vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String(format!("**/{FILE_NAME}")),
+                kind: None,
+            }],
         };
         let registration = Registration {
             id: "static-first-config".to_string(),
@@ -418,7 +437,8 @@ impl<W: Write> Server<W> {
 
     /// Answers the code actions that waited for `uri`'s analysis.
     fn answer_waiting(&mut self, uri: &Uri) {
-        let (ready, waiting) = std::mem::take(&mut self.waiting).into_iter().partition(|(_, p)| p.text_document.uri == *uri);
+        let (ready, waiting) =
+            std::mem::take(&mut self.waiting).into_iter().partition(|(_, p)| p.text_document.uri == *uri);
         self.waiting = waiting;
         for (id, params) in ready {
             self.answer_code_action(id, &params);
@@ -427,8 +447,12 @@ impl<W: Write> Server<W> {
 
     fn answer_code_action(&mut self, id: RequestId, params: &CodeActionParams) {
         let uri = &params.text_document.uri;
-        let Some(document) = self.documents.get(uri) else { return self.out.send(Response::new_ok(id, Value::Null)) };
-        let Some(outcome) = &document.analysis else { return self.out.send(Response::new_ok(id, Vec::<()>::new())) };
+        let Some(document) = self.documents.get(uri) else {
+            return self.out.send(Response::new_ok(id, Value::Null));
+        };
+        let Some(outcome) = &document.analysis else {
+            return self.out.send(Response::new_ok(id, Vec::<()>::new()));
+        };
         let request = actions::Request {
             uri,
             range: params.range,
@@ -444,8 +468,13 @@ impl<W: Write> Server<W> {
                 _ => None,
             }
         };
-        let found =
-            actions::code_actions(&request, &document.text, &outcome.findings, outcome.fixed.as_deref(), &mut fix_one);
+        let found = actions::code_actions(
+            &request,
+            &document.text,
+            &outcome.findings,
+            outcome.fixed.as_deref(),
+            &mut fix_one,
+        );
         self.out.send(Response::new_ok(id, found));
     }
 
@@ -453,9 +482,9 @@ impl<W: Write> Server<W> {
     fn execute(&mut self, id: RequestId, params: ExecuteCommandParams) {
         let mut arguments = params.arguments.into_iter();
         let place = match (params.command.as_str(), arguments.next(), arguments.next()) {
-            (PLACE_CURSOR, Some(uri), Some(position)) => serde_json::from_value::<Uri>(uri)
-                .ok()
-                .zip(serde_json::from_value::<Position>(position).ok()),
+            (PLACE_CURSOR, Some(uri), Some(position)) => {
+                serde_json::from_value::<Uri>(uri).ok().zip(serde_json::from_value::<Position>(position).ok())
+            }
             _ => None,
         };
         let Some((uri, position)) = place else {

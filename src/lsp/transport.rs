@@ -17,7 +17,11 @@ pub enum Incoming {
     Message(Message),
     /// A frame that is not a message: the error response it gets (`id` is null when the frame
     /// had none, or was not JSON at all).
-    Malformed { id: Value, code: ErrorCode, message: String },
+    Malformed {
+        id: Value,
+        code: ErrorCode,
+        message: String,
+    },
 }
 
 /// Reads frames from `input` on a thread of its own until the input ends (the channel is then
@@ -96,7 +100,9 @@ fn parse(text: &str) -> Incoming {
     let id = value.get("id").cloned().filter(|id| id.is_number() || id.is_string()).unwrap_or(Value::Null);
     match serde_json::from_value::<Message>(value) {
         Ok(message) => Incoming::Message(message),
-        Err(e) => Incoming::Malformed { id, code: ErrorCode::InvalidRequest, message: EditorWords::malformed(&e) },
+        Err(e) => {
+            Incoming::Malformed { id, code: ErrorCode::InvalidRequest, message: EditorWords::malformed(&e) }
+        }
     }
 }
 
@@ -118,9 +124,11 @@ impl<W: Write> Output<W> {
 
     /// An error response to a message that has no usable id.
     pub fn send_error(&mut self, id: Value, code: ErrorCode, message: &str) {
-        let body = json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code as i32, "message": message } });
+        let body =
+            json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code as i32, "message": message } });
         let text = body.to_string();
-        let _ = write!(self.out, "Content-Length: {}\r\n\r\n{text}", text.len()).and_then(|()| self.out.flush());
+        let _ =
+            write!(self.out, "Content-Length: {}\r\n\r\n{text}", text.len()).and_then(|()| self.out.flush());
     }
 }
 
@@ -135,7 +143,9 @@ mod tests {
 
     #[test]
     fn bad_frames_are_reported_and_the_stream_goes_on() {
-        let got = frames("Content-Length: 2\r\n\r\n{}Content-Length: x\r\n\r\nnonsense\r\n\r\nContent-Length: 4\r\n\r\nnull");
+        let got = frames(
+            "Content-Length: 2\r\n\r\n{}Content-Length: x\r\n\r\nnonsense\r\n\r\nContent-Length: 4\r\n\r\nnull",
+        );
         assert_eq!(got[0], Ok("{}".to_string()));
         assert!(got[1].as_ref().unwrap_err().contains("not a number"));
         assert!(got[2].as_ref().unwrap_err().contains("not a header"));
@@ -147,8 +157,13 @@ mod tests {
     fn bodies_that_are_not_messages_get_the_right_error() {
         let Incoming::Malformed { code, id, .. } = parse("{not json") else { panic!("not JSON") };
         assert_eq!((code as i32, id), (ErrorCode::ParseError as i32, Value::Null));
-        let Incoming::Malformed { code, id, .. } = parse(r#"{"id": 7, "method": 3}"#) else { panic!("a bad method") };
+        let Incoming::Malformed { code, id, .. } = parse(r#"{"id": 7, "method": 3}"#) else {
+            panic!("a bad method")
+        };
         assert_eq!((code as i32, id), (ErrorCode::InvalidRequest as i32, json!(7)));
-        assert!(matches!(parse(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#), Incoming::Message(_)));
+        assert!(matches!(
+            parse(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#),
+            Incoming::Message(_)
+        ));
     }
 }

@@ -209,7 +209,9 @@ fn fix_passes(
                                     mine.iter().map(|e| e.end).max().unwrap_or(0),
                                 );
                                 // Another fix already edits this stretch: this one waits for the next pass.
-                                if selected && claimed.iter().all(|&(start, end)| end < range.0 || start > range.1) {
+                                if selected
+                                    && claimed.iter().all(|&(start, end)| end < range.0 || start > range.1)
+                                {
                                     claimed.push(range);
                                     match finding.scope {
                                         Scope::Statements => {
