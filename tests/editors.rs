@@ -1,12 +1,13 @@
 //! The language server in real editors: Neovim headless with its built-in LSP client
 //! (`tests/editors/nvim/*.lua`) applies the quick fix, fix-all and the ignore action to copies
-//! of the example apps, and the files it writes are compared with `static-first --write`.
+//! of the example apps, and the files it writes are compared with `static-first --write`; the
+//! VS Code extension (`editors/vscode/`) is packaged with its pinned `@vscode/vsce`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{BIN, Project, stderr};
+use crate::support::{BIN, Project, npm_ci, stderr};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -95,30 +96,17 @@ fn neovim_fixes_all_and_ignores_a_finding_for_review() {
     );
 }
 
-/// The extension copied to a temporary directory and installed from its lockfile.
-fn installed_extension() -> Project {
-    let source = root().join("editors/vscode");
-    let copy = Project::new(&[]);
-    for file in ["package.json", "package-lock.json", "extension.js", "README.md", ".vscodeignore"] {
-        copy.write(file, &fs::read_to_string(source.join(file)).unwrap());
-    }
-    let out = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(copy.path())
-        .output()
-        .expect("npm must be installed to run these tests");
-    assert!(out.status.success(), "npm ci failed: {}", stderr(&out));
-    copy
-}
-
 #[test]
 fn the_vscode_extension_packages_with_vsce_and_finds_the_server() {
-    let extension = installed_extension();
-    let vsix = extension.file("static-first.vsix");
-    let out = Command::new(extension.file("node_modules/.bin/vsce"))
+    // Installed from its lockfile once per test run (kept while the lockfile is unchanged).
+    let modules = npm_ci("../editors/vscode");
+    let extension = root().join("editors/vscode");
+    let out_dir = Project::new(&[]);
+    let vsix = out_dir.file("static-first.vsix");
+    let out = Command::new(modules.join(".bin/vsce"))
         .args(["package", "--skip-license", "--allow-missing-repository", "--out"])
         .arg(&vsix)
-        .current_dir(extension.path())
+        .current_dir(&extension)
         .output()
         .expect("vsce runs");
     assert!(out.status.success(), "vsce package failed: {}{}", crate::support::stdout(&out), stderr(&out));
@@ -143,7 +131,7 @@ fn the_vscode_extension_packages_with_vsce_and_finds_the_server() {
 
     // The server command: the setting, else the workspace's npm package, else the PATH. The
     // `vscode` module exists only inside VS Code: a stub stands in for it.
-    extension.write("node_modules/vscode/index.js", "module.exports = { workspace: {} };\n");
+    out_dir.write("stub/vscode/index.js", "module.exports = { workspace: {} };\n");
     let workspace = Project::new(&[]);
     let platform = fs::read_to_string(root().join("npm/static-first/lib/platform.js")).unwrap();
     workspace.write("node_modules/static-first/lib/platform.js", &platform);
@@ -161,7 +149,8 @@ fn the_vscode_extension_packages_with_vsce_and_finds_the_server() {
         .args(["-e", script, BIN])
         .arg(workspace.path())
         .env("STATIC_FIRST_BINARY", BIN)
-        .current_dir(extension.path())
+        .env("NODE_PATH", out_dir.file("stub"))
+        .current_dir(&extension)
         .output()
         .expect("node runs");
     assert!(out.status.success(), "{}", stderr(&out));

@@ -16,4 +16,4 @@ mod positions;
 mod server;
 mod transport;
 
-pub use server::{DEFAULT_DEBOUNCE, Options, serve_stdio};
+pub use server::{Options, serve_stdio};
