@@ -51,6 +51,29 @@ pub enum Expectation {
     /// `use` call or a chain of them) trade places, each with the comments directly before it:
     /// unit `order[i]` goes to the place of unit `i`; the text between them stays.
     Arguments { stmt: Span, units: Vec<Span>, order: Vec<usize> },
+    /// A partial lift in the list whose first statement starts at `first`: the statements
+    /// `moved` (static registrations and the shapers they carry, ascending) go, in their order,
+    /// just before statement `anchor` (the session); the statics `stayed` keep their places
+    /// after it. The checker builds the list's order from these alone.
+    Partial { first: u32, anchor: usize, moved: Vec<usize>, stayed: Vec<usize> },
+}
+
+/// The order of a list of `len` statements after the partial lift `moved` above `anchor` that
+/// leaves `stayed` in place, or why the plan does not describe one.
+fn partial_order(len: usize, anchor: usize, moved: &[usize], stayed: &[usize]) -> Result<Vec<usize>, String> {
+    let ascending = |v: &[usize]| v.windows(2).all(|w| w[0] < w[1]);
+    let after_anchor = |v: &[usize]| v.iter().all(|&i| anchor < i && i < len);
+    if moved.is_empty() || stayed.is_empty() || !ascending(moved) || !ascending(stayed) {
+        return Err("the planned partial fix names no statics, or names them out of order".into());
+    }
+    if !after_anchor(moved) || !after_anchor(stayed) || stayed.iter().any(|s| moved.contains(s)) {
+        return Err("the planned partial fix moves a static it keeps, or one outside its list".into());
+    }
+    let order: Vec<usize> = (0..anchor)
+        .chain(moved.iter().copied())
+        .chain((anchor..len).filter(|i| !moved.contains(i)))
+        .collect();
+    Ok(order)
 }
 
 impl Shape {
@@ -78,16 +101,41 @@ impl Shape {
                 found.text = self.reordered(text, found, units, order)?;
             }
         }
+        // Each list's order: the statement moves of every receiver in it, laid over each other
+        // (two receivers' moves in one list reorder disjoint stretches of it).
+        let mut orders: Vec<(usize, Vec<usize>)> = Vec::new();
         for expectation in expectations {
-            if let Expectation::Statements { first, order } = expectation {
-                let Some(list) = shape.lists.iter_mut().find(|l| l.first == *first) else {
-                    return Err("the planned reordering names no statement list".into());
-                };
-                if !is_permutation(order, list.stmts.len()) {
-                    return Err("the planned reordering is not a permutation of its list".into());
-                }
-                list.stmts = order.iter().map(|&i| list.stmts[i].clone()).collect();
+            let first = match expectation {
+                Expectation::Statements { first, .. } | Expectation::Partial { first, .. } => *first,
+                Expectation::Arguments { .. } => continue,
+            };
+            let Some(list) = shape.lists.iter().position(|l| l.first == first) else {
+                return Err("the planned reordering names no statement list".into());
+            };
+            let len = shape.lists[list].stmts.len();
+            let order = match expectation {
+                Expectation::Statements { order, .. } => order.clone(),
+                Expectation::Partial { anchor, moved, stayed, .. } => partial_order(len, *anchor, moved, stayed)?,
+                Expectation::Arguments { .. } => continue,
+            };
+            if !is_permutation(&order, len) {
+                return Err("the planned reordering is not a permutation of its list".into());
             }
+            match orders.iter_mut().find(|(l, _)| *l == list) {
+                Some((_, existing)) => {
+                    for (place, &from) in order.iter().enumerate().filter(|&(place, &from)| place != from) {
+                        existing[place] = from;
+                    }
+                }
+                None => orders.push((list, order)),
+            }
+        }
+        for (list, order) in orders {
+            if !is_permutation(&order, order.len()) {
+                return Err("the planned reorderings of one list overlap".into());
+            }
+            let list = &mut shape.lists[list];
+            list.stmts = order.iter().map(|&i| list.stmts[i].clone()).collect();
         }
         Ok(shape)
     }
