@@ -407,6 +407,88 @@ mod tests {
         );
     }
 
+    /// session (1), a static that moves (2), a guard (3), a static that stays (4), a second
+    /// static that moves (5, mounted apart from 4).
+    const PARTIAL: &str = "const a = require('a');\napp.use(session({}));\napp.use('/a', express.static('a'));\n\
+                           app.use(guard());\napp.use('/b', express.static(b));\napp.use('/c', express.static('c'));\n";
+
+    fn partial() -> Vec<Expectation> {
+        vec![Expectation::Partial { first: 0, anchor: 1, moved: vec![2, 5], stayed: vec![4] }]
+    }
+
+    /// `PARTIAL` with its statements in this order (one per line).
+    fn partial_as(order: &[usize]) -> String {
+        let lines: Vec<&str> = PARTIAL.lines().collect();
+        order.iter().map(|&i| format!("{}\n", lines[i])).collect()
+    }
+
+    #[test]
+    fn the_planned_partial_fix_is_accepted() {
+        assert_eq!(verdict(PARTIAL, &partial(), &partial_as(&[0, 2, 5, 1, 3, 4])), Ok(()));
+    }
+
+    #[test]
+    fn a_partial_fix_that_also_moves_the_static_it_keeps_is_rejected() {
+        assert!(verdict(PARTIAL, &partial(), &partial_as(&[0, 2, 4, 5, 1, 3])).is_err());
+        // Moved just above the guard: still not where the plan left it.
+        assert!(verdict(PARTIAL, &partial(), &partial_as(&[0, 2, 5, 1, 4, 3])).is_err());
+    }
+
+    #[test]
+    fn a_partial_fix_that_leaves_a_static_the_plan_moves_is_rejected() {
+        assert!(verdict(PARTIAL, &partial(), &partial_as(&[0, 2, 1, 3, 4, 5])).is_err());
+        // The static the plan keeps moved instead of the one it moves.
+        assert!(verdict(PARTIAL, &partial(), &partial_as(&[0, 2, 4, 1, 3, 5])).is_err());
+    }
+
+    #[test]
+    fn a_partial_fix_that_swaps_two_statics_is_rejected() {
+        // The moved statics out of their order.
+        assert!(verdict(PARTIAL, &partial(), &partial_as(&[0, 5, 2, 1, 3, 4])).is_err());
+        // The guard and the static that stays are in place, but the two moved ones trade places
+        // with the session between them.
+        assert!(verdict(PARTIAL, &partial(), &partial_as(&[0, 2, 1, 5, 3, 4])).is_err());
+    }
+
+    #[test]
+    fn a_partial_plan_that_contradicts_itself_is_an_error() {
+        let plan = |anchor: usize, moved: Vec<usize>, stayed: Vec<usize>| {
+            [Expectation::Partial { first: 0, anchor, moved, stayed }]
+        };
+        // Refused when the expectation is built, whatever the edited text.
+        let unchanged = |p: &[Expectation]| shape(PARTIAL).expected(PARTIAL, p);
+        assert!(unchanged(&partial()).is_ok());
+        // A static both moved and kept; nothing moved; nothing kept; out of order; at or above
+        // the anchor; past the list's end.
+        assert!(unchanged(&plan(1, vec![2, 4], vec![4])).is_err());
+        assert!(unchanged(&plan(1, vec![], vec![4])).is_err());
+        assert!(unchanged(&plan(1, vec![2], vec![])).is_err());
+        assert!(unchanged(&plan(1, vec![5, 2], vec![4])).is_err());
+        assert!(unchanged(&plan(1, vec![2], vec![5, 4])).is_err());
+        assert!(unchanged(&plan(2, vec![2, 5], vec![4])).is_err());
+        assert!(unchanged(&plan(1, vec![2], vec![1])).is_err());
+        assert!(unchanged(&plan(1, vec![2, 6], vec![4])).is_err());
+        assert!(unchanged(&plan(1, vec![2], vec![6])).is_err());
+        // A list that is not there.
+        let nowhere = [Expectation::Partial { first: 7, anchor: 1, moved: vec![2], stayed: vec![4] }];
+        assert!(unchanged(&nowhere).is_err());
+    }
+
+    #[test]
+    fn two_receivers_moved_in_one_list_are_checked_together() {
+        // A statement move of one receiver and a partial fix of another, in disjoint stretches.
+        let text = format!("{PARTIAL}r.use(session({{}}));\nr.use(express.static('r'));\n");
+        let plan = [
+            Expectation::Statements { first: 0, order: vec![0, 1, 2, 3, 4, 5, 7, 6] },
+            Expectation::Partial { first: 0, anchor: 1, moved: vec![2, 5], stayed: vec![4] },
+        ];
+        let lines: Vec<&str> = text.lines().collect();
+        let edited: String = [0, 2, 5, 1, 3, 4, 7, 6].iter().map(|&i| format!("{}\n", lines[i])).collect();
+        assert_eq!(verdict(&text, &plan, &edited), Ok(()));
+        let half: String = [0, 2, 5, 1, 3, 4, 6, 7].iter().map(|&i| format!("{}\n", lines[i])).collect();
+        assert!(verdict(&text, &plan, &half).is_err());
+    }
+
     const NESTED_LIST: &str = "module.exports = function setup(app) {\n  // sessions\n  app.use(session({}));\n  \
                                app.use(express.static('p'));\n};\nfunction other() {\n  a();\n  b();\n}\n";
 

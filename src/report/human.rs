@@ -89,6 +89,9 @@ impl Reporter for Human {
             };
             let level = self.paint(YELLOW, "warning");
             writeln!(out, "{path}:{}:{}: {level}: {} {tail}", f.at.line, f.at.col, f.message())?;
+            if let Some(partial) = f.partial() {
+                writeln!(out, "  note: {partial}")?;
+            }
             if let Some(note) = f.note() {
                 writeln!(out, "  note: {note}")?;
             }
