@@ -797,6 +797,80 @@ mod tests {
         assert_eq!(effect.reordered, [(2, vec![0, 1]), (3, vec![0, 1])]);
     }
 
+    /// A static statement at `at` mounted at `mount` (a literal scope), or unscoped.
+    fn mounted(at: u32, mount: Option<&str>) -> Stmt {
+        let mut s = stmt(at, &[Kind::Static]);
+        s.parts[0].scope = mount.map(str::to_string);
+        s
+    }
+
+    fn plan_of(stmts: &[Stmt]) -> Plan {
+        let last = stmts.iter().rposition(Stmt::has_static).unwrap();
+        let plan = plan_moves(stmts, 0, last, &stmts[0].parts[0]);
+        partial(stmts, 0, last, plan)
+    }
+
+    #[test]
+    fn a_partial_lift_moves_the_statics_that_can_move_and_says_why_the_others_stay() {
+        use Kind::*;
+        let stmts = vec![stmt(0, &[Session]), mounted(1, Some("/a")), stmt(2, &[Guard]), mounted(3, Some("/b"))];
+        let plan = plan_of(&stmts);
+        let chosen = plan.chosen().expect("a partial fix");
+        assert_eq!((chosen.direction, chosen.moved.as_slice(), chosen.anchor), (Direction::Lift, &[1][..], 0));
+        assert_eq!(chosen.order(stmts.len()), [1, 0, 2, 3]);
+        let [stay] = plan.stayed.as_slice() else { panic!("one static stays: {:?}", plan.stayed) };
+        assert_eq!((stay.stmt, stay.blocker.stmt), (3, 2));
+        assert!(matches!(stay.blocker.reason, Reason::Crossing { kind: Guard, .. }));
+    }
+
+    #[test]
+    fn a_static_passes_one_that_stays_only_when_no_path_reaches_both() {
+        use Kind::*;
+        // session; a route at /health; a static at `first` that may not cross the route (no
+        // scope, or /files), or a binding; a static at `second`.
+        let stmts = |first: Option<&str>, second: Option<&str>| {
+            let mut route = stmt(1, &[Route]);
+            route.parts[0].scope = Some("/health".into());
+            let mut stays = mounted(3, first);
+            let declared = oxc_syntax::symbol::SymbolId::new(0);
+            stays.bindings.reads.insert(declared);
+            let mut declares = stmt(2, &[Inert]);
+            declares.bindings.declares.insert(declared);
+            vec![stmt(0, &[Session]), route, declares, stays, mounted(4, second)]
+        };
+        let moved = |plan: &Plan| plan.chosen().map(|c| c.moved.clone());
+        let plan = plan_of(&stmts(Some("/files"), Some("/assets")));
+        assert_eq!(moved(&plan), Some(vec![4]));
+        assert_eq!(plan.stayed.iter().map(|s| (s.stmt, s.blocker.stmt)).collect::<Vec<_>>(), [(3, 2)]);
+        assert!(matches!(plan.stayed[0].blocker.reason, Reason::Binding { .. }));
+        // Overlapping mounts either way round, the same mount, or either unmounted: the
+        // second would cross the first, so it stays too and nothing moves.
+        for (first, second) in [
+            (Some("/files"), Some("/files/img")),
+            (Some("/files"), Some("/fil")),
+            (Some("/files"), Some("/files")),
+            (None, Some("/assets")),
+        ] {
+            let plan = plan_of(&stmts(first, second));
+            assert_eq!(moved(&plan), None, "{first:?} {second:?}");
+            assert!(plan.stayed.is_empty());
+        }
+    }
+
+    #[test]
+    fn no_partial_lift_when_every_static_or_none_can_move() {
+        use Kind::*;
+        // Every static is behind the guard: nothing can move, the finding is refused whole.
+        let stmts = vec![stmt(0, &[Session]), stmt(1, &[Guard]), mounted(2, None), mounted(3, None)];
+        let plan = plan_of(&stmts);
+        assert!(plan.chosen().is_none() && plan.stayed.is_empty());
+        assert!(matches!(plan.outcome, Outcome::Review(Blocker { stmt: 1, .. })));
+        // A lift that is valid is never made partial.
+        let stmts = vec![stmt(0, &[Session]), mounted(1, None), mounted(2, None)];
+        let plan = plan_of(&stmts);
+        assert!(plan.stayed.is_empty() && plan.chosen().is_some());
+    }
+
     #[test]
     fn a_moved_statement_that_registers_for_another_receiver_does_not_settle() {
         let app = block(vec![stmt(0, &[Kind::Session]), stmt(1, &[Kind::Static])]);
