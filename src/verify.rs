@@ -115,7 +115,9 @@ impl Shape {
             let len = shape.lists[list].stmts.len();
             let order = match expectation {
                 Expectation::Statements { order, .. } => order.clone(),
-                Expectation::Partial { anchor, moved, stayed, .. } => partial_order(len, *anchor, moved, stayed)?,
+                Expectation::Partial { anchor, moved, stayed, .. } => {
+                    partial_order(len, *anchor, moved, stayed)?
+                }
                 Expectation::Arguments { .. } => continue,
             };
             if !is_permutation(&order, len) {

@@ -144,7 +144,9 @@ fn fixture(path: &Path) {
         assert_ne!(fixed, input, "a partial fix changed nothing");
         // What stays is refused as a whole, as any finding without a safe move is.
         assert!(
-            again.exit == Some(1) && again.statuses.iter().all(|s| s == "review") && !again.statuses.is_empty(),
+            again.exit == Some(1)
+                && again.statuses.iter().all(|s| s == "review")
+                && !again.statuses.is_empty(),
             "after a partial fix, the statics left are for review: {:?}",
             again.statuses
         );

@@ -414,8 +414,15 @@ fn eslint_reports_the_clis_findings_where_and_as_it_does() {
     let dry = json(&stdout(&eslint(&["--fix-dry-run", "--format", "json", "findings/partial.js"], &[])));
     write(&case, "partial-cli.js", PARTIAL);
     direct(project, &["--write", "findings/partial-cli.js"]);
-    assert_eq!(dry[0]["output"].as_str(), Some(fs::read_to_string(case.join("partial-cli.js")).unwrap().as_str()));
-    assert_eq!(dry[0]["messages"].as_array().map(Vec::len), Some(1), "the static that stays is still reported");
+    assert_eq!(
+        dry[0]["output"].as_str(),
+        Some(fs::read_to_string(case.join("partial-cli.js")).unwrap().as_str())
+    );
+    assert_eq!(
+        dry[0]["messages"].as_array().map(Vec::len),
+        Some(1),
+        "the static that stays is still reported"
+    );
 
     // Columns count characters as ESLint does, whatever the bytes before them.
     write(&case, "wide.js", &BAD.replace("app.use(express", "/* é😀 */ app.use(express"));

@@ -72,7 +72,13 @@ fn the_generator_covers_fixes_and_refusals() {
         }
     }
     assert!(
-        fixed > 20 && refused > 20 && arguments > 5 && ifs > 1 && across_calls > 0 && helpers > 1 && partial > 0,
+        fixed > 20
+            && refused > 20
+            && arguments > 5
+            && ifs > 1
+            && across_calls > 0
+            && helpers > 1
+            && partial > 0,
         "fixed {fixed} ({arguments} by arguments, {ifs} around an if, {across_calls} across a call that \
          cannot reach the app, {helpers} moving a helper call, {partial} partly), unchanged {refused}"
     );

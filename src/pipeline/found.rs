@@ -3,7 +3,7 @@
 
 use super::outcome::{
     CandidateSummary, Change, Classified, ExplainedCandidate, ExplainedOutcome, ExplainedStep, Explanation,
-    Found, Named, Place, PlanSummary, Position, Risk, RiskWhy, SessionFacts, Stayed, Status,
+    Found, Named, Place, PlanSummary, Position, Risk, RiskWhy, SessionFacts, Status, Stayed,
 };
 use crate::detect::{Block, Part};
 use crate::knowledge::Kind;

@@ -192,7 +192,12 @@ fn fix_passes(
                                                     first,
                                                     anchor: at(candidate.anchor),
                                                     moved: candidate.moved.iter().map(|&i| at(i)).collect(),
-                                                    stayed: finding.plan.stayed.iter().map(|s| at(s.stmt)).collect(),
+                                                    stayed: finding
+                                                        .plan
+                                                        .stayed
+                                                        .iter()
+                                                        .map(|s| at(s.stmt))
+                                                        .collect(),
                                                 }
                                             });
                                             applied.push(Applied { block: b, order });
@@ -236,7 +241,8 @@ fn fix_passes(
                 // (a finding left for review in an earlier pass is found again unchanged).
                 // The statics a partial fix left are reported once, each on its own, where they are.
                 let key = review_key(&text, &block.receiver, &finding, &status);
-                let stays_again = key.is_some() && stayed.contains(&stay_key(&text, &block.receiver, &finding, &finding.static_part));
+                let stays_again = key.is_some()
+                    && stayed.contains(&stay_key(&text, &block.receiver, &finding, &finding.static_part));
                 let new = match (&key, pass) {
                     (_, 0) => true,
                     (Some(key), _) => !reviewed.contains(key) && !stays_again,

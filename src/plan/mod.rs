@@ -813,10 +813,14 @@ mod tests {
     #[test]
     fn a_partial_lift_moves_the_statics_that_can_move_and_says_why_the_others_stay() {
         use Kind::*;
-        let stmts = vec![stmt(0, &[Session]), mounted(1, Some("/a")), stmt(2, &[Guard]), mounted(3, Some("/b"))];
+        let stmts =
+            vec![stmt(0, &[Session]), mounted(1, Some("/a")), stmt(2, &[Guard]), mounted(3, Some("/b"))];
         let plan = plan_of(&stmts);
         let chosen = plan.chosen().expect("a partial fix");
-        assert_eq!((chosen.direction, chosen.moved.as_slice(), chosen.anchor), (Direction::Lift, &[1][..], 0));
+        assert_eq!(
+            (chosen.direction, chosen.moved.as_slice(), chosen.anchor),
+            (Direction::Lift, &[1][..], 0)
+        );
         assert_eq!(chosen.order(stmts.len()), [1, 0, 2, 3]);
         let [stay] = plan.stayed.as_slice() else { panic!("one static stays: {:?}", plan.stayed) };
         assert_eq!((stay.stmt, stay.blocker.stmt), (3, 2));

@@ -56,7 +56,11 @@ impl Reporter for Github {
                 data(&format!(
                     "{}{tail}{}",
                     f.message(),
-                    f.partial().iter().chain(&f.note().map(str::to_string)).map(|n| format!(" Note: {n}.")).collect::<String>()
+                    f.partial()
+                        .iter()
+                        .chain(&f.note().map(str::to_string))
+                        .map(|n| format!(" Note: {n}."))
+                        .collect::<String>()
                 ))
             )?;
         }

@@ -378,7 +378,10 @@ fn stayed_statics_were_blocked(generated: &Generated, result: &str) {
                     .iter()
                     .filter(|&&x| generated.classes[x] != Class::Comment)
                     .any(|&x| !may_cross(id, x));
-                assert!(blocked, "static #{id} stayed after a session with nothing in its way:\n{text}\n---\n{result}");
+                assert!(
+                    blocked,
+                    "static #{id} stayed after a session with nothing in its way:\n{text}\n---\n{result}"
+                );
             }
             _ => {}
         }
@@ -421,7 +424,10 @@ pub fn check(generated: &Generated) {
         for &b in &statements[i + 1..] {
             let swapped = position(&after, a) > position(&after, b);
             let (ca, cb) = (generated.classes[a], generated.classes[b]);
-            assert!(!swapped || may_cross(a, b), "#{a} ({ca:?}) and #{b} ({cb:?}) swapped:\n{text}\n---\n{fixed}");
+            assert!(
+                !swapped || may_cross(a, b),
+                "#{a} ({ca:?}) and #{b} ({cb:?}) swapped:\n{text}\n---\n{fixed}"
+            );
         }
     }
 
