@@ -17,7 +17,8 @@ use crate::knowledge::Kind;
 pub struct Finding {
     /// The first statement that registers session middleware.
     pub session: usize,
-    /// The first statement after it that registers static middleware.
+    /// The first statement after it that registers static middleware (for a partial fix, the
+    /// first the fix moves).
     pub statics: usize,
     pub session_part: Part,
     pub static_part: Part,
