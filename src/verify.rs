@@ -51,6 +51,29 @@ pub enum Expectation {
     /// `use` call or a chain of them) trade places, each with the comments directly before it:
     /// unit `order[i]` goes to the place of unit `i`; the text between them stays.
     Arguments { stmt: Span, units: Vec<Span>, order: Vec<usize> },
+    /// A partial lift in the list whose first statement starts at `first`: the statements
+    /// `moved` (static registrations and the shapers they carry, ascending) go, in their order,
+    /// just before statement `anchor` (the session); the statics `stayed` keep their places
+    /// after it. The checker builds the list's order from these alone.
+    Partial { first: u32, anchor: usize, moved: Vec<usize>, stayed: Vec<usize> },
+}
+
+/// The order of a list of `len` statements after the partial lift `moved` above `anchor` that
+/// leaves `stayed` in place, or why the plan does not describe one.
+fn partial_order(len: usize, anchor: usize, moved: &[usize], stayed: &[usize]) -> Result<Vec<usize>, String> {
+    let ascending = |v: &[usize]| v.windows(2).all(|w| w[0] < w[1]);
+    let after_anchor = |v: &[usize]| v.iter().all(|&i| anchor < i && i < len);
+    if moved.is_empty() || stayed.is_empty() || !ascending(moved) || !ascending(stayed) {
+        return Err("the planned partial fix names no statics, or names them out of order".into());
+    }
+    if !after_anchor(moved) || !after_anchor(stayed) || stayed.iter().any(|s| moved.contains(s)) {
+        return Err("the planned partial fix moves a static it keeps, or one outside its list".into());
+    }
+    let order: Vec<usize> = (0..anchor)
+        .chain(moved.iter().copied())
+        .chain((anchor..len).filter(|i| !moved.contains(i)))
+        .collect();
+    Ok(order)
 }
 
 impl Shape {
@@ -78,16 +101,43 @@ impl Shape {
                 found.text = self.reordered(text, found, units, order)?;
             }
         }
+        // Each list's order: the statement moves of every receiver in it, laid over each other
+        // (two receivers' moves in one list reorder disjoint stretches of it).
+        let mut orders: Vec<(usize, Vec<usize>)> = Vec::new();
         for expectation in expectations {
-            if let Expectation::Statements { first, order } = expectation {
-                let Some(list) = shape.lists.iter_mut().find(|l| l.first == *first) else {
-                    return Err("the planned reordering names no statement list".into());
-                };
-                if !is_permutation(order, list.stmts.len()) {
-                    return Err("the planned reordering is not a permutation of its list".into());
+            let first = match expectation {
+                Expectation::Statements { first, .. } | Expectation::Partial { first, .. } => *first,
+                Expectation::Arguments { .. } => continue,
+            };
+            let Some(list) = shape.lists.iter().position(|l| l.first == first) else {
+                return Err("the planned reordering names no statement list".into());
+            };
+            let len = shape.lists[list].stmts.len();
+            let order = match expectation {
+                Expectation::Statements { order, .. } => order.clone(),
+                Expectation::Partial { anchor, moved, stayed, .. } => {
+                    partial_order(len, *anchor, moved, stayed)?
                 }
-                list.stmts = order.iter().map(|&i| list.stmts[i].clone()).collect();
+                Expectation::Arguments { .. } => continue,
+            };
+            if !is_permutation(&order, len) {
+                return Err("the planned reordering is not a permutation of its list".into());
             }
+            match orders.iter_mut().find(|(l, _)| *l == list) {
+                Some((_, existing)) => {
+                    for (place, &from) in order.iter().enumerate().filter(|&(place, &from)| place != from) {
+                        existing[place] = from;
+                    }
+                }
+                None => orders.push((list, order)),
+            }
+        }
+        for (list, order) in orders {
+            if !is_permutation(&order, order.len()) {
+                return Err("the planned reorderings of one list overlap".into());
+            }
+            let list = &mut shape.lists[list];
+            list.stmts = order.iter().map(|&i| list.stmts[i].clone()).collect();
         }
         Ok(shape)
     }
@@ -357,6 +407,88 @@ mod tests {
             verdict(mixed, &plan, "a();\r\napp.use(express.static(\n  'p'));\napp.use(session({}));\n")
                 .is_err()
         );
+    }
+
+    /// session (1), a static that moves (2), a guard (3), a static that stays (4), a second
+    /// static that moves (5, mounted apart from 4).
+    const PARTIAL: &str = "const a = require('a');\napp.use(session({}));\napp.use('/a', express.static('a'));\n\
+                           app.use(guard());\napp.use('/b', express.static(b));\napp.use('/c', express.static('c'));\n";
+
+    fn partial() -> Vec<Expectation> {
+        vec![Expectation::Partial { first: 0, anchor: 1, moved: vec![2, 5], stayed: vec![4] }]
+    }
+
+    /// `PARTIAL` with its statements in this order (one per line).
+    fn partial_as(order: &[usize]) -> String {
+        let lines: Vec<&str> = PARTIAL.lines().collect();
+        order.iter().map(|&i| format!("{}\n", lines[i])).collect()
+    }
+
+    #[test]
+    fn the_planned_partial_fix_is_accepted() {
+        assert_eq!(verdict(PARTIAL, &partial(), &partial_as(&[0, 2, 5, 1, 3, 4])), Ok(()));
+    }
+
+    #[test]
+    fn a_partial_fix_that_also_moves_the_static_it_keeps_is_rejected() {
+        assert!(verdict(PARTIAL, &partial(), &partial_as(&[0, 2, 4, 5, 1, 3])).is_err());
+        // Moved just above the guard: still not where the plan left it.
+        assert!(verdict(PARTIAL, &partial(), &partial_as(&[0, 2, 5, 1, 4, 3])).is_err());
+    }
+
+    #[test]
+    fn a_partial_fix_that_leaves_a_static_the_plan_moves_is_rejected() {
+        assert!(verdict(PARTIAL, &partial(), &partial_as(&[0, 2, 1, 3, 4, 5])).is_err());
+        // The static the plan keeps moved instead of the one it moves.
+        assert!(verdict(PARTIAL, &partial(), &partial_as(&[0, 2, 4, 1, 3, 5])).is_err());
+    }
+
+    #[test]
+    fn a_partial_fix_that_swaps_two_statics_is_rejected() {
+        // The moved statics out of their order.
+        assert!(verdict(PARTIAL, &partial(), &partial_as(&[0, 5, 2, 1, 3, 4])).is_err());
+        // The guard and the static that stays are in place, but the two moved ones trade places
+        // with the session between them.
+        assert!(verdict(PARTIAL, &partial(), &partial_as(&[0, 2, 1, 5, 3, 4])).is_err());
+    }
+
+    #[test]
+    fn a_partial_plan_that_contradicts_itself_is_an_error() {
+        let plan = |anchor: usize, moved: Vec<usize>, stayed: Vec<usize>| {
+            [Expectation::Partial { first: 0, anchor, moved, stayed }]
+        };
+        // Refused when the expectation is built, whatever the edited text.
+        let unchanged = |p: &[Expectation]| shape(PARTIAL).expected(PARTIAL, p);
+        assert!(unchanged(&partial()).is_ok());
+        // A static both moved and kept; nothing moved; nothing kept; out of order; at or above
+        // the anchor; past the list's end.
+        assert!(unchanged(&plan(1, vec![2, 4], vec![4])).is_err());
+        assert!(unchanged(&plan(1, vec![], vec![4])).is_err());
+        assert!(unchanged(&plan(1, vec![2], vec![])).is_err());
+        assert!(unchanged(&plan(1, vec![5, 2], vec![4])).is_err());
+        assert!(unchanged(&plan(1, vec![2], vec![5, 4])).is_err());
+        assert!(unchanged(&plan(2, vec![2, 5], vec![4])).is_err());
+        assert!(unchanged(&plan(1, vec![2], vec![1])).is_err());
+        assert!(unchanged(&plan(1, vec![2, 6], vec![4])).is_err());
+        assert!(unchanged(&plan(1, vec![2], vec![6])).is_err());
+        // A list that is not there.
+        let nowhere = [Expectation::Partial { first: 7, anchor: 1, moved: vec![2], stayed: vec![4] }];
+        assert!(unchanged(&nowhere).is_err());
+    }
+
+    #[test]
+    fn two_receivers_moved_in_one_list_are_checked_together() {
+        // A statement move of one receiver and a partial fix of another, in disjoint stretches.
+        let text = format!("{PARTIAL}r.use(session({{}}));\nr.use(express.static('r'));\n");
+        let plan = [
+            Expectation::Statements { first: 0, order: vec![0, 1, 2, 3, 4, 5, 7, 6] },
+            Expectation::Partial { first: 0, anchor: 1, moved: vec![2, 5], stayed: vec![4] },
+        ];
+        let lines: Vec<&str> = text.lines().collect();
+        let edited: String = [0, 2, 5, 1, 3, 4, 7, 6].iter().map(|&i| format!("{}\n", lines[i])).collect();
+        assert_eq!(verdict(&text, &plan, &edited), Ok(()));
+        let half: String = [0, 2, 5, 1, 3, 4, 6, 7].iter().map(|&i| format!("{}\n", lines[i])).collect();
+        assert!(verdict(&text, &plan, &half).is_err());
     }
 
     const NESTED_LIST: &str = "module.exports = function setup(app) {\n  // sessions\n  app.use(session({}));\n  \

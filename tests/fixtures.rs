@@ -2,7 +2,8 @@
 //! input, plan (`--explain`) and diff are snapshotted in the top-level `snapshots/`.
 //!
 //! Each fixture's first line states what must happen, so a wrong snapshot cannot hide:
-//! `// expect: fix`, `// expect: review` or `// expect: no finding`, judged from the JSON
+//! `// expect: fix`, `// expect: partial` (some statics move, the rest are left for review),
+//! `// expect: review` or `// expect: no finding`, judged from the JSON
 //! report (never from the human text). A fixture `x.js` with an `x.toml` beside it runs with
 //! that file as its `static-first.toml`; the files under an `x.modules/` folder beside it are
 //! its local modules, copied next to it. Fixtures run in parallel, and every failing fixture
@@ -112,6 +113,7 @@ fn fixture(path: &Path) {
     let all_review = !statuses.is_empty() && statuses.iter().all(|s| s == "review");
     let met = match expect.as_str() {
         "fix" => fixable && exit == Some(1),
+        "partial" => fixable && statuses.iter().any(|s| s == "review") && exit == Some(1),
         "review" => all_review && exit == Some(1),
         // A suppressed finding is no finding to act on.
         "no finding" => statuses.iter().all(|s| s == "suppressed") && exit == Some(0),
@@ -138,6 +140,16 @@ fn fixture(path: &Path) {
     );
     if expect == "fix" {
         assert_eq!(again.exit, Some(0), "the fix left findings: {:?}", again.statuses);
+    } else if expect == "partial" {
+        assert_ne!(fixed, input, "a partial fix changed nothing");
+        // What stays is refused as a whole, as any finding without a safe move is.
+        assert!(
+            again.exit == Some(1)
+                && again.statuses.iter().all(|s| s == "review")
+                && !again.statuses.is_empty(),
+            "after a partial fix, the statics left are for review: {:?}",
+            again.statuses
+        );
     } else {
         assert_eq!(fixed, input, "a file without a fix was changed");
     }

@@ -335,6 +335,9 @@ fn eslint(args: &[&str], env: &[(&str, &str)]) -> Output {
         .unwrap()
 }
 
+/// A partial fix: the static at line 8 moves, the one at line 10 stays behind the guard at line 9.
+const PARTIAL: &str = include_str!("fixtures/moves/partial-static-behind-a-guard.js");
+
 /// ESLint's json output for one file: its messages.
 fn messages(path: &str, env: &[(&str, &str)]) -> Vec<Value> {
     let out = eslint(&["--format", "json", path], env);
@@ -398,6 +401,28 @@ fn eslint_reports_the_clis_findings_where_and_as_it_does() {
     assert_eq!(blocked[0]["message"].as_str().unwrap(), cli_warning(project, "findings/blocked.js"));
     assert!(blocked[0]["message"].as_str().unwrap().ends_with(", blocked by line 5)"));
     assert!(blocked[0].get("fix").is_none(), "a finding for review has no fix");
+
+    // A partial fix: the static that moves carries the fix, the one that stays is reported
+    // without one, and the fix is exactly what `--write` gives.
+    write(&case, "partial.js", PARTIAL);
+    let partial = messages("findings/partial.js", &[]);
+    let at: Vec<_> = partial.iter().map(|m| (m["line"].as_u64(), m.get("fix").is_some())).collect();
+    assert_eq!(at, [(Some(8), true), (Some(10), false)], "{partial:#?}");
+    let note = partial[0]["message"].as_str().unwrap();
+    assert!(note.contains("; note: partial fix: the static middleware at line(s) 10"), "{note}");
+    assert!(partial[1]["message"].as_str().unwrap().ends_with(", blocked by line 9)"));
+    let dry = json(&stdout(&eslint(&["--fix-dry-run", "--format", "json", "findings/partial.js"], &[])));
+    write(&case, "partial-cli.js", PARTIAL);
+    direct(project, &["--write", "findings/partial-cli.js"]);
+    assert_eq!(
+        dry[0]["output"].as_str(),
+        Some(fs::read_to_string(case.join("partial-cli.js")).unwrap().as_str())
+    );
+    assert_eq!(
+        dry[0]["messages"].as_array().map(Vec::len),
+        Some(1),
+        "the static that stays is still reported"
+    );
 
     // Columns count characters as ESLint does, whatever the bytes before them.
     write(&case, "wide.js", &BAD.replace("app.use(express", "/* é😀 */ app.use(express"));

@@ -3,11 +3,11 @@
 
 use super::outcome::{
     CandidateSummary, Change, Classified, ExplainedCandidate, ExplainedOutcome, ExplainedStep, Explanation,
-    Found, Named, Place, PlanSummary, Position, Risk, RiskWhy, SessionFacts, Status,
+    Found, Named, Place, PlanSummary, Position, Risk, RiskWhy, SessionFacts, Status, Stayed,
 };
 use crate::detect::{Block, Part};
 use crate::knowledge::Kind;
-use crate::plan::{Candidate, Finding, Outcome, Scope};
+use crate::plan::{Candidate, Finding, Outcome, Scope, Stay};
 use crate::source::LineIndex;
 
 /// Describes a planned finding with positions from `lines`.
@@ -18,16 +18,34 @@ pub fn found(
     lines: &LineIndex<'_>,
     explain: bool,
 ) -> Found {
+    let explanation = explain.then(|| explanation(block, finding, &status, lines));
+    found_at(block, finding, &finding.static_part, status, lines, explanation)
+}
+
+/// Describes a static a partial fix leaves in place, at its own line, with the finding's plan
+/// (whose explanation the fixed part's finding carries).
+pub fn stayed(block: &Block, finding: &Finding, stay: &Stay, status: Status, lines: &LineIndex<'_>) -> Found {
+    found_at(block, finding, &stay.part, status, lines, None)
+}
+
+fn found_at(
+    block: &Block,
+    finding: &Finding,
+    static_part: &Part,
+    status: Status,
+    lines: &LineIndex<'_>,
+    explanation: Option<Explanation>,
+) -> Found {
     let position = |span: oxc_span::Span| {
         let (line, col) = lines.line_col(span.start);
         Position { line, col, span: (lines.file_offset(span.start), lines.file_offset(span.end)) }
     };
     Found {
-        at: position(finding.static_part.span),
+        at: position(static_part.span),
         session_at: position(finding.session_part.span),
         receiver: block.receiver.clone(),
         session_what: finding.session_part.what.clone(),
-        static_what: finding.static_part.what.clone(),
+        static_what: static_part.what.clone(),
         session: {
             let facts = finding.session_part.session.unwrap_or(SessionFacts {
                 risk: Risk::High,
@@ -42,7 +60,7 @@ pub fn found(
         },
         session_mount: finding.session_part.scope.clone(),
         plan: plan_summary(block, finding, lines),
-        explanation: explain.then(|| explanation(block, finding, &status, lines)),
+        explanation,
         status,
     }
 }
@@ -101,6 +119,16 @@ fn plan_summary(block: &Block, finding: &Finding, lines: &LineIndex<'_>) -> Plan
             Outcome::Fix(i) => Some(finding.plan.candidates[i].direction),
             Outcome::Review(_) => None,
         },
+        stayed: finding
+            .plan
+            .stayed
+            .iter()
+            .map(|s| Stayed {
+                line: lines.line(s.part.span.start),
+                blocked_by: line(s.blocker.stmt),
+                reason: s.blocker.reason.clone(),
+            })
+            .collect(),
     }
 }
 
@@ -172,7 +200,17 @@ fn explanation(block: &Block, finding: &Finding, status: &Status, lines: &LineIn
             ExplainedOutcome::Review { blocked_by: place(b.stmt), reason: b.reason.clone() }
         }
     };
+    let stayed = finding
+        .plan
+        .stayed
+        .iter()
+        .map(|s| {
+            let (line, col) = lines.line_col(s.part.span.start);
+            (Place { line, col }, place(s.blocker.stmt), s.blocker.reason.clone())
+        })
+        .collect();
     Explanation {
+        stayed,
         unit: finding.scope.unit(),
         session_line: line(finding.session),
         static_line: line(finding.statics),

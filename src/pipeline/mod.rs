@@ -13,7 +13,7 @@ use oxc_span::SourceType;
 
 use crate::budget;
 use crate::config::Config;
-use crate::detect::{Modules, analyze};
+use crate::detect::{Modules, Part, analyze};
 use crate::edit::{Edit, Layout, apply};
 use crate::error::FileError;
 use crate::parse::arena::Arena;
@@ -136,6 +136,7 @@ fn fix_passes(
     let mut text = source.text.to_string();
     let mut expected: Option<Shape> = None;
     let mut reviewed: HashSet<ReviewKey> = HashSet::new();
+    let mut stayed: HashSet<StayKey> = HashSet::new();
     // Set when a pass's moves provably leave nothing to find: the next pass then only checks
     // the edited text's shape (debug builds and the fuzzer check the proof too).
     let mut settled = false;
@@ -217,9 +218,25 @@ fn fix_passes(
                                         Scope::Statements => {
                                             let first = block.window.list_first;
                                             let order = candidate.order(block.stmts.len());
-                                            let list_order = block.window.list_order(&order);
+                                            expectations.push(if finding.plan.stayed.is_empty() {
+                                                let order = block.window.list_order(&order);
+                                                Expectation::Statements { first, order }
+                                            } else {
+                                                // Built from what the plan says moves and stays, not from `order`.
+                                                let at = |i: usize| i + block.window.offset;
+                                                Expectation::Partial {
+                                                    first,
+                                                    anchor: at(candidate.anchor),
+                                                    moved: candidate.moved.iter().map(|&i| at(i)).collect(),
+                                                    stayed: finding
+                                                        .plan
+                                                        .stayed
+                                                        .iter()
+                                                        .map(|s| at(s.stmt))
+                                                        .collect(),
+                                                }
+                                            });
                                             applied.push(Applied { block: b, order });
-                                            merge(&mut expectations, first, list_order);
                                         }
                                         Scope::Arguments(stmt) => {
                                             let units: Vec<_> = block.stmts[stmt]
@@ -258,15 +275,32 @@ fn fix_passes(
                 };
                 // Later passes only re-plan what earlier fixes left; report what is new there
                 // (a finding left for review in an earlier pass is found again unchanged).
+                // The statics a partial fix left are reported once, each on its own, where they are.
                 let key = review_key(&text, &block.receiver, &finding, &status);
+                let stays_again = key.is_some()
+                    && stayed.contains(&stay_key(&text, &block.receiver, &finding, &finding.static_part));
                 let new = match (&key, pass) {
                     (_, 0) => true,
-                    (Some(key), _) => !reviewed.contains(key),
+                    (Some(key), _) => !reviewed.contains(key) && !stays_again,
                     (None, _) => false,
                 };
                 reviewed.extend(key);
+                let whole_suppressed = matches!(status, Status::Suppressed { .. });
                 if new {
                     findings.push(found::found(block, &finding, status, &lines, explain));
+                }
+                for stay in finding.plan.stayed.iter().filter(|_| !whole_suppressed) {
+                    let line = lines.line(stay.part.span.start);
+                    let status = match suppress::claim(&mut suppressions, &[line]) {
+                        Some(reason) => Status::Suppressed { reason },
+                        None => Status::Review {
+                            reason: stay.blocker.reason.clone(),
+                            blocked_by: lines.line(block.stmts[stay.blocker.stmt].span.start),
+                        },
+                    };
+                    if stayed.insert(stay_key(&text, &block.receiver, &finding, &stay.part)) {
+                        findings.push(found::stayed(block, &finding, stay, status, &lines));
+                    }
                 }
             }
         }
@@ -291,23 +325,6 @@ fn fix_passes(
     Err(FileError::Verify("the fixes did not settle after several passes".into()))
 }
 
-/// Adds a planned reordering of a statement list. Two apps in one list fixed in the same pass
-/// reorder disjoint stretches of it (their edits do not overlap): one permutation holds both.
-fn merge(expectations: &mut Vec<Expectation>, first: u32, order: Vec<usize>) {
-    let existing = expectations.iter_mut().find_map(|e| match e {
-        Expectation::Statements { first: f, order } if *f == first => Some(order),
-        _ => None,
-    });
-    match existing {
-        Some(existing) => {
-            for (place, &from) in order.iter().enumerate().filter(|&(place, &from)| place != from) {
-                existing[place] = from;
-            }
-        }
-        None => expectations.push(Expectation::Statements { first, order }),
-    }
-}
-
 /// What identifies a finding left for review across passes, where offsets and line numbers
 /// move: the receiver, both registrations' code and the reason without its line numbers.
 type ReviewKey = (String, String, String, Reason);
@@ -324,6 +341,18 @@ fn review_key(text: &str, receiver: &str, finding: &Finding, status: &Status) ->
         finding.session_part.span.source_text(text).to_string(),
         reason,
     ))
+}
+
+/// What identifies a static a partial fix left in place, across passes: the receiver and the
+/// static's and the session's code.
+type StayKey = (String, String, String);
+
+fn stay_key(text: &str, receiver: &str, finding: &Finding, static_part: &Part) -> StayKey {
+    (
+        receiver.to_string(),
+        static_part.span.source_text(text).to_string(),
+        finding.session_part.span.source_text(text).to_string(),
+    )
 }
 
 /// The note a suppression comment deserves, if any: no reason, or nothing suppressed.

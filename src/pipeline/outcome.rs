@@ -105,6 +105,16 @@ pub struct PlanSummary {
     pub candidates: Vec<CandidateSummary>,
     /// The candidate taken, if any.
     pub chosen: Option<Direction>,
+    /// When the candidate taken is a partial lift: each static that stays after the session.
+    pub stayed: Vec<Stayed>,
+}
+
+/// A static registration a partial fix leaves after the session: its line, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stayed {
+    pub line: usize,
+    pub blocked_by: usize,
+    pub reason: Reason,
 }
 
 #[derive(Debug, Clone)]
@@ -146,6 +156,8 @@ pub struct Explanation {
     pub classified: Vec<Classified>,
     pub candidates: Vec<ExplainedCandidate>,
     pub outcome: ExplainedOutcome,
+    /// For a partial lift: where each static that stays starts, and what blocks it.
+    pub stayed: Vec<(Place, Place, Reason)>,
 }
 
 /// A unit (statement or argument) where it starts.

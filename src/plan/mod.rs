@@ -17,7 +17,8 @@ use crate::knowledge::Kind;
 pub struct Finding {
     /// The first statement that registers session middleware.
     pub session: usize,
-    /// The first statement after it that registers static middleware.
+    /// The first statement after it that registers static middleware (for a partial fix, the
+    /// first the fix moves).
     pub statics: usize,
     pub session_part: Part,
     pub static_part: Part,
@@ -81,9 +82,32 @@ impl Finding {
 
 #[derive(Debug)]
 pub struct Plan {
-    /// Lift first, then sink; empty when the finding's shape rules out any move.
+    /// Lift first, then sink, then (when both are blocked) the partial lift; empty when the
+    /// finding's shape rules out any move.
     pub candidates: Vec<Candidate>,
     pub outcome: Outcome,
+    /// For a partial lift (the chosen candidate moves only some statics): each static
+    /// statement that stays after the session, with what keeps it there. Empty otherwise.
+    pub stayed: Vec<Stay>,
+}
+
+/// A static statement a partial lift leaves where it is, and why it cannot move.
+#[derive(Debug, Clone)]
+pub struct Stay {
+    pub stmt: usize,
+    /// Its first static part, where it is reported.
+    pub part: Part,
+    pub blocker: Blocker,
+}
+
+impl Plan {
+    /// The chosen candidate, if the plan fixes something.
+    pub fn chosen(&self) -> Option<&Candidate> {
+        match self.outcome {
+            Outcome::Fix(i) => self.candidates.get(i),
+            Outcome::Review(_) => None,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -368,9 +392,18 @@ fn plan_statements(block: &Block) -> Option<Finding> {
             plan: refuse(session, Reason::SameStatement),
         });
     };
-    let static_part = first_part(&stmts[first_static], Kind::Static);
     let last_static = *statics.last().unwrap();
     let plan = plan_moves(stmts, session, last_static, &session_part);
+    let plan = match plan.outcome {
+        Outcome::Review(_) if plan.candidates.len() == 2 => partial(stmts, session, last_static, plan),
+        _ => plan,
+    };
+    // A partial fix is reported at the first static it moves; the others at their own lines.
+    let first_static = match plan.chosen() {
+        Some(c) if !plan.stayed.is_empty() => c.moved.iter().copied().find(|&i| stmts[i].has_static())?,
+        _ => first_static,
+    };
+    let static_part = first_part(&stmts[first_static], Kind::Static);
     Some(Finding {
         session,
         statics: first_static,
@@ -425,11 +458,58 @@ fn plan_moves(stmts: &[Stmt], session: usize, last_static: usize, session_part: 
         Some((index, _)) => Outcome::Fix(index),
         None => Outcome::Review(candidates[0].blocked.clone().expect("an invalid lift has a blocker")),
     };
-    Plan { candidates, outcome }
+    Plan { candidates, outcome, stayed: Vec::new() }
 }
 
 fn refuse(stmt: usize, reason: Reason) -> Plan {
-    Plan { candidates: Vec::new(), outcome: Outcome::Review(Blocker { stmt, reason }) }
+    Plan { candidates: Vec::new(), outcome: Outcome::Review(Blocker { stmt, reason }), stayed: Vec::new() }
+}
+
+/// When neither the lift nor the sink is safe: lifts the statics that can move on their own
+/// (in order, each judged with the ones already chosen) and leaves the rest where they are,
+/// each with its blocker. A static that stays is crossed like any statement, so a later static
+/// whose files may overlap its own stays too (§5.1 of `docs/semantics.md`). When no static can
+/// move, or every one can (then the lift was blocked by something else), the plan is kept.
+fn partial(stmts: &[Stmt], session: usize, last_static: usize, mut plan: Plan) -> Plan {
+    let mut chosen: BTreeSet<usize> = BTreeSet::new();
+    let mut stayed = Vec::new();
+    for s in (session + 1..=last_static).filter(|&i| stmts[i].has_static()) {
+        let blocker = if stmts[s].is_static_registration() {
+            let mut trial = chosen.clone();
+            trial.insert(s);
+            let candidate = lift_only(stmts, session, trial);
+            match candidate.blocked {
+                Some(blocker) => blocker,
+                None => {
+                    chosen = candidate.moved.into_iter().collect();
+                    continue;
+                }
+            }
+        } else {
+            Blocker { stmt: s, reason: unmovable_reason(&stmts[s], Side::Static) }
+        };
+        stayed.push(Stay { stmt: s, part: first_part(&stmts[s], Kind::Static), blocker });
+    }
+    if chosen.is_empty() || stayed.is_empty() {
+        return plan;
+    }
+    let candidate = lift_only(stmts, session, chosen);
+    debug_assert!(candidate.blocked.is_none(), "each chosen static was judged with the ones before it");
+    if candidate.blocked.is_some() {
+        return plan;
+    }
+    plan.candidates.push(candidate);
+    plan.outcome = Outcome::Fix(plan.candidates.len() - 1);
+    plan.stayed = stayed;
+    plan
+}
+
+/// A lift of exactly `moved` (static registrations) and the shapers they carry.
+fn lift_only(stmts: &[Stmt], session: usize, mut moved: BTreeSet<usize>) -> Candidate {
+    let mover = |i: usize| {
+        if stmts[i].has_static() { Mover::Static } else { Mover::Shaper }
+    };
+    solve(stmts, Direction::Lift, session, &mut moved, None, Side::Static, mover, |m| session..m)
 }
 
 fn first_part(stmt: &Stmt, kind: Kind) -> Part {
@@ -497,7 +577,10 @@ fn cross(stmts: &[Stmt], mover: Mover, m: usize, c: usize) -> Result<Decision, R
         if let Some(refusal) = part.refusal {
             return Err(Reason::Refused(refusal));
         }
-        let paths = (mover == Mover::Static && part.kind == Kind::Route).then(|| disjoint(&stmts[m], part));
+        // A route, or a static a partial lift leaves in place: crossed only where no path
+        // reaches both.
+        let paths = (mover == Mover::Static && matches!(part.kind, Kind::Route | Kind::Static))
+            .then(|| disjoint(&stmts[m], part));
         let decision = match paths.flatten() {
             Some((mount, path)) => Decision::Disjoint { mount, path },
             None => judge(mover, part, carriable)?,
@@ -515,9 +598,10 @@ fn cross(stmts: &[Stmt], mover: Mover, m: usize, c: usize) -> Result<Decision, R
     Ok(result)
 }
 
-/// When no request path reaches both the static middleware of `mover` and the route `part`:
-/// each static's mount and the route's path prefix, neither a prefix of the other (both are
-/// lowercase literal prefixes). The mount and the path, for the explanation.
+/// When no request path reaches both the static middleware of `mover` and `part` (a route, or
+/// a static that falls through): each static's mount and the part's path prefix, neither a
+/// prefix of the other (both are lowercase literal prefixes). The mount and the path, for the
+/// explanation.
 fn disjoint(mover: &Stmt, part: &Part) -> Option<(String, String)> {
     let path = part.scope.as_deref()?;
     let mut mounts = mover.parts.iter().filter(|p| p.kind == Kind::Static).map(|p| p.scope.as_deref());
@@ -712,6 +796,84 @@ mod tests {
         assert_eq!(effect.bypassed, [0, 1]);
         assert_eq!(effect.shapers, [3]);
         assert_eq!(effect.reordered, [(2, vec![0, 1]), (3, vec![0, 1])]);
+    }
+
+    /// A static statement at `at` mounted at `mount` (a literal scope), or unscoped.
+    fn mounted(at: u32, mount: Option<&str>) -> Stmt {
+        let mut s = stmt(at, &[Kind::Static]);
+        s.parts[0].scope = mount.map(str::to_string);
+        s
+    }
+
+    fn plan_of(stmts: &[Stmt]) -> Plan {
+        let last = stmts.iter().rposition(Stmt::has_static).unwrap();
+        let plan = plan_moves(stmts, 0, last, &stmts[0].parts[0]);
+        partial(stmts, 0, last, plan)
+    }
+
+    #[test]
+    fn a_partial_lift_moves_the_statics_that_can_move_and_says_why_the_others_stay() {
+        use Kind::*;
+        let stmts =
+            vec![stmt(0, &[Session]), mounted(1, Some("/a")), stmt(2, &[Guard]), mounted(3, Some("/b"))];
+        let plan = plan_of(&stmts);
+        let chosen = plan.chosen().expect("a partial fix");
+        assert_eq!(
+            (chosen.direction, chosen.moved.as_slice(), chosen.anchor),
+            (Direction::Lift, &[1][..], 0)
+        );
+        assert_eq!(chosen.order(stmts.len()), [1, 0, 2, 3]);
+        let [stay] = plan.stayed.as_slice() else { panic!("one static stays: {:?}", plan.stayed) };
+        assert_eq!((stay.stmt, stay.blocker.stmt), (3, 2));
+        assert!(matches!(stay.blocker.reason, Reason::Crossing { kind: Guard, .. }));
+    }
+
+    #[test]
+    fn a_static_passes_one_that_stays_only_when_no_path_reaches_both() {
+        use Kind::*;
+        // session; a route at /health; a static at `first` that may not cross the route (no
+        // scope, or /files), or a binding; a static at `second`.
+        let stmts = |first: Option<&str>, second: Option<&str>| {
+            let mut route = stmt(1, &[Route]);
+            route.parts[0].scope = Some("/health".into());
+            let mut stays = mounted(3, first);
+            let declared = oxc_syntax::symbol::SymbolId::new(0);
+            stays.bindings.reads.insert(declared);
+            let mut declares = stmt(2, &[Inert]);
+            declares.bindings.declares.insert(declared);
+            vec![stmt(0, &[Session]), route, declares, stays, mounted(4, second)]
+        };
+        let moved = |plan: &Plan| plan.chosen().map(|c| c.moved.clone());
+        let plan = plan_of(&stmts(Some("/files"), Some("/assets")));
+        assert_eq!(moved(&plan), Some(vec![4]));
+        assert_eq!(plan.stayed.iter().map(|s| (s.stmt, s.blocker.stmt)).collect::<Vec<_>>(), [(3, 2)]);
+        assert!(matches!(plan.stayed[0].blocker.reason, Reason::Binding { .. }));
+        // Overlapping mounts either way round, the same mount, or either unmounted: the
+        // second would cross the first, so it stays too and nothing moves.
+        for (first, second) in [
+            (Some("/files"), Some("/files/img")),
+            (Some("/files"), Some("/fil")),
+            (Some("/files"), Some("/files")),
+            (None, Some("/assets")),
+        ] {
+            let plan = plan_of(&stmts(first, second));
+            assert_eq!(moved(&plan), None, "{first:?} {second:?}");
+            assert!(plan.stayed.is_empty());
+        }
+    }
+
+    #[test]
+    fn no_partial_lift_when_every_static_or_none_can_move() {
+        use Kind::*;
+        // Every static is behind the guard: nothing can move, the finding is refused whole.
+        let stmts = vec![stmt(0, &[Session]), stmt(1, &[Guard]), mounted(2, None), mounted(3, None)];
+        let plan = plan_of(&stmts);
+        assert!(plan.chosen().is_none() && plan.stayed.is_empty());
+        assert!(matches!(plan.outcome, Outcome::Review(Blocker { stmt: 1, .. })));
+        // A lift that is valid is never made partial.
+        let stmts = vec![stmt(0, &[Session]), mounted(1, None), mounted(2, None)];
+        let plan = plan_of(&stmts);
+        assert!(plan.stayed.is_empty() && plan.chosen().is_some());
     }
 
     #[test]

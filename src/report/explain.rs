@@ -74,6 +74,17 @@ pub fn lines(receiver: &str, e: &Explanation) -> Vec<String> {
         }
     }
     match &e.outcome {
+        ExplainedOutcome::Chosen { direction, not_applied } if !e.stayed.is_empty() => {
+            out.push(format!(
+                "  chosen: partial {direction} (neither the lift nor the sink of every static is safe)"
+            ));
+            for (at, blocked_by, reason) in &e.stayed {
+                out.push(format!("    stays: {} (blocked by {}: {reason})", name(at), name(blocked_by)));
+            }
+            if let Some(reason) = not_applied {
+                out.push(format!("  not applied: {reason}"));
+            }
+        }
         ExplainedOutcome::Chosen { direction, not_applied } => {
             out.push(format!("  chosen: {direction} (fewest {unit}s moved; lift wins a tie)"));
             if let Some(reason) = not_applied {

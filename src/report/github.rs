@@ -56,7 +56,11 @@ impl Reporter for Github {
                 data(&format!(
                     "{}{tail}{}",
                     f.message(),
-                    f.note().map(|n| format!(" Note: {n}.")).unwrap_or_default()
+                    f.partial()
+                        .iter()
+                        .chain(&f.note().map(str::to_string))
+                        .map(|n| format!(" Note: {n}."))
+                        .collect::<String>()
                 ))
             )?;
         }

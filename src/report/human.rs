@@ -81,6 +81,9 @@ impl Reporter for Human {
             let Some(tail) = f.tail(report.written) else { continue };
             let level = self.paint(YELLOW, "warning");
             writeln!(out, "{path}:{}:{}: {level}: {} {tail}", f.at.line, f.at.col, f.message())?;
+            if let Some(partial) = f.partial() {
+                writeln!(out, "  note: {partial}")?;
+            }
             if let Some(note) = f.note() {
                 writeln!(out, "  note: {note}")?;
             }

@@ -52,6 +52,7 @@ fn finding(f: &Found, written: bool) -> Value {
         "blocking_line": blocking_line,
         "risk": { "level": f.session.risk.to_string(), "reason": f.session.why.to_string() },
         "note": f.note(),
+        "partial": f.partial(),
         "plan": {
             "chosen": f.plan.chosen.map(|d| d.to_string()),
             "candidates": f.plan.candidates.iter().map(|c| json!({
@@ -61,6 +62,11 @@ fn finding(f: &Found, written: bool) -> Value {
                 "valid": c.blocked.is_none(),
                 "blocking_line": c.blocked.as_ref().map(|b| b.0),
                 "reason": c.blocked.as_ref().map(|b| b.1.to_string()),
+            })).collect::<Vec<_>>(),
+            "stayed": f.plan.stayed.iter().map(|s| json!({
+                "line": s.line,
+                "blocking_line": s.blocked_by,
+                "reason": s.reason.to_string(),
             })).collect::<Vec<_>>(),
         },
     })

@@ -235,6 +235,20 @@ impl Found {
         })
     }
 
+    /// For a fix that moves only some of the statics: which stay after the session, each a
+    /// finding of its own.
+    pub fn partial(&self) -> Option<String> {
+        if !self.is_fixable() || self.plan.stayed.is_empty() {
+            return None;
+        }
+        let lines: Vec<String> = self.plan.stayed.iter().map(|s| s.line.to_string()).collect();
+        Some(format!(
+            "partial fix: the static middleware at line(s) {} cannot move and stays after the session; \
+             each is reported for review on its own",
+            lines.join(", ")
+        ))
+    }
+
     /// What the fix changes for the app's own pages, when that is worth a word.
     pub fn note(&self) -> Option<&'static str> {
         self.session.shared.then_some(

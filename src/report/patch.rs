@@ -32,6 +32,9 @@ fn git_path(prefix: &str, name: &str) -> String {
 impl Reporter for Patch {
     fn file(&mut self, out: &mut dyn Write, err: &mut dyn Write, report: &FileReport) -> io::Result<()> {
         super::write_notes(err, report)?;
+        for (f, partial) in report.findings.iter().filter_map(|f| Some((f, f.partial()?))) {
+            writeln!(err, "{}:{}:{}: {partial}", report.path.display(), f.at.line, f.at.col)?;
+        }
         let Some(diff) = &report.diff else { return Ok(()) };
         let name = display_name(&report.path);
         let (a, b) = (git_path("a/", &name), git_path("b/", &name));

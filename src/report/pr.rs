@@ -47,8 +47,15 @@ impl PrBody {
                         Direction::Lift => ("above", &f.static_what, &f.session_what),
                         Direction::Sink => ("below", &f.session_what, &f.static_what),
                     };
+                    let partial = match f.plan.stayed.as_slice() {
+                        [] => String::new(),
+                        stayed => format!(
+                            "; partial: line(s) {} left for review",
+                            stayed.iter().map(|s| s.line.to_string()).collect::<Vec<_>>().join(", ")
+                        ),
+                    };
                     self.rows.push(format!(
-                        "| `{path}` | {} | {} | {direction}: `{}` moved {place} `{}` ({moved} {unit}(s)) |",
+                        "| `{path}` | {} | {} | {direction}: `{}` moved {place} `{}` ({moved} {unit}(s)){partial} |",
                         f.at.line,
                         f.session.risk,
                         cell(what),
@@ -215,6 +222,9 @@ fn details(path: &str, f: &Found, direction: Direction, change: &Change) -> Stri
              parses the request or sets up the app).",
             pairs.join("; ")
         );
+    }
+    if let Some(partial) = f.partial() {
+        let _ = writeln!(out, "- **Not everything moved** ({partial}, under *Left for review*).");
     }
     let _ = writeln!(out, "- **Risk**: {}; {}.", f.session.risk, f.session.why);
     out

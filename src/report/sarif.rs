@@ -89,7 +89,12 @@ fn fix(uri: &str, replacement: &Replacement) -> Value {
 }
 
 fn result(uri: &str, f: &Found, ordinal: usize, fix_value: Option<Value>) -> Value {
-    let note = f.note().map(|n| format!(" Note: {n}.")).unwrap_or_default();
+    let note = f
+        .partial()
+        .iter()
+        .chain(&f.note().map(str::to_string))
+        .map(|n| format!(" Note: {n}."))
+        .collect::<String>();
     let text = match &f.status {
         Status::Review { reason, blocked_by } => {
             format!("{}. Needs review: {}.", f.message(), Blocked { reason, line: *blocked_by })

@@ -87,6 +87,9 @@ fn crossing_rule(mover: Mover, kind: Kind) -> &'static str {
         (_, Kind::Rewriter) => "it changes the request before static middleware sees it",
         (_, Kind::RouterSetting) => "Express reads it when the router is first created",
         (Mover::Static, Kind::Shaper) => "static responses would lose its headers",
+        (Mover::Static, Kind::Static) => {
+            "both may serve the same paths, and the first registered answers a file both hold"
+        }
         (Mover::Session | Mover::Consumer, Kind::Consumer) => "it needs the session",
         (Mover::Shaper, _) => "it would change those responses",
         _ => "the crossing rules forbid it",

@@ -22,6 +22,9 @@ pub enum Class {
     Mounted,
     /// A route on `/r<id>`: disjoint from every mounted static, a barrier to everything else.
     Route,
+    /// A route on `/late<id>` whose handler registers static middleware at `/late<id>` when it
+    /// runs: an unmovable static, crossed like a route (a mounted static may pass it).
+    LateStatic,
     Consumer,
     Shaper,
     Inert,
@@ -209,6 +212,12 @@ pub fn generate(choices: &[u8]) -> Generated {
                 let n = next() % 3;
                 (Class::Binding(n), format!("d{n} = 'other{id}'{semi}"))
             }
+            11 if id % 3 == 2 => (
+                Class::LateStatic,
+                format!(
+                    "app.get('/late{id}', (req, res) => {{ app.use('/late{id}', express.static('late{id}')); res.end(); }}){semi}"
+                ),
+            ),
             11 => (Class::Route, format!("app.get('/r{id}', (req, res) => res.end()){semi}")),
             12 => (Class::Barrier, format!("app.use(ensureLoggedIn('/login')){semi}")),
             13 => (Class::Barrier, format!("app.use(history()){semi}")),
@@ -252,8 +261,8 @@ fn order(text: &str) -> Vec<usize> {
 fn may_swap(a: Class, b: Class, mutated: [bool; 3]) -> bool {
     use Class::*;
     match (a, b) {
-        (Route, Mounted) | (Mounted, Route) => return true,
-        (Route, _) | (_, Route) => return false,
+        (Route | LateStatic, Mounted) | (Mounted, Route | LateStatic) => return true,
+        (Route | LateStatic, _) | (_, Route | LateStatic) => return false,
         _ => {}
     }
     let unmounted = |c: Class| if c == Mounted { Static(None) } else { c };
@@ -275,11 +284,14 @@ fn may_swap(a: Class, b: Class, mutated: [bool; 3]) -> bool {
 /// Runs the pipeline on `text` and returns the fixed text, if any, and how many findings were
 /// fixable. Panics on any internal failure: a fix that failed its own check is a bug.
 pub fn run(text: &str, source_type: SourceType) -> Result<(Option<String>, usize), FileError> {
-    run_counting(text, source_type).map(|(fixed, fixable, _)| (fixed, fixable))
+    run_counting(text, source_type).map(|(fixed, fixable, _, _)| (fixed, fixable))
 }
 
-/// Like `run`, and also counts the findings left for review.
-fn run_counting(text: &str, source_type: SourceType) -> Result<(Option<String>, usize, usize), FileError> {
+/// Like `run`, and also counts the findings left for review and the fixes that are partial.
+pub fn run_counting(
+    text: &str,
+    source_type: SourceType,
+) -> Result<(Option<String>, usize, usize, usize), FileError> {
     thread_local! {
         static ARENA: std::cell::RefCell<Arena> = std::cell::RefCell::new(Arena::for_sources_up_to(4096).expect("64 MiB of address space"));
     }
@@ -297,17 +309,95 @@ fn run_counting(text: &str, source_type: SourceType) -> Result<(Option<String>, 
         return Err(error);
     }
     let count = |fixable: bool| outcome.findings.iter().filter(|f| f.is_fixable() == fixable).count();
-    Ok((outcome.fixed, count(true), count(false)))
+    let partial = outcome.findings.iter().filter(|f| f.is_fixable() && !f.plan.stayed.is_empty()).count();
+    Ok((outcome.fixed, count(true), count(false), partial))
+}
+
+/// Which `let` bindings `dN` the file assigns somewhere.
+fn mutated(generated: &Generated) -> [bool; 3] {
+    let mut mutated = [false; 3];
+    for class in &generated.classes {
+        if let Class::Binding(n) = class {
+            mutated[usize::from(*n)] = true;
+        }
+    }
+    mutated
+}
+
+/// Whether statements `a` and `b` may change their relative order: registrations on different
+/// apps always may; two statics mounted at `/assets<a>` and `/assets<b>` serve no path in
+/// common when neither mount is a prefix of the other, so a partial fix may lift one past the
+/// other; everything else as [`may_swap`] says.
+fn may_cross(generated: &Generated, a: usize, b: usize, mutated: [bool; 3]) -> bool {
+    let (ca, cb) = (generated.classes[a], generated.classes[b]);
+    let other_apps = matches!((generated.apps[a], generated.apps[b]), (Some(x), Some(y)) if x != y);
+    let (x, y) = (format!("/assets{a}"), format!("/assets{b}"));
+    let apart = !x.starts_with(&y) && !y.starts_with(&x);
+    other_apps || may_swap(ca, cb, mutated) || (ca == Class::Mounted && cb == Class::Mounted && apart)
+}
+
+/// A static statement left after a session on its app (by a partial fix, or with no fix)
+/// could not have moved: between the first session and it lies something it may not cross.
+/// Decided from the classes alone; statics inside a call with other middleware are left out.
+fn stayed_statics_were_blocked(generated: &Generated, result: &str) {
+    let text = &generated.text;
+    let mutated = mutated(generated);
+    let may_cross = |a: usize, b: usize| may_cross(generated, a, b, mutated);
+    let line = |id: usize| result.lines().find(|l| order(l) == [id]).unwrap_or_default();
+    let in_a_call = |id: usize| line(id).trim().starts_with("/*");
+    // Where the planner's finding starts: the first statement holding a session registration,
+    // also inside an `if` whose other branch registers static middleware.
+    let holds_session = |id: usize| line(id).contains("session({") || line(id).contains("sessionHelper(");
+    // Which statement each id belongs to: a call with one middleware per line, and an `if`,
+    // are one statement each.
+    let mut statement = vec![0; generated.classes.len()];
+    let (mut current, mut open) = (0, false);
+    for l in result.lines().map(str::trim) {
+        if l.starts_with("if (") || l.ends_with(".use(") {
+            (current, open) = (current + 1, true);
+        } else if l == "}" || l.starts_with(')') {
+            open = false;
+        } else if let [id] = order(l)[..] {
+            if !open {
+                current += 1;
+            }
+            statement[id] = current;
+        }
+    }
+    let mut first_session: [Option<usize>; 2] = [None; 2];
+    let after = order(result);
+    for (at, &id) in after.iter().enumerate() {
+        let app = usize::from(generated.apps[id].unwrap_or(0));
+        match generated.classes[id] {
+            _ if holds_session(id) && first_session[app].is_none() => {
+                first_session[app] = after.iter().position(|&x| statement[x] == statement[id]);
+            }
+            Class::Static(_) | Class::Mounted if !in_a_call(id) => {
+                let Some(from) = first_session[app] else { continue };
+                let blocked = after[from..at]
+                    .iter()
+                    .filter(|&&x| generated.classes[x] != Class::Comment)
+                    .any(|&x| !may_cross(id, x));
+                assert!(
+                    blocked,
+                    "static #{id} stayed after a session with nothing in its way:\n{text}\n---\n{result}"
+                );
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Checks every invariant on one generated file; panics with a description when one fails.
 pub fn check(generated: &Generated) {
     let text = &generated.text;
     let source_type = SourceType::cjs();
-    let (fixed, fixable, reviews) = match run_counting(text, source_type) {
+    let (fixed, fixable, reviews, _) = match run_counting(text, source_type) {
         Ok(result) => result,
         Err(e) => panic!("the pipeline failed: {e}\n{text}"),
     };
+    let result = fixed.as_deref().unwrap_or(text);
+    stayed_statics_were_blocked(generated, result);
     let Some(fixed) = fixed else {
         assert_eq!(fixable, 0, "fixable findings but no change:\n{text}");
         return;
@@ -328,19 +418,14 @@ pub fn check(generated: &Generated) {
     let position = |ids: &[usize], id: usize| ids.iter().position(|&x| x == id).unwrap();
     let statements: Vec<usize> =
         before.iter().copied().filter(|&id| generated.classes[id] != Class::Comment).collect();
-    let mut mutated = [false; 3];
-    for class in &generated.classes {
-        if let Class::Binding(n) = class {
-            mutated[usize::from(*n)] = true;
-        }
-    }
+    let mutated = mutated(generated);
+    let may_cross = |a: usize, b: usize| may_cross(generated, a, b, mutated);
     for (i, &a) in statements.iter().enumerate() {
         for &b in &statements[i + 1..] {
             let swapped = position(&after, a) > position(&after, b);
             let (ca, cb) = (generated.classes[a], generated.classes[b]);
-            let other_apps = matches!((generated.apps[a], generated.apps[b]), (Some(x), Some(y)) if x != y);
             assert!(
-                !swapped || other_apps || may_swap(ca, cb, mutated),
+                !swapped || may_cross(a, b),
                 "#{a} ({ca:?}) and #{b} ({cb:?}) swapped:\n{text}\n---\n{fixed}"
             );
         }

@@ -34,10 +34,14 @@ function replacement(before, after) {
   return { range: [start, before.length - end], text: after.slice(start, after.length - end) };
 }
 
-/** The CLI's warning text: the message, and for a finding left for review its reason and blocking line. */
+/**
+ * The CLI's warning text: the message, for a finding left for review its reason and blocking
+ * line, for a partial fix which statics stay (each reported on its own, without a fix).
+ */
 function messageOf(finding) {
   let message = finding.message;
   if (finding.status === 'review') message += ` (${finding.reason}, blocked by line ${finding.blocking_line})`;
+  if (finding.partial) message += `; note: ${finding.partial}`;
   if (finding.note) message += `; note: ${finding.note}`;
   return message;
 }
