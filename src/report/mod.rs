@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use human::Human;
+pub use json::request_error;
 pub use pr::PrBody;
 
 use crate::error::FileError;
@@ -163,6 +164,11 @@ pub fn reporter(format: Format, mode: Mode, color: bool, quiet: bool) -> Box<dyn
         Format::Github => Box::new(github::Github),
         Format::Patch => Box::new(patch::Patch),
     }
+}
+
+/// The json reporter writing its document on one line: `--serve`'s replies.
+pub fn json_line(mode: Mode) -> Box<dyn Reporter> {
+    Box::new(json::Json::one_line(mode))
 }
 
 /// Errors, skipped files and the summary on stderr: what every format but human prints
