@@ -13,5 +13,6 @@ mod offsets;
 mod pr_text;
 mod precommit;
 mod properties;
+mod serve;
 mod workflow;
 mod workflows;

@@ -53,7 +53,8 @@ fn serve(options: &Options) -> Result<Exit, RunError> {
         if input.read_until(b'\n', &mut line).map_err(RunError::StdinRead)? == 0 {
             break;
         }
-        let replied = match serde_json::from_slice::<Request>(&line) {
+        let request = line.strip_suffix(b"\n").unwrap_or(&line);
+        let replied = match serde_json::from_slice::<Request>(request) {
             Ok(request) => answer(&mut out, request, options, &mut fixers),
             Err(e) => request_error(&mut out, &RunError::Request(number, e.to_string())),
         };
