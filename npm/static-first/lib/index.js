@@ -6,6 +6,10 @@
 const { spawn, spawnSync } = require('node:child_process');
 const { findBinary } = require('./platform');
 
+/** A server that has not answered by then is given up on, and the request runs in its own
+ * process: well past the longest the CLI lets a file take (the TypeScript probe's 30 s, then
+ * detection's 10 s). */
+const SERVER_TIMEOUT = 120_000;
 /** synckit's blocking call into lib/server.js, made on the first call with `serve: true`. */
 let serverCall;
 /** Why the server could not start or died: from then on every call runs its own process. */
@@ -120,7 +124,7 @@ function viaServer(binary, text, filename, options) {
   if (serverFailed) return undefined;
   let answer;
   try {
-    if (!serverCall) serverCall = require('synckit').createSyncFn(require.resolve('./server.js'));
+    if (!serverCall) serverCall = require('synckit').createSyncFn(require.resolve('./server.js'), { timeout: SERVER_TIMEOUT });
     const request = JSON.stringify({ filename, source: text });
     answer = serverCall(binary, serveArgs(options), options.cwd ?? process.cwd(), request);
   } catch (e) {
