@@ -122,19 +122,17 @@ function serveArgs(options) {
 /** The server's report for one text (thrown as `runSync` throws, where the CLI would stop), or undefined when there is no server. */
 function viaServer(binary, text, filename, options) {
   if (serverFailed) return undefined;
-  let answer;
+  let reply;
   try {
     if (!serverCall) serverCall = require('synckit').createSyncFn(require.resolve('./server.js'), { timeout: SERVER_TIMEOUT });
     const request = JSON.stringify({ filename, source: text });
-    answer = serverCall(binary, serveArgs(options), options.cwd ?? process.cwd(), request);
+    const answer = serverCall(binary, serveArgs(options), options.cwd ?? process.cwd(), request);
+    if (answer.failed) throw new Error(answer.failed);
+    reply = JSON.parse(answer.reply);
   } catch (e) {
-    answer = { failed: e.message };
-  }
-  if (answer.failed) {
-    serverFailed = answer.failed;
+    serverFailed = e.message;
     return undefined;
   }
-  const reply = JSON.parse(answer.reply);
   if (reply.files) return reply;
   return report(reply.exit_code, null, '', `static-first: error: ${reply.error}\n`);
 }

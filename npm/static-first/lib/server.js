@@ -24,7 +24,8 @@ function start(binary, args, cwd) {
     return server;
   }
   server.child.on('error', (e) => fail(e.message));
-  server.child.on('exit', (code, signal) => fail(`the server ${signal ? `was killed by ${signal}` : `exited with ${code}`}`));
+  // After its output has been read: a reply it wrote before it ended still counts.
+  server.child.on('close', (code, signal) => fail(`the server ${signal ? `was killed by ${signal}` : `exited with ${code}`}`));
   // A server that is gone closes the pipe: its exit says why.
   server.child.stdin.on('error', () => {});
   readline.createInterface({ input: server.child.stdout, crlfDelay: Infinity }).on('line', (line) => {
