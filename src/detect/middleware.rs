@@ -216,18 +216,14 @@ pub(super) fn classify_middleware(
             Expression::FunctionExpression(f) => match &f.body {
                 Some(body) => function_class(
                     "inline function",
-                    function::classify(resolver.scoping, &f.params, &body.statements, &|callee| {
-                        forwarded(resolver, callee)
-                    }),
+                    function::classify(resolver.scoping, &f.params, &body.statements, resolver),
                 ),
                 None => (Kind::Unknown, "inline function middleware".into()),
             },
             Expression::ArrowFunctionExpression(f) => match &f.body {
                 ArrowFunctionBody::FunctionBody(body) => function_class(
                     "inline function",
-                    function::classify(resolver.scoping, &f.params, &body.statements, &|callee| {
-                        forwarded(resolver, callee)
-                    }),
+                    function::classify(resolver.scoping, &f.params, &body.statements, resolver),
                 ),
                 _ => (Kind::Unknown, "inline arrow function with an expression body".into()),
             },
@@ -235,9 +231,7 @@ pub(super) fn classify_middleware(
                 Some(f) => match &f.body {
                     Some(body) => function_class(
                         &format!("function `{}`", id.name),
-                        function::classify(resolver.scoping, &f.params, &body.statements, &|callee| {
-                            forwarded(resolver, callee)
-                        }),
+                        function::classify(resolver.scoping, &f.params, &body.statements, resolver),
                     ),
                     None => (Kind::Unknown, format!("middleware `{}`", id.name)),
                 },
@@ -329,11 +323,18 @@ fn express_session_risk(resolver: &Resolver<'_, '_>, options: Option<&Expression
 }
 
 /// The class of a middleware that function middleware hands the request to, when known.
-pub(super) fn forwarded(resolver: &Resolver<'_, '_>, callee: &Expression<'_>) -> Option<Kind> {
-    match resolver.resolve(callee, 0) {
-        Value::Made(origin) => classify_made(&origin).filter(|c| c.refusal.is_none()).map(|c| c.kind),
-        Value::Module(origin) => classify_value(&origin).filter(|c| c.refusal.is_none()).map(|c| c.kind),
-        Value::Unknown => None,
+impl function::Surroundings for Resolver<'_, '_> {
+    fn forward(&self, callee: &Expression<'_>) -> Option<Kind> {
+        match self.resolve(callee, 0) {
+            Value::Made(origin) => classify_made(&origin).filter(|c| c.refusal.is_none()).map(|c| c.kind),
+            Value::Module(origin) => classify_value(&origin).filter(|c| c.refusal.is_none()).map(|c| c.kind),
+            Value::Unknown => None,
+        }
+    }
+
+    fn is_pure_function(&self, callee: &IdentifierReference<'_>) -> bool {
+        self.returned_expression(callee)
+            .is_some_and(|(params, returned)| function::is_pure_function(self.scoping, params, returned))
     }
 }
 

@@ -15,10 +15,11 @@ use std::path::PathBuf;
 use serde::Deserialize;
 
 use super::Options;
-use super::stdin::{check, write_json};
-use super::worker::Fixer;
+use super::stdin::write_json;
+use super::text::{Checked, Scope, TextChecker};
 use crate::config::Configs;
 use crate::error::{Exit, RunError};
+use crate::pipeline::FileOutcome;
 use crate::report::{json_line, request_error};
 use crate::walk::on_worker_stack;
 
@@ -46,7 +47,7 @@ fn serve(options: &Options) -> Result<Exit, RunError> {
     let mut input = io::stdin().lock();
     let mut out = io::stdout().lock();
     // Keyed by the configuration file, which the probe runs with.
-    let mut fixers: HashMap<Option<PathBuf>, Fixer> = HashMap::new();
+    let mut fixers: HashMap<Option<PathBuf>, TextChecker> = HashMap::new();
     let mut line = Vec::new();
     for number in 1.. {
         line.clear();
@@ -68,20 +69,29 @@ fn answer(
     out: &mut dyn Write,
     request: Request,
     options: &Options,
-    fixers: &mut HashMap<Option<PathBuf>, Fixer>,
+    fixers: &mut HashMap<Option<PathBuf>, TextChecker>,
 ) -> io::Result<()> {
     let options = Options { config: request.config.or_else(|| options.config.clone()), ..options.clone() };
-    let checked = Configs::new(options.config.as_deref()).map_err(RunError::Config).and_then(|configs| {
-        let fixer = fixers.entry(options.config.clone()).or_insert_with(|| Fixer::new(&options));
-        check(&request.filename, &request.source, &options, &configs, fixer)
-    });
+    let name = &request.filename;
+    let checked = Configs::new(options.config.as_deref())
+        .and_then(|configs| configs.for_file(name))
+        .map_err(RunError::Config)
+        .and_then(|config| {
+            let checker = fixers
+                .entry(options.config.clone())
+                .or_insert_with(|| TextChecker::new(options.max_filesize, options.config.as_deref()));
+            let scope = Scope::All { explain: options.explain };
+            checker
+                .check(name, &request.source, &config, scope)
+                .ok_or_else(|| RunError::StdinUnsupported(name.clone()))
+        });
+    let mut json = json_line(options.mode);
     match checked {
-        Ok(checked) => {
-            if checked.panicked {
-                fixers.remove(&options.config);
-            }
-            let mut json = json_line(options.mode);
-            write_json(out, json.as_mut(), &request.filename, &request.source, checked)
+        Ok(Checked::Analysed(outcome)) => {
+            write_json(out, json.as_mut(), name, &request.source, None, outcome)
+        }
+        Ok(Checked::Skipped(why)) => {
+            write_json(out, json.as_mut(), name, &request.source, Some(why), FileOutcome::default())
         }
         Err(error) => request_error(out, &error),
     }
