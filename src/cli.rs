@@ -76,6 +76,15 @@ pub struct Args {
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
 
+    /// Answer requests until stdin ends: each line a JSON object {"filename", "source",
+    /// "config"?}, each answered with one line, the JSON document `--stdin-filename FILENAME
+    /// --format json -` prints for that text (or {"error", "exit_code"} where it would stop).
+    #[arg(long, conflicts_with_all = [
+        "paths", "write", "interactive", "check", "format", "files_from", "changed_since",
+        "stdin_filename", "pr_body", "pr_title", "commit_message", "print_config",
+    ])]
+    pub serve: bool,
+
     /// With --stdin-filename: print a unified diff instead of the fixed source.
     #[arg(long, requires = "stdin_filename")]
     pub diff: bool,
@@ -194,6 +203,7 @@ impl Args {
             diff: self.diff,
             config: self.config,
             print_config: self.print_config,
+            serve: self.serve,
             progress_delay: std::time::Duration::from_millis(self.internal_progress_delay),
         }
     }

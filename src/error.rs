@@ -164,6 +164,8 @@ pub enum RunError {
     /// `--stdin-filename` names a file that is not JavaScript or TypeScript.
     StdinUnsupported(PathBuf),
     StdinRead(io::Error),
+    /// `--serve`: the line with this number is not a request (why, in serde's words).
+    Request(usize, String),
     /// A `--pr-body`, `--pr-title` or `--commit-message` file could not be written.
     PrText(PrFile, PathBuf, io::Error),
     /// Standard output or error could not be written (not a closed pipe, which ends quietly).
@@ -188,6 +190,11 @@ impl fmt::Display for RunError {
             }
             RunError::StdinUnsupported(name) => write!(f, "{}: {}", name.display(), FileError::Unsupported),
             RunError::StdinRead(e) => write!(f, "cannot read stdin: {e}"),
+            RunError::Request(line, why) => write!(
+                f,
+                "line {line} of the input is not a request ({why}); send one JSON object per line: \
+                 {{\"filename\": \"app.js\", \"source\": \"…\"}}, optionally with \"config\""
+            ),
             RunError::PrText(what, file, e) => {
                 let what = match what {
                     PrFile::Body => "pull-request description",

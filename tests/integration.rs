@@ -15,5 +15,6 @@ mod offsets;
 mod pr_text;
 mod precommit;
 mod properties;
+mod serve;
 mod workflow;
 mod workflows;

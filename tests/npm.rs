@@ -542,3 +542,161 @@ fn eslint_is_never_broken_by_a_file_the_tool_cannot_read() {
     assert_eq!(missing.len(), 1, "{missing:#?}");
     assert!(missing[0]["message"].as_str().unwrap().contains("STATIC_FIRST_BINARY"), "{missing:#?}");
 }
+
+/// Files for one ESLint run: `count` apps of every kind (fixable, for review, TypeScript,
+/// suppressed, without a finding, a syntax error), under a few directories.
+fn many_files(dir: &Path, count: usize) {
+    for i in 0..count {
+        let sub = dir.join(format!("part{}", i % 4));
+        write(&sub, &format!("bad{i}.js"), &BAD.replace("'public'", &format!("'public{i}'")));
+        write(&sub, &format!("blocked{i}.js"), BLOCKED);
+        write(&sub, &format!("typed{i}.ts"), &BAD.replace("const app", "const app: express.Express"));
+        write(
+            &sub,
+            &format!("suppressed{i}.js"),
+            &BAD.replace("app.use(express", "// static-first-ignore: per-user assets\napp.use(express"),
+        );
+        write(&sub, &format!("plain{i}.js"), "const x = require('lodash');\n");
+    }
+    write(dir, "syntax.js", &format!("{BAD}app.use(;\n"));
+}
+
+/// A STATIC_FIRST_BINARY that logs each start (`serve` for the server, `run` for one file) and
+/// then runs the binary; with `serve_body`, the server's start runs that shell code instead.
+fn logging_binary(dir: &Path, name: &str, serve_body: &str) -> (PathBuf, PathBuf) {
+    let log = dir.join(format!("{name}.log"));
+    let _ = fs::remove_file(&log);
+    let body = format!(
+        "case \" $* \" in *\" --serve \"*) echo serve >> {log:?}; {serve};; esac\necho run >> {log:?}\nexec {BIN:?} \"$@\"",
+        serve = if serve_body.is_empty() { format!("exec {BIN:?} \"$@\"") } else { serve_body.to_string() },
+    );
+    (script(dir, name, &body), log)
+}
+
+fn starts(log: &Path) -> (usize, usize) {
+    let text = fs::read_to_string(log).unwrap_or_default();
+    (text.lines().filter(|l| *l == "serve").count(), text.lines().filter(|l| *l == "run").count())
+}
+
+#[test]
+fn eslint_checks_many_files_through_one_server_with_the_same_results() {
+    let project = eslint_project();
+    let case = project.join("many");
+    many_files(&case, 40);
+    let (binary, log) = logging_binary(&case, "logging", "");
+    let env = [("STATIC_FIRST_BINARY", binary.to_str().unwrap())];
+    let served = eslint(&["--format", "json", "many"], &env);
+    assert_eq!(served.status.code(), Some(1), "{}", stderr(&served));
+    // One process for every file that passes the prefilter: the server.
+    assert_eq!(starts(&log), (1, 0));
+    let results = json(&stdout(&served));
+    let reported: usize = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["messages"].as_array().unwrap())
+        .filter(|m| m["ruleId"] == "static-first/session-before-static")
+        .count();
+    assert_eq!(reported, 3 * 40, "each bad, blocked and typed file once");
+
+    // A process per file gives the same output, byte for byte.
+    let (per_file, per_file_log) = logging_binary(&case, "per-file", "exit 3");
+    let by_processes =
+        eslint(&["--format", "json", "many"], &[("STATIC_FIRST_BINARY", per_file.to_str().unwrap())]);
+    assert_eq!(stdout(&by_processes), stdout(&served));
+    let (server_starts, runs) = starts(&per_file_log);
+    assert_eq!(server_starts, 1, "the server is tried once");
+    assert!(runs >= 4 * 40, "{runs} processes");
+}
+
+#[test]
+fn eslint_gives_the_same_messages_when_the_server_dies_mid_run() {
+    let project = eslint_project();
+    let case = project.join("crash");
+    many_files(&case, 8);
+    let apps = case.join("apps");
+    copy_tree(&root().join("tests/e2e/apps"), &apps);
+    let expected = eslint(&["--format", "json", "crash"], &[]);
+    assert_ne!(expected.status.code(), Some(2), "{}", stderr(&expected));
+    // The server answers three requests, then is killed before it answers the fourth (the
+    // shell passes each line on as it comes; `head` would hold them).
+    let forward = "for i in 1 2 3; do IFS= read -r line && printf '%s\\n' \"$line\"; done";
+    let (crashing, log) =
+        logging_binary(&case, "crashing", &format!("{forward} | {BIN:?} \"$@\"; kill -KILL $$"));
+    let crashed =
+        eslint(&["--format", "json", "crash"], &[("STATIC_FIRST_BINARY", crashing.to_str().unwrap())]);
+    assert_eq!(stdout(&crashed), stdout(&expected));
+    let (server_starts, runs) = starts(&log);
+    assert_eq!(server_starts, 1, "the server is not started again");
+    assert!(runs >= 30, "only {runs} files were checked after the server died");
+
+    // And the fixes: `eslint --fix` through a dying server writes what --write writes.
+    let (by_eslint, by_cli) = (case.join("fix-eslint"), case.join("fix-cli"));
+    copy_tree(&apps, &by_eslint);
+    copy_tree(&apps, &by_cli);
+    let fixed =
+        eslint(&["--fix", "crash/fix-eslint"], &[("STATIC_FIRST_BINARY", crashing.to_str().unwrap())]);
+    assert_ne!(fixed.status.code(), Some(2), "{}", stderr(&fixed));
+    direct(project, &["--write", "crash/fix-cli"]);
+    for file in files_under(&by_cli) {
+        let relative = file.strip_prefix(&by_cli).unwrap();
+        assert!(
+            fs::read(by_eslint.join(relative)).unwrap() == fs::read(&file).unwrap(),
+            "{}",
+            relative.display()
+        );
+    }
+}
+
+/// Waits for `child` at most `limit`; kills it and fails past that.
+fn wait_at_most(
+    child: &mut std::process::Child,
+    limit: std::time::Duration,
+    what: &str,
+) -> std::process::ExitStatus {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("{what} still running after {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn eslint_exits_once_it_has_linted_and_the_server_ends_with_it() {
+    let project = eslint_project();
+    let case = project.join("exit");
+    many_files(&case, 2);
+    let pid_file = case.join("server.pid");
+    let wrapper = script(
+        &case,
+        "recording",
+        &format!("case \" $* \" in *\" --serve \"*) echo $$ > {pid_file:?};; esac\nexec {BIN:?} \"$@\""),
+    );
+    let bin = npm_ci("eslint").join("eslint/bin/eslint.js");
+    let mut child = Command::new("node")
+        .arg(bin)
+        .args(["--format", "json", "exit"])
+        .env("STATIC_FIRST_BINARY", &wrapper)
+        .current_dir(project)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Minutes, not the seconds the run takes: a server kept alive by ESLint would wait forever
+    // for its input to end, and ESLint for it.
+    let status = wait_at_most(&mut child, std::time::Duration::from_secs(180), "ESLint");
+    assert_eq!(status.code(), Some(1));
+    let pid = fs::read_to_string(&pid_file).expect("the server was started").trim().to_string();
+    let proc = Path::new("/proc").join(&pid);
+    let started = std::time::Instant::now();
+    while fs::read_to_string(proc.join("stat")).is_ok_and(|stat| !stat.contains(") Z ")) {
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "the server {pid} outlived ESLint");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

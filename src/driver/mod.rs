@@ -1,7 +1,7 @@
 //! Runs the pipeline on every file and is the only code that reads and writes files. The run
 //! loop is here; [`read`] reads and screens one file and runs the pipeline on it, [`write`]
 //! writes fixes atomically, and the modes that are not a plain walk live beside them
-//! ([`stdin`], [`print_config`], [`interactive`]); [`text`] checks one text that is not on
+//! ([`stdin`], [`serve`], [`print_config`], [`interactive`]); [`text`] checks one text that is not on
 //! disk, for stdin and the language server.
 
 mod interactive;
@@ -9,6 +9,7 @@ mod modules;
 mod panics;
 mod print_config;
 mod read;
+mod serve;
 mod stdin;
 pub mod text;
 mod worker;
@@ -61,6 +62,8 @@ pub struct Options {
     pub config: Option<PathBuf>,
     /// Print the configuration that applies to each path and stop.
     pub print_config: bool,
+    /// Answer requests on stdin until it ends (`--serve`).
+    pub serve: bool,
 }
 
 /// The files to write the pull-request text to: `--pr-body`, `--pr-title`, `--commit-message`.
@@ -96,6 +99,10 @@ impl PrText {
 pub fn run(options: &Options) -> Result<Exit, RunError> {
     let started = Instant::now();
     quiet_worker_panics();
+    // Each request finds its own configuration: an invalid one is that request's error.
+    if options.serve {
+        return serve::run(options);
+    }
     let configs = Configs::new(options.config.as_deref()).map_err(RunError::Config)?;
     if options.print_config {
         return print_config::print(options, &configs);

@@ -1,8 +1,10 @@
 //! `-` as the only path: fix the source on stdin and print it (or its diff) on stdout;
 //! findings that need review go to stderr. What editors and formatters on save call. With
-//! `--format json`, one JSON document instead: every finding, and the fixed source in it.
+//! `--format json`, one JSON document instead: every finding, and the fixed source in it
+//! ([`write_json`], also each `--serve` reply).
 
 use std::io::{self, Read, Write};
+use std::path::Path;
 
 use super::Options;
 use super::text::{Checked, Scope, TextChecker};
@@ -36,16 +38,8 @@ pub fn run(options: &Options, configs: &Configs) -> Result<Exit, RunError> {
     };
     let mut out = io::stdout().lock();
     if options.format == Format::Json {
-        let mut report = FileReport::from_outcome(name, outcome.findings, outcome.notes, outcome.error);
-        report.skipped = skipped;
-        report.diff = outcome.fixed.as_ref().map(|fixed| unified_diff(name, source.text, fixed));
-        report.fixed_source = outcome.fixed.map(|fixed| source.with_text(&fixed));
-        let mut summary = Summary::default();
-        summary.add(&report);
         let mut json = reporter(Format::Json, options.mode, false, true);
-        json.file(&mut out, &mut io::sink(), &report)
-            .and_then(|()| json.finish(&mut out, &summary))
-            .map_err(RunError::Output)?;
+        write_json(&mut out, json.as_mut(), name, &raw, skipped, outcome).map_err(RunError::Output)?;
         return Ok(exit);
     }
     let printed = match &outcome.fixed {
@@ -73,4 +67,25 @@ pub fn run(options: &Options, configs: &Configs) -> Result<Exit, RunError> {
         let _ = writeln!(err, "{}: skipped: {why}", name.display());
     }
     Ok(exit)
+}
+
+/// The JSON document for one checked text, with the fixed text in it (`fixed_source`): what
+/// `--format json` prints here and `--serve` answers for each request.
+pub fn write_json(
+    out: &mut dyn Write,
+    json: &mut dyn Reporter,
+    name: &Path,
+    raw: &str,
+    skipped: Option<String>,
+    outcome: FileOutcome,
+) -> io::Result<()> {
+    let source = Source::new(raw);
+    let mut report = FileReport::from_outcome(name, outcome.findings, outcome.notes, outcome.error);
+    report.skipped = skipped;
+    report.diff = outcome.fixed.as_ref().map(|fixed| unified_diff(name, source.text, fixed));
+    report.fixed_source = outcome.fixed.map(|fixed| source.with_text(&fixed));
+    let mut summary = Summary::default();
+    summary.add(&report);
+    json.file(out, &mut io::sink(), &report)?;
+    json.finish(out, &summary)
 }

@@ -4,6 +4,8 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
+use crate::error::Exit;
+
 use super::{FileReport, Found, Mode, Reporter, Status, Summary, display_name};
 
 /// Bumped whenever a field is renamed, removed or changes meaning.
@@ -17,11 +19,18 @@ pub const HELP_URI: &str = "https://github.com/expressjs/session/issues/114";
 pub struct Json {
     mode: Mode,
     files: Vec<Value>,
+    /// The document on one line (`--serve`'s replies), instead of indented.
+    one_line: bool,
 }
 
 impl Json {
     pub fn new(mode: Mode) -> Self {
-        Json { mode, files: Vec::new() }
+        Json { mode, files: Vec::new(), one_line: false }
+    }
+
+    /// The same document on one line, for `--serve`: one reply per request line.
+    pub fn one_line(mode: Mode) -> Self {
+        Json { one_line: true, ..Json::new(mode) }
     }
 }
 
@@ -119,7 +128,17 @@ impl Reporter for Json {
                 "suppressed": summary.suppressed,
             },
         });
-        serde_json::to_writer_pretty(&mut *out, &document)?;
+        match self.one_line {
+            true => serde_json::to_writer(&mut *out, &document)?,
+            false => serde_json::to_writer_pretty(&mut *out, &document)?,
+        }
         writeln!(out)
     }
+}
+
+/// `--serve`'s reply to a request it could not check: where the one-shot command would have
+/// stopped with exit code 2 and `static-first: error: MESSAGE`, one line with both.
+pub fn request_error(out: &mut dyn Write, error: &dyn std::fmt::Display) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &json!({ "error": error.to_string(), "exit_code": Exit::Error as u8 }))?;
+    writeln!(out)
 }

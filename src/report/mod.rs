@@ -17,7 +17,7 @@ use std::time::Duration;
 
 pub use editor::Words as EditorWords;
 pub use human::Human;
-pub use json::{HELP_URI, RULE_ID};
+pub use json::{HELP_URI, RULE_ID, request_error};
 pub use pr::PrBody;
 
 use crate::error::FileError;
@@ -166,6 +166,11 @@ pub fn reporter(format: Format, mode: Mode, color: bool, quiet: bool) -> Box<dyn
         Format::Github => Box::new(github::Github),
         Format::Patch => Box::new(patch::Patch),
     }
+}
+
+/// The json reporter writing its document on one line: `--serve`'s replies.
+pub fn json_line(mode: Mode) -> Box<dyn Reporter> {
+    Box::new(json::Json::one_line(mode))
 }
 
 /// Errors, skipped files and the summary on stderr: what every format but human prints

@@ -1,9 +1,10 @@
 'use strict';
 // The rule static-first/session-before-static: the CLI's findings for the file being linted,
 // reported at each static registration with the CLI's message, the fix attached to the
-// fixable ones. The binary runs once per file that passes the prefilter, on the text ESLint
-// holds (`--stdin-filename`, so static-first.toml and local modules are found from the file's
-// place on disk).
+// fixable ones. Each file that passes the prefilter is checked on the text ESLint holds, as
+// `--stdin-filename` checks it (so static-first.toml and local modules are found from the
+// file's place on disk), by one `static-first --serve` process per ESLint process, started on
+// the first such file (static-first's `serve` option: a process per file if it cannot run).
 
 const path = require('node:path');
 const { fixSourceSync } = require('static-first');
@@ -79,7 +80,7 @@ module.exports = {
         try {
           // Relative to ESLint's directory, so that paths in messages read as the CLI's run there.
           const relative = path.relative(context.cwd, path.resolve(context.cwd, filename));
-          report = fixSourceSync(text, relative, { cwd: context.cwd, config });
+          report = fixSourceSync(text, relative, { cwd: context.cwd, config, serve: true });
         } catch (e) {
           context.report({ loc: { line: 1, column: 0 }, message: `static-first could not check this file: ${e.message}` });
           return;

@@ -90,7 +90,17 @@ export function checkSync(paths: string | string[], options?: CheckOptions): Rep
 
 /** Checks `text` as if it were the file `filename` (its extension picks the parser; static-first.toml is looked up from its directory); nothing is written. */
 export function fixSource(text: string, filename: string, options?: Options): Promise<Report>;
-export function fixSourceSync(text: string, filename: string, options?: Options): Report;
+export function fixSourceSync(text: string, filename: string, options?: ServeOptions): Report;
+
+export interface ServeOptions extends Options {
+  /**
+   * Check through one long-lived `static-first --serve` process (per binary, cwd and flags),
+   * started on the first such call, instead of a process per call: the same reports, without
+   * a process start for each file. If it cannot start or dies, every later call runs its own
+   * process. It never keeps Node running: it ends when this process does.
+   */
+  serve?: boolean;
+}
 
 /** The binary the API and the command run: STATIC_FIRST_BINARY, else the platform package's. Throws with what to install when there is none. */
 export function findBinary(): string;

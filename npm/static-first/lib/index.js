@@ -1,9 +1,19 @@
 'use strict';
 // The Node API: the CLI's JSON report (`--format json`, schema-versioned) for paths on disk or
-// for one source text, from the same binary the `static-first` command runs.
+// for one source text, from the same binary the `static-first` command runs: one process per
+// call, or for `fixSourceSync` with `serve: true` one long-lived `--serve` process for all calls.
 
 const { spawn, spawnSync } = require('node:child_process');
 const { findBinary } = require('./platform');
+
+/** A server that has not answered by then is given up on, and the request runs in its own
+ * process: well past the longest the CLI lets a file take (the TypeScript probe's 30 s, then
+ * detection's 10 s). */
+const SERVER_TIMEOUT = 120_000;
+/** synckit's blocking call into lib/server.js, made on the first call with `serve: true`. */
+let serverCall;
+/** Why the server could not start or died: from then on every call runs its own process. */
+let serverFailed;
 
 /** The largest report read back (the CLI's json holds a diff per fixed file). */
 const MAX_BUFFER = 1 << 30;
@@ -101,7 +111,37 @@ function fixSource(text, filename, options = {}) {
   return runAsync(fixArgs(filename, options), text, options);
 }
 
+/** The flags of a server that answers what `fixArgs` asks (each request names its file). */
+function serveArgs(options) {
+  const args = [];
+  if (options.config) args.push('--config', options.config);
+  if (options.maxFilesize !== undefined) args.push('--max-filesize', String(options.maxFilesize));
+  return args;
+}
+
+/** The server's report for one text (thrown as `runSync` throws, where the CLI would stop), or undefined when there is no server. */
+function viaServer(binary, text, filename, options) {
+  if (serverFailed) return undefined;
+  let reply;
+  try {
+    if (!serverCall) serverCall = require('synckit').createSyncFn(require.resolve('./server.js'), { timeout: SERVER_TIMEOUT });
+    const request = JSON.stringify({ filename, source: text });
+    const answer = serverCall(binary, serveArgs(options), options.cwd ?? process.cwd(), request);
+    if (answer.failed) throw new Error(answer.failed);
+    reply = JSON.parse(answer.reply);
+  } catch (e) {
+    serverFailed = e.message;
+    return undefined;
+  }
+  if (reply.files) return reply;
+  return report(reply.exit_code, null, '', `static-first: error: ${reply.error}\n`);
+}
+
 function fixSourceSync(text, filename, options = {}) {
+  if (options.serve) {
+    const reply = viaServer(binaryOf(options), text, filename, options);
+    if (reply) return reply;
+  }
   return runSync(fixArgs(filename, options), text, options);
 }
 

@@ -16,11 +16,17 @@ const PACKAGES = {
   'darwin-arm64': '@static-first/cli-darwin-arm64',
 };
 
+/** Whether this is Linux with musl, asked once: Node's report takes tens of milliseconds. */
+let musl;
+
 /** Linux with musl (Alpine) reports no glibc version. */
 function isMusl() {
   if (process.platform !== 'linux') return false;
-  const report = typeof process.report?.getReport === 'function' ? process.report.getReport() : null;
-  return !report?.header?.glibcVersionRuntime;
+  if (musl === undefined) {
+    const report = typeof process.report?.getReport === 'function' ? process.report.getReport() : null;
+    musl = !report?.header?.glibcVersionRuntime;
+  }
+  return musl;
 }
 
 /** This machine as a key of PACKAGES: `linux-x64`, `linux-x64-musl`, `darwin-arm64`, ... */
