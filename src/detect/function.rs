@@ -15,11 +15,11 @@ use crate::knowledge::Kind;
 /// The class of a middleware function and the rule that decided it.
 /// `forward` classifies a middleware a path of the function hands the request to
 /// (`lusca.csrf()` in `lusca.csrf()(req, res, next)`).
-pub fn classify(
+pub fn classify<'a>(
     scoping: &Scoping,
-    params: &FormalParameters<'_>,
-    statements: &[Statement<'_>],
-    forward: &dyn Fn(&Expression<'_>) -> Option<Kind>,
+    params: &FormalParameters<'a>,
+    statements: &[Statement<'a>],
+    forward: &dyn Fn(&Expression<'a>) -> Option<Kind>,
 ) -> (Kind, &'static str) {
     let param = |i: usize| match params.items.get(i).map(|p| &p.pattern) {
         Some(BindingPattern::BindingIdentifier(id)) => id.symbol_id.get(),
@@ -95,7 +95,7 @@ pub const SESSION_OR_NEXT: &str = "a function that hands requests to session mid
 pub const SESSION_AND_MORE: &str = "a function that hands some requests to session middleware and does more";
 
 /// What a function body does with `req`, `res` and `next`.
-struct Reader<'s> {
+struct Reader<'s, 'a> {
     scoping: &'s Scoping,
     req: SymbolId,
     res: SymbolId,
@@ -112,14 +112,14 @@ struct Reader<'s> {
     /// Hands the request to session middleware on some path: `session(opts)(req, res, next)`.
     forwards_session: bool,
     /// Classifies a middleware the function hands the request to.
-    forward: &'s dyn Fn(&Expression<'_>) -> Option<Kind>,
+    forward: &'s dyn Fn(&Expression<'a>) -> Option<Kind>,
 }
 
-impl<'s> Reader<'s> {
+impl<'s, 'a> Reader<'s, 'a> {
     /// Whether `stmt` ends every path by calling `next()` or handing the request to a known
     /// middleware (`X(req, res, next)`), reading what comes before on each path: a block ending
     /// so, or an `if`/`else` whose branches both do.
-    fn ends(&mut self, stmt: &Statement<'_>) -> bool {
+    fn ends(&mut self, stmt: &Statement<'a>) -> bool {
         if self.is_next_call(stmt) {
             return true;
         }
@@ -146,7 +146,7 @@ impl<'s> Reader<'s> {
 
     /// `lusca.csrf()(req, res, next)`: the request handed to a known middleware, whose class
     /// then counts as the function's own on that path.
-    fn forwards(&mut self, expr: &Expression<'_>) -> bool {
+    fn forwards(&mut self, expr: &Expression<'a>) -> bool {
         let Expression::CallExpression(call) = expr.get_inner_expression() else { return false };
         let passes = |i: usize, symbol: SymbolId| {
             matches!(call.arguments.get(i).and_then(Argument::as_expression).map(Expression::get_inner_expression),
@@ -269,7 +269,7 @@ const PURE_METHODS: &[&str] = &[
     "exec",
 ];
 
-impl<'s> Reader<'s> {
+impl<'s, 'a> Reader<'s, 'a> {
     /// Whether `expr` is `req` itself (or `res`, `next`).
     fn is(&self, expr: &Expression<'_>, symbol: SymbolId) -> bool {
         matches!(expr.get_inner_expression(), Expression::Identifier(id) if self.symbol(id) == Some(symbol))
@@ -313,7 +313,7 @@ impl<'s> Reader<'s> {
     }
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'_, 'a> {
     /// A write to a property of `object`: only the session (`req.session.x = ...`) and
     /// `res.locals` may be written; anything else under `req` or `res` rewrites the request or
     /// changes the response.
@@ -348,7 +348,7 @@ impl Reader<'_> {
     }
 }
 
-impl<'a> Visit<'a> for Reader<'_> {
+impl<'a> Visit<'a> for Reader<'_, 'a> {
     fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
         if let Some(member) = it.left.as_member_expression() {
             self.check_write(member.object());
