@@ -292,7 +292,10 @@ fn session_facts<'a>(resolver: &Resolver<'a, '_>, expr: &Expression<'a>) -> Sess
 
 /// express-session: `saveUninitialized` (default true) or `rolling` means a cookie on static
 /// responses; options the tool cannot read count as the worst case.
-fn express_session_risk<'a>(resolver: &Resolver<'a, '_>, options: Option<&Expression<'a>>) -> (Risk, RiskWhy) {
+fn express_session_risk<'a>(
+    resolver: &Resolver<'a, '_>,
+    options: Option<&Expression<'a>>,
+) -> (Risk, RiskWhy) {
     let Some(mut options) = options else { return (Risk::High, RiskWhy::SaveUninitializedDefault) };
     if let Expression::Identifier(id) = options.get_inner_expression()
         && let Some(init) = resolver.symbol_of(id).and_then(|s| resolver.inits.get(&s))

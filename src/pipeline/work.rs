@@ -105,8 +105,14 @@ fn nesting_too_deep_for_name_resolution_is_an_error_for_that_file() {
     let run = std::thread::Builder::new().stack_size(crate::walk::WORKER_STACK).spawn(|| {
         let mut arena = Arena::for_sources_up_to(1 << 20).expect("256 MiB of address space");
         let text = shape("nest", 16_000);
-        let outcome =
-            fix_text(&mut arena, Source::new(&text), SourceType::cjs(), &Config::default(), &NoModules, false);
+        let outcome = fix_text(
+            &mut arena,
+            Source::new(&text),
+            SourceType::cjs(),
+            &Config::default(),
+            &NoModules,
+            false,
+        );
         let error = outcome.error.expect("too deep").to_string();
         assert!(error.starts_with("too complex to analyse: resolving its names takes"), "{error}");
         assert!(outcome.findings.is_empty() && outcome.fixed.is_none());
