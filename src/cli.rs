@@ -20,8 +20,11 @@ use crate::walk::select::Selection;
 /// By default prints a unified diff of every fix and a warning for every finding that needs
 /// manual review; nothing is written.
 #[derive(Debug, Parser)]
-#[command(name = "static-first", version, after_help = exit_codes_help())]
+#[command(name = "static-first", version, after_help = exit_codes_help(), args_conflicts_with_subcommands = true, disable_help_subcommand = true)]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Files or directories to scan (default: the current directory). Directories are walked
     /// respecting .gitignore and .ignore, skipping hidden files and node_modules; a file named
     /// here is always processed.
@@ -129,6 +132,23 @@ pub struct Args {
     pub internal_progress_delay: u64,
 }
 
+/// What runs instead of a check of PATHs (a directory named like one is `./lsp`).
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Run the language server on stdin and stdout: diagnostics and quick fixes in an editor
+    /// (set-up for Neovim, Helix and VS Code: the README's "In an editor" section).
+    Lsp {
+        /// Documents larger than this get no diagnostics (bytes, or with a K, M or G suffix).
+        #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_max_filesize)]
+        max_filesize: u64,
+
+        /// Use this configuration file for every document, instead of the nearest
+        /// static-first.toml.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
     Auto,
@@ -220,6 +240,10 @@ pub fn main() -> ExitCode {
     };
     if let Some(fault) = &args.internal_fault {
         fault::install(fault.clone());
+    }
+    if let Some(Command::Lsp { max_filesize, config }) = args.command {
+        let options = crate::lsp::Options { max_filesize, config };
+        return ExitCode::from(crate::walk::on_worker_stack(|| crate::lsp::serve_stdio(&options)));
     }
     if args.probe {
         return ExitCode::from(probe::serve(args.max_filesize, args.config.as_deref()));

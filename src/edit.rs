@@ -266,6 +266,21 @@ impl Layout<'_> {
     }
 }
 
+/// The suppression comment an editor inserts to ignore the finding at `offset`: a line of its
+/// own above the finding's line, indented like it, `// static-first-ignore: ` and the reason
+/// left to the user. The edit, and the offset in its text where the reason goes.
+pub fn ignore_comment(text: &str, offset: usize, newline: &str) -> (Edit, usize) {
+    let offset = offset.min(text.len());
+    // On the first line, after a BOM: the BOM stays the file's first bytes.
+    let first = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let line_start = text[..offset].rfind(['\n', '\r']).map_or(first, |i| i + 1);
+    let indent_len = text[line_start..].len() - text[line_start..].trim_start_matches([' ', '\t']).len();
+    let indent = &text[line_start..line_start + indent_len];
+    let comment = format!("{indent}// {}: ", crate::suppress::MARKER);
+    let reason_at = comment.len();
+    (Edit { start: line_start, end: line_start, insert: format!("{comment}{newline}") }, reason_at)
+}
+
 /// Applies sorted, non-overlapping edits.
 pub fn apply(text: &str, edits: &[Edit]) -> String {
     let mut out = String::with_capacity(text.len() + 64);
@@ -277,4 +292,22 @@ pub fn apply(text: &str, edits: &[Edit]) -> String {
     }
     out.push_str(&text[at..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ignore_comment_goes_above_the_line_indented_like_it() {
+        let text = "a();\r\n  app.use(x);\r\n";
+        let (edit, reason_at) = ignore_comment(text, text.find("x").unwrap(), "\r\n");
+        assert_eq!((edit.start, edit.end), (6, 6));
+        assert_eq!(edit.insert, "  // static-first-ignore: \r\n");
+        assert_eq!(&edit.insert[reason_at..], "\r\n");
+        let fixed = apply(text, &[edit]);
+        assert_eq!(fixed, "a();\r\n  // static-first-ignore: \r\n  app.use(x);\r\n");
+        let (edit, _) = ignore_comment("\u{feff}app.use(x);", 5, "\n");
+        assert_eq!(edit.start, 3, "after the BOM");
+    }
 }

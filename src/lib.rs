@@ -20,7 +20,8 @@
 //!
 //! [`source`] (BOM, line endings, line numbers), [`suppress`] (ignore comments) and [`budget`]
 //! (the work a file may cost) serve several stages; [`error`] holds every error and the exit
-//! codes; [`fault`] holds the faults the test suite injects on purpose.
+//! codes; [`fault`] holds the faults the test suite injects on purpose. [`lsp`] is the language
+//! server, which runs the same pipeline on the documents an editor has open.
 
 pub mod budget;
 pub mod cli;
@@ -31,6 +32,7 @@ pub mod edit;
 pub mod error;
 pub mod fault;
 pub mod knowledge;
+pub mod lsp;
 pub mod parse;
 pub mod pipeline;
 pub mod plan;

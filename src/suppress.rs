@@ -5,7 +5,7 @@ use oxc_span::Span;
 
 use crate::source::LineIndex;
 
-const MARKER: &str = "static-first-ignore";
+pub const MARKER: &str = "static-first-ignore";
 
 /// One suppression comment.
 #[derive(Debug, Clone)]

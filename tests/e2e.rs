@@ -398,6 +398,7 @@ e2e! {
     guard_in_the_chain_blocks_the_reorder: App { dir: "blocked-chain-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET, ..App::DEFAULT };
     connect_flash_round_trips_after_the_lift: App { dir: "flash-connect", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, flash: true, ..App::DEFAULT };
     express_flash_renders_after_the_lift: App { dir: "flash-express", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, flash: true, ..App::DEFAULT };
+    home_made_flash_and_early_next_are_crossed: App { dir: "flash-home-made", fixed: true, flash: true, ..App::DEFAULT };
     lusca_csrf_stays_after_session_and_xframe_stays_on_static: App { dir: "lusca-csrf-xframe", entry: "server.js", fixed: true, shaper_header: XFRAME, protected: None, asset: ASSET, csrf: true, ..App::DEFAULT };
     method_override_blocks_the_move: App { dir: "method-override-refused", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET, method_override: true, ..App::DEFAULT };
     legacy_express_validator_is_crossed: App { dir: "validator-legacy", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };

@@ -12,14 +12,22 @@ use oxc_syntax::symbol::SymbolId;
 
 use crate::knowledge::Kind;
 
+/// What the rules need to know about the file around a function.
+pub trait Surroundings<'a> {
+    /// The class of a middleware a path of the function hands the request to (`lusca.csrf()`
+    /// in `lusca.csrf()(req, res, next)`), when it is known.
+    fn forward(&self, callee: &Expression<'a>) -> Option<Kind>;
+    /// Whether `callee` names a function of this file that only computes a value from its
+    /// arguments ([`is_pure_function`]), so calling it cannot touch the request.
+    fn is_pure_function(&self, callee: &IdentifierReference<'_>) -> bool;
+}
+
 /// The class of a middleware function and the rule that decided it.
-/// `forward` classifies a middleware a path of the function hands the request to
-/// (`lusca.csrf()` in `lusca.csrf()(req, res, next)`).
 pub fn classify<'a>(
     scoping: &Scoping,
     params: &FormalParameters<'a>,
     statements: &[Statement<'a>],
-    forward: &dyn Fn(&Expression<'a>) -> Option<Kind>,
+    around: &dyn Surroundings<'a>,
 ) -> (Kind, &'static str) {
     let param = |i: usize| match params.items.get(i).map(|p| &p.pattern) {
         Some(BindingPattern::BindingIdentifier(id)) => id.symbol_id.get(),
@@ -41,27 +49,22 @@ pub fn classify<'a>(
         ends_response: false,
         next_with_error: false,
         exits: false,
-        other: false,
+        other: None,
         forwards_session: false,
-        forward,
+        plain_locals: Vec::new(),
+        around,
     };
-    // Every path must reach the final `next()`: no early exits anywhere before it.
-    let Some((last, rest)) = statements.split_last() else {
+    if statements.is_empty() {
         return (Kind::Guard, "a function that never calls next()");
-    };
-    for stmt in rest {
-        reader.visit_statement(stmt);
     }
-    let ends_with_next = reader.ends(last);
-    if !ends_with_next {
-        reader.visit_statement(last);
-    }
+    // Every path must end by calling `next()` once (or handing the request on) and leaving.
+    let ends_with_next = reader.ends_all(statements, true);
     if reader.forwards_session {
         let only = !(reader.ends_response
             || reader.next_with_error
             || reader.exits
             || !ends_with_next
-            || reader.other
+            || reader.other.is_some()
             || reader.sets_headers
             || reader.session);
         return (Kind::Session, if only { SESSION_OR_NEXT } else { SESSION_AND_MORE });
@@ -69,8 +72,8 @@ pub fn classify<'a>(
     if reader.ends_response || reader.next_with_error || reader.exits || !ends_with_next {
         return (Kind::Guard, "a function that may end the response instead of calling next()");
     }
-    if reader.other {
-        return (Kind::Unknown, "a function the tool cannot read");
+    if let Some(rule) = reader.other {
+        return (Kind::Unknown, rule);
     }
     match (reader.session, reader.sets_headers) {
         (false, true) => (Kind::Shaper, "a function that sets headers and always calls next()"),
@@ -107,40 +110,74 @@ struct Reader<'s, 'a> {
     next_with_error: bool,
     /// `return`, `throw`, `await`, `yield`, loops with `break`: paths that may skip next().
     exits: bool,
-    /// Anything else: other calls, other uses of req/res/next, nested functions.
-    other: bool,
+    /// Anything else (other calls, other uses of req/res/next, nested functions): the rule
+    /// of the first met.
+    other: Option<&'static str>,
     /// Hands the request to session middleware on some path: `session(opts)(req, res, next)`.
     forwards_session: bool,
-    /// Classifies a middleware the function hands the request to.
-    forward: &'s dyn Fn(&Expression<'a>) -> Option<Kind>,
+    /// Constants declared in the function with a plain value (`const to = req.originalUrl`).
+    plain_locals: Vec<SymbolId>,
+    around: &'s dyn Surroundings<'a>,
 }
 
 impl<'s, 'a> Reader<'s, 'a> {
-    /// Whether `stmt` ends every path by calling `next()` or handing the request to a known
-    /// middleware (`X(req, res, next)`), reading what comes before on each path: a block ending
-    /// so, or an `if`/`else` whose branches both do.
-    fn ends(&mut self, stmt: &Statement<'a>) -> bool {
-        if self.is_next_call(stmt) {
-            return true;
-        }
-        match stmt {
-            Statement::BlockStatement(block) => match block.body.split_last() {
-                Some((last, rest)) => {
-                    for s in rest {
-                        self.visit_statement(s);
-                    }
-                    self.ends(last)
-                }
-                None => false,
-            },
-            Statement::IfStatement(branching) => {
-                let Some(alternate) = &branching.alternate else { return false };
-                self.visit_expression(&branching.test);
-                self.ends(&branching.consequent) & self.ends(alternate)
+    /// Records something the rules do not recognise (the first one names the rule).
+    fn cannot_read(&mut self, rule: &'static str) {
+        self.other.get_or_insert(rule);
+    }
+
+    /// Whether every path through `statements` ends by calling `next()` (or handing the
+    /// request to a known middleware) and leaving the function, reading what comes before on
+    /// each path. `tail`: nothing follows these statements in the function, so a final
+    /// `next();` leaves it. Paths that end otherwise are recorded in the flags as they are met.
+    fn ends_all(&mut self, statements: &[Statement<'a>], tail: bool) -> bool {
+        for (i, stmt) in statements.iter().enumerate() {
+            let last = i + 1 == statements.len();
+            // `next(); return;`
+            if self.is_next_call(stmt)
+                && matches!(statements.get(i + 1), Some(Statement::ReturnStatement(r)) if r.argument.is_none())
+            {
+                return true;
             }
-            Statement::ExpressionStatement(e) => self.forwards(&e.expression),
-            Statement::ReturnStatement(r) => r.argument.as_ref().is_some_and(|e| self.forwards(e)),
-            _ => false,
+            if self.ends(stmt, tail && last) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether every path through `stmt` ends by calling `next()` and leaving (see
+    /// [`Reader::ends_all`]); what it does not recognise is read for its effects.
+    fn ends(&mut self, stmt: &Statement<'a>, tail: bool) -> bool {
+        match stmt {
+            Statement::ReturnStatement(r) => match &r.argument {
+                Some(e) if self.is_next(e) || self.forwards(e) => true,
+                _ => {
+                    self.visit_statement(stmt);
+                    true
+                }
+            },
+            Statement::ExpressionStatement(e)
+                if self.is_next(&e.expression) || self.forwards(&e.expression) =>
+            {
+                if !tail {
+                    // The function goes on after handing the request on: a second call of
+                    // next() may follow.
+                    self.cannot_read("a function that goes on after calling next(), so it may call it twice");
+                }
+                tail
+            }
+            Statement::BlockStatement(block) => self.ends_all(&block.body, tail),
+            Statement::IfStatement(branching) => {
+                self.visit_expression(&branching.test);
+                let consequent = self.ends(&branching.consequent, tail);
+                let alternate = branching.alternate.as_ref().is_some_and(|a| self.ends(a, tail));
+                consequent && alternate
+            }
+            _ => {
+                self.visit_statement(stmt);
+                false
+            }
         }
     }
 
@@ -156,13 +193,13 @@ impl<'s, 'a> Reader<'s, 'a> {
         {
             return false;
         }
-        match (self.forward)(&call.callee) {
+        match self.around.forward(&call.callee) {
             Some(Kind::Inert) => {}
             Some(Kind::Consumer) => self.session = true,
             Some(Kind::Shaper) => self.sets_headers = true,
             Some(Kind::Guard) => self.ends_response = true,
             Some(Kind::Session) => self.forwards_session = true,
-            _ => self.other = true,
+            _ => self.cannot_read("a function that hands the request to a middleware the tool does not know"),
         }
         true
     }
@@ -171,16 +208,13 @@ impl<'s, 'a> Reader<'s, 'a> {
         self.scoping.get_reference(id.reference_id.get()?).symbol_id()
     }
 
-    /// `next();` or `return next();`
+    /// `next();`
     fn is_next_call(&self, stmt: &Statement<'_>) -> bool {
-        let expr = match stmt {
-            Statement::ExpressionStatement(e) => &e.expression,
-            Statement::ReturnStatement(r) => match &r.argument {
-                Some(e) => e,
-                None => return false,
-            },
-            _ => return false,
-        };
+        matches!(stmt, Statement::ExpressionStatement(e) if self.is_next(&e.expression))
+    }
+
+    /// `next()`
+    fn is_next(&self, expr: &Expression<'_>) -> bool {
         matches!(expr.get_inner_expression(), Expression::CallExpression(call)
             if call.arguments.is_empty()
                 && matches!(call.callee.get_inner_expression(), Expression::Identifier(id) if self.symbol(id) == Some(self.next)))
@@ -302,6 +336,7 @@ impl<'s, 'a> Reader<'s, 'a> {
                     || self.is_plain_value(&m.object) && m.property.name == "length"
             }
             Expression::CallExpression(call) => self.is_pure_call(call),
+            Expression::Identifier(id) => self.symbol(id).is_some_and(|s| self.plain_locals.contains(&s)),
             _ => false,
         }
     }
@@ -314,12 +349,13 @@ impl<'s, 'a> Reader<'s, 'a> {
 }
 
 impl<'a> Reader<'_, 'a> {
-    /// A write to a property of `object`: only the session (`req.session.x = ...`) and
-    /// `res.locals` may be written; anything else under `req` or `res` rewrites the request or
-    /// changes the response.
-    fn check_write(&mut self, object: &Expression<'_>) {
-        let mut expr = object;
-        let mut first: Option<&str> = None;
+    /// A write to `member`: the session (`req.session.x = ...`), `res.locals`, and properties
+    /// of the request that neither Express nor static middleware read (`req.requestTime`) may
+    /// be written; anything else under `req` or `res` rewrites the request or changes the
+    /// response.
+    fn check_write(&mut self, member: &MemberExpression<'_>) {
+        let mut first = member.static_property_name();
+        let mut expr = member.object();
         loop {
             match expr.get_inner_expression() {
                 Expression::StaticMemberExpression(m) => {
@@ -332,42 +368,223 @@ impl<'a> Reader<'_, 'a> {
                 }
                 root => {
                     let allowed = if self.is(root, self.req) {
-                        first == Some("session")
+                        first.is_some_and(|name| name == "session" || is_own_request_field(name))
                     } else if self.is(root, self.res) {
                         first == Some("locals")
                     } else {
                         true
                     };
                     if !allowed {
-                        self.other = true;
+                        self.cannot_read("a function that writes a field of the request or response that Express or static middleware use");
                     }
                     return;
                 }
             }
         }
     }
+
+    /// `req.flash = (type, msg) => ...`, `res.render = wrap(res.render)`: a function installed
+    /// for later handlers, on a request field of the app's own or on `res.render`, which static
+    /// middleware never calls. Nothing of it runs now.
+    fn installs_helper(&self, member: &MemberExpression<'_>, value: &Expression<'_>) -> bool {
+        let Some(name) = member.static_property_name() else { return false };
+        let target = (self.is(member.object(), self.req) && is_own_request_field(name))
+            || (self.is(member.object(), self.res) && name == "render");
+        target && self.is_deferred(value)
+    }
+
+    /// A function expression, or a call of one whose body only returns a function
+    /// (`((render) => function (...args) { ... })(res.render)`), passed fields of `req`/`res`.
+    fn is_deferred(&self, value: &Expression<'_>) -> bool {
+        match value.get_inner_expression() {
+            Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_) => true,
+            Expression::CallExpression(call) => {
+                let returns_function = match call.callee.get_inner_expression() {
+                    Expression::ArrowFunctionExpression(f) => match &f.body {
+                        ArrowFunctionBody::FunctionBody(b) => only_returns_function(&b.statements),
+                        body => is_function(body.as_expression()),
+                    },
+                    Expression::FunctionExpression(f) => {
+                        f.body.as_ref().is_some_and(|b| only_returns_function(&b.statements))
+                    }
+                    _ => false,
+                };
+                returns_function
+                    && call.arguments.iter().all(|a| {
+                        matches!(a.as_expression().map(Expression::get_inner_expression),
+                            Some(Expression::StaticMemberExpression(m))
+                                if self.is(&m.object, self.req) || self.is(&m.object, self.res))
+                    })
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A body that is one `return` of a function expression.
+fn only_returns_function(statements: &[Statement<'_>]) -> bool {
+    let returned = match statements {
+        [Statement::ReturnStatement(r)] => r.argument.as_ref(),
+        _ => None,
+    };
+    is_function(returned)
+}
+
+fn is_function(expr: Option<&Expression<'_>>) -> bool {
+    matches!(
+        expr.map(Expression::get_inner_expression),
+        Some(Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_))
+    )
+}
+
+/// Request fields that Express, Node or static middleware define or read: writing one rewrites
+/// the request (`req.url`), its parsing caches (`req._parsedUrl`) or its stream.
+const REQUEST_FIELDS: &[&str] = &[
+    "res",
+    "app",
+    "next",
+    "route",
+    "socket",
+    "connection",
+    "sessionID",
+    "sessionStore",
+    "rawHeaders",
+    "trailers",
+    "rawTrailers",
+    "httpVersion",
+    "httpVersionMajor",
+    "httpVersionMinor",
+    "complete",
+    "aborted",
+    "upgrade",
+    "statusCode",
+    "statusMessage",
+    "readable",
+    "on",
+    "once",
+    "emit",
+    "pipe",
+    "unpipe",
+    "read",
+    "push",
+    "destroy",
+    "resume",
+    "pause",
+    "setEncoding",
+    "get",
+    "header",
+    "accepts",
+    "acceptsEncodings",
+    "acceptsCharsets",
+    "acceptsLanguages",
+    "is",
+    "range",
+    "param",
+    "fresh",
+    "stale",
+    "subdomains",
+    "host",
+];
+
+/// A request field of the app's own (`req.flash`, `req.requestTime`): not one Express, Node or
+/// static middleware use, nor a private (`_`) cache.
+fn is_own_request_field(name: &str) -> bool {
+    !name.starts_with('_') && !REQUEST_READS.contains(&name) && !REQUEST_FIELDS.contains(&name)
+}
+
+/// Whether a function of `params` returning `returned` only computes a value from its
+/// arguments: literals, its parameters, operators, string and regular-expression methods. Called
+/// with plain values (strings read from the request), it has no effect and cannot throw.
+pub fn is_pure_function(scoping: &Scoping, params: &FormalParameters<'_>, returned: &Expression<'_>) -> bool {
+    let mut symbols = Vec::new();
+    for p in &params.items {
+        match &p.pattern {
+            BindingPattern::BindingIdentifier(id) => symbols.extend(id.symbol_id.get()),
+            _ => return false,
+        }
+    }
+    params.rest.is_none() && symbols.len() == params.items.len() && is_pure(scoping, &symbols, returned)
+}
+
+fn is_pure(scoping: &Scoping, params: &[SymbolId], expr: &Expression<'_>) -> bool {
+    let pure = |e: &Expression<'_>| is_pure(scoping, params, e);
+    match expr.get_inner_expression() {
+        Expression::StringLiteral(_)
+        | Expression::NumericLiteral(_)
+        | Expression::BooleanLiteral(_)
+        | Expression::NullLiteral(_)
+        | Expression::RegExpLiteral(_) => true,
+        Expression::TemplateLiteral(t) => t.expressions.iter().all(pure),
+        Expression::Identifier(id) => {
+            match id.reference_id.get().and_then(|r| scoping.get_reference(r).symbol_id()) {
+                Some(symbol) => params.contains(&symbol),
+                None => id.name == "undefined",
+            }
+        }
+        Expression::UnaryExpression(u) => {
+            matches!(
+                u.operator,
+                UnaryOperator::LogicalNot
+                    | UnaryOperator::UnaryNegation
+                    | UnaryOperator::UnaryPlus
+                    | UnaryOperator::Typeof
+            ) && pure(&u.argument)
+        }
+        Expression::BinaryExpression(b) => {
+            !matches!(b.operator, BinaryOperator::In | BinaryOperator::Instanceof)
+                && pure(&b.left)
+                && pure(&b.right)
+        }
+        Expression::LogicalExpression(l) => pure(&l.left) && pure(&l.right),
+        Expression::ConditionalExpression(c) => pure(&c.test) && pure(&c.consequent) && pure(&c.alternate),
+        Expression::StaticMemberExpression(m) => m.property.name == "length" && pure(&m.object),
+        Expression::CallExpression(call) => {
+            matches!(call.callee.get_inner_expression(), Expression::StaticMemberExpression(m)
+                if PURE_METHODS.contains(&m.property.name.as_str()) && pure(&m.object))
+                && call.arguments.iter().all(|a| a.as_expression().is_some_and(pure))
+        }
+        _ => false,
+    }
 }
 
 impl<'a> Visit<'a> for Reader<'_, 'a> {
     fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
         if let Some(member) = it.left.as_member_expression() {
-            self.check_write(member.object());
+            if it.operator == AssignmentOperator::Assign && self.installs_helper(member, &it.right) {
+                // The helper is there for later handlers, which may use the session with it.
+                self.session = true;
+                return;
+            }
+            self.check_write(member);
         }
         walk::walk_assignment_expression(self, it);
     }
 
     fn visit_update_expression(&mut self, it: &UpdateExpression<'a>) {
         if let Some(member) = it.argument.as_member_expression() {
-            self.check_write(member.object());
+            self.check_write(member);
         }
         walk::walk_update_expression(self, it);
+    }
+
+    fn visit_variable_declaration(&mut self, it: &VariableDeclaration<'a>) {
+        for declarator in &it.declarations {
+            if it.kind == VariableDeclarationKind::Const
+                && let BindingPattern::BindingIdentifier(id) = &declarator.id
+                && let (Some(symbol), Some(init)) = (id.symbol_id.get(), &declarator.init)
+                && self.is_plain_value(init)
+            {
+                self.plain_locals.push(symbol);
+            }
+            self.visit_variable_declarator(declarator);
+        }
     }
 
     fn visit_unary_expression(&mut self, it: &UnaryExpression<'a>) {
         if it.operator == UnaryOperator::Delete
             && let Some(member) = it.argument.get_inner_expression().as_member_expression()
         {
-            self.check_write(member.object());
+            self.check_write(member);
         }
         walk::walk_unary_expression(self, it);
     }
@@ -401,7 +618,7 @@ impl<'a> Visit<'a> for Reader<'_, 'a> {
                 if it.arguments.is_empty() {
                     // A call of next() that is not the final statement: the function may go on
                     // after it, so the final call is not the only one.
-                    self.other = true;
+                    self.cannot_read("a function that goes on after calling next(), so it may call it twice");
                 } else {
                     self.next_with_error = true;
                 }
@@ -418,7 +635,7 @@ impl<'a> Visit<'a> for Reader<'_, 'a> {
                 } else if HEADERS.contains(&method) {
                     self.sets_headers = true;
                 } else {
-                    self.other = true;
+                    self.cannot_read("a function that calls a method of the response the tool does not know");
                 }
                 for arg in &it.arguments {
                     self.visit_argument(arg);
@@ -426,7 +643,14 @@ impl<'a> Visit<'a> for Reader<'_, 'a> {
                 return;
             }
             callee if harmless_global(scoping, callee) => {}
-            _ => self.other = true,
+            // `isSafeRedirect(req.originalUrl)`: a function of this file computing a value.
+            Expression::Identifier(id)
+                if self.around.is_pure_function(id)
+                    && it
+                        .arguments
+                        .iter()
+                        .all(|a| a.as_expression().is_some_and(|e| self.is_plain_value(e))) => {}
+            _ => self.cannot_read("a function that calls code the tool cannot see into"),
         }
         walk::walk_call_expression(self, it);
     }
@@ -439,8 +663,10 @@ impl<'a> Visit<'a> for Reader<'_, 'a> {
                 "session" | "user" => self.session = true,
                 // `req.flash ? req.flash('info') : []`: whether a session helper is there.
                 method if SESSION_METHODS.contains(&method) => self.session = true,
-                field if REQUEST_READS.contains(&field) => {}
-                _ => self.other = true,
+                field if REQUEST_READS.contains(&field) || is_own_request_field(field) => {}
+                _ => self.cannot_read(
+                    "a function that reads a field of the request that Express or Node keep for themselves",
+                ),
             }
             return;
         }
@@ -456,14 +682,14 @@ impl<'a> Visit<'a> for Reader<'_, 'a> {
         if let Some(symbol) = self.symbol(it)
             && [self.req, self.res, self.next].contains(&symbol)
         {
-            self.other = true;
+            self.cannot_read("a function that passes req, res or next on, or keeps them");
         }
     }
 
     fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
         let scoping = self.scoping;
         if !harmless_global(scoping, &it.callee) {
-            self.other = true;
+            self.cannot_read("a function that creates an object the tool cannot see into");
         }
         walk::walk_new_expression(self, it);
     }
@@ -484,20 +710,20 @@ impl<'a> Visit<'a> for Reader<'_, 'a> {
     }
 
     fn visit_try_statement(&mut self, it: &TryStatement<'a>) {
-        self.other = true;
+        self.cannot_read("a function with try/catch");
         walk::walk_try_statement(self, it);
     }
 
     fn visit_function(&mut self, _it: &Function<'a>, _flags: ScopeFlags) {
-        self.other = true;
+        self.cannot_read("a function that defines other functions");
     }
 
     fn visit_arrow_function_expression(&mut self, _it: &ArrowFunctionExpression<'a>) {
-        self.other = true;
+        self.cannot_read("a function that defines other functions");
     }
 
     fn visit_tagged_template_expression(&mut self, it: &TaggedTemplateExpression<'a>) {
-        self.other = true;
+        self.cannot_read("a function that calls a tagged template");
         walk::walk_tagged_template_expression(self, it);
     }
 }

@@ -216,18 +216,14 @@ pub(super) fn classify_middleware<'a>(
             Expression::FunctionExpression(f) => match &f.body {
                 Some(body) => function_class(
                     "inline function",
-                    function::classify(resolver.scoping, &f.params, &body.statements, &|callee| {
-                        forwarded(resolver, callee)
-                    }),
+                    function::classify(resolver.scoping, &f.params, &body.statements, resolver),
                 ),
                 None => (Kind::Unknown, "inline function middleware".into()),
             },
             Expression::ArrowFunctionExpression(f) => match &f.body {
                 ArrowFunctionBody::FunctionBody(body) => function_class(
                     "inline function",
-                    function::classify(resolver.scoping, &f.params, &body.statements, &|callee| {
-                        forwarded(resolver, callee)
-                    }),
+                    function::classify(resolver.scoping, &f.params, &body.statements, resolver),
                 ),
                 _ => (Kind::Unknown, "inline arrow function with an expression body".into()),
             },
@@ -235,9 +231,7 @@ pub(super) fn classify_middleware<'a>(
                 Some(f) => match &f.body {
                     Some(body) => function_class(
                         &format!("function `{}`", id.name),
-                        function::classify(resolver.scoping, &f.params, &body.statements, &|callee| {
-                            forwarded(resolver, callee)
-                        }),
+                        function::classify(resolver.scoping, &f.params, &body.statements, resolver),
                     ),
                     None => (Kind::Unknown, format!("middleware `{}`", id.name)),
                 },
@@ -332,11 +326,18 @@ fn express_session_risk<'a>(
 }
 
 /// The class of a middleware that function middleware hands the request to, when known.
-pub(super) fn forwarded<'a>(resolver: &Resolver<'a, '_>, callee: &Expression<'a>) -> Option<Kind> {
-    match resolver.resolve(callee, 0) {
-        Value::Made(origin) => classify_made(&origin).filter(|c| c.refusal.is_none()).map(|c| c.kind),
-        Value::Module(origin) => classify_value(&origin).filter(|c| c.refusal.is_none()).map(|c| c.kind),
-        Value::Unknown => None,
+impl<'a> function::Surroundings<'a> for Resolver<'a, '_> {
+    fn forward(&self, callee: &Expression<'a>) -> Option<Kind> {
+        match self.resolve(callee, 0) {
+            Value::Made(origin) => classify_made(&origin).filter(|c| c.refusal.is_none()).map(|c| c.kind),
+            Value::Module(origin) => classify_value(&origin).filter(|c| c.refusal.is_none()).map(|c| c.kind),
+            Value::Unknown => None,
+        }
+    }
+
+    fn is_pure_function(&self, callee: &IdentifierReference<'_>) -> bool {
+        self.returned_expression(callee)
+            .is_some_and(|(params, returned)| function::is_pure_function(self.scoping, params, returned))
     }
 }
 

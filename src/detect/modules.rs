@@ -224,9 +224,7 @@ fn function_export<'a>(
         return Exported::Registers(registers.unwrap());
     }
     if params.items.len() == 3 {
-        let (kind, rule) = function::classify(resolver.scoping, params, &body.statements, &|callee| {
-            super::middleware::forwarded(resolver, callee)
-        });
+        let (kind, rule) = function::classify(resolver.scoping, params, &body.statements, resolver);
         return Exported::Middleware { kind, rule };
     }
     registers.map_or(Exported::Unknown, Exported::Registers)

@@ -165,6 +165,35 @@ impl<'a> Resolver<'a, '_> {
         }
     }
 
+    /// The parameters and the value of a function of this file that is one `return` (or an
+    /// arrow's expression), if its binding is never reassigned: `const isSafe = (url) => ...`.
+    pub(super) fn returned_expression(
+        &self,
+        id: &IdentifierReference<'_>,
+    ) -> Option<(&'a FormalParameters<'a>, &'a Expression<'a>)> {
+        let one = |statements: &'a [Statement<'a>]| match statements {
+            [Statement::ReturnStatement(r)] => r.argument.as_ref(),
+            _ => None,
+        };
+        if let Some(f) = self.function_of(id) {
+            return f.body.as_ref().and_then(|b| one(&b.statements)).map(|e| (&*f.params, e));
+        }
+        let symbol = self.symbol_of(id)?;
+        if self.scoping.symbol_is_mutated(symbol) {
+            return None;
+        }
+        match self.inits.get(&symbol)?.get_inner_expression() {
+            Expression::ArrowFunctionExpression(f) => match &f.body {
+                ArrowFunctionBody::FunctionBody(b) => one(&b.statements).map(|e| (&*f.params, e)),
+                body => body.as_expression().map(|e| (&*f.params, e)),
+            },
+            Expression::FunctionExpression(f) => {
+                f.body.as_ref().and_then(|b| one(&b.statements)).map(|e| (&*f.params, e))
+            }
+            _ => None,
+        }
+    }
+
     pub(super) fn symbol_of(&self, id: &IdentifierReference<'_>) -> Option<SymbolId> {
         self.scoping.get_reference(id.reference_id.get()?).symbol_id()
     }

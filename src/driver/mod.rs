@@ -1,7 +1,8 @@
 //! Runs the pipeline on every file and is the only code that reads and writes files. The run
 //! loop is here; [`read`] reads and screens one file and runs the pipeline on it, [`write`]
 //! writes fixes atomically, and the modes that are not a plain walk live beside them
-//! ([`stdin`], [`print_config`], [`interactive`]).
+//! ([`stdin`], [`print_config`], [`interactive`]); [`text`] checks one text that is not on
+//! disk, for stdin and the language server.
 
 mod interactive;
 mod modules;
@@ -9,6 +10,7 @@ mod panics;
 mod print_config;
 mod read;
 mod stdin;
+pub mod text;
 mod worker;
 mod write;
 

@@ -11,7 +11,7 @@ use memchr::memmem::Finder;
 
 use super::Options;
 use super::modules::ModuleCache;
-use super::worker::Worker;
+use super::worker::{Scope, Worker};
 use super::write::Writer;
 use crate::config::{Config, Configs};
 use crate::error::FileError;
@@ -125,7 +125,14 @@ pub fn process_file(
         return FileReport::skipped(path, why);
     }
     let source = Source::new(raw);
-    let outcome = worker.fixer.fix(path, source, source_type, &config, modules, options.explain);
+    let outcome = worker.fixer.fix(
+        path,
+        source,
+        source_type,
+        &config,
+        modules,
+        Scope::All { explain: options.explain },
+    );
     let mut report = FileReport::from_outcome(path, outcome.findings, outcome.notes, outcome.error);
     let Some(fixed) = outcome.fixed else { return report };
     if options.interactive {

@@ -3,15 +3,11 @@
 //! `--format json`, one JSON document instead: every finding, and the fixed source in it.
 
 use std::io::{self, Read, Write};
-use std::panic::{self, AssertUnwindSafe};
 
 use super::Options;
-use super::modules::ModuleCache;
-use super::panics::panic_message;
-use super::read::{binary, too_large};
-use super::worker::Fixer;
+use super::text::{Checked, Scope, TextChecker};
 use crate::config::Configs;
-use crate::error::{Exit, FileError, RunError};
+use crate::error::{Exit, RunError};
 use crate::parse::source_type;
 use crate::pipeline::FileOutcome;
 use crate::report::{FileReport, Format, Human, Mode, Reporter, Summary, reporter, unified_diff};
@@ -20,26 +16,18 @@ use crate::walk::on_worker_stack;
 
 pub fn run(options: &Options, configs: &Configs) -> Result<Exit, RunError> {
     let name = options.stdin_filename.as_ref().ok_or(RunError::StdinNeedsFilename)?;
-    let source_type = source_type(name).ok_or_else(|| RunError::StdinUnsupported(name.clone()))?;
+    source_type(name).ok_or_else(|| RunError::StdinUnsupported(name.clone()))?;
     let mut raw = String::new();
     io::stdin().read_to_string(&mut raw).map_err(RunError::StdinRead)?;
     let source = Source::new(&raw);
     let config = configs.for_file(name).map_err(RunError::Config)?;
-    // A file on disk's screens for what cannot be parsed: more than the parser's arena holds,
-    // or binary. (Long lines are fine: an editor sends what it is editing.)
-    let skipped = too_large(raw.len() as u64, options.max_filesize).or_else(|| binary(raw.as_bytes()));
-    let outcome = match skipped {
-        Some(_) => FileOutcome::default(),
-        None => on_worker_stack(|| {
-            let mut fixer = Fixer::new(options);
-            let modules = ModuleCache::new(options.max_filesize);
-            panic::catch_unwind(AssertUnwindSafe(|| {
-                fixer.fix(name, source, source_type, &config, &modules, options.explain)
-            }))
-            .unwrap_or_else(|payload| {
-                FileOutcome::failed(FileError::Internal(panic_message(payload.as_ref())))
-            })
-        }),
+    let checked = on_worker_stack(|| {
+        let mut checker = TextChecker::new(options.max_filesize, options.config.as_deref());
+        checker.check(name, &raw, &config, Scope::All { explain: options.explain })
+    });
+    let (skipped, outcome) = match checked.ok_or_else(|| RunError::StdinUnsupported(name.clone()))? {
+        Checked::Analysed(outcome) => (None, outcome),
+        Checked::Skipped(why) => (Some(why), FileOutcome::default()),
     };
     let exit = match (&outcome.error, outcome.findings.iter().all(|f| f.is_fixable())) {
         (Some(_), _) => Exit::Error,

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::error::FileError;
 use crate::parse::arena::Arena;
 use crate::parse::probe::{self, Prober};
-use crate::pipeline::{FileOutcome, fix_text};
+use crate::pipeline::{FileOutcome, fix_one, fix_text};
 use crate::source::Source;
 
 pub struct Worker {
@@ -33,17 +33,26 @@ pub struct Fixer {
     prober: Prober,
 }
 
+/// What [`Fixer::fix`] fixes: every finding, or one (an editor's quick fix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every finding; `explain` keeps each plan whole for `--explain`.
+    All { explain: bool },
+    /// Only the finding whose static registration starts at this byte offset of the file.
+    One(u32),
+}
+
 impl Fixer {
     pub fn new(options: &Options) -> Fixer {
-        Fixer {
-            arena: None,
-            max_filesize: options.max_filesize,
-            prober: Prober::new(options.max_filesize, options.config.as_deref()),
-        }
+        Fixer::with(options.max_filesize, options.config.as_deref())
+    }
+
+    /// A fixer for files up to `max_filesize` bytes, TypeScript checked with `config`'s file.
+    pub fn with(max_filesize: u64, config: Option<&Path>) -> Fixer {
+        Fixer { arena: None, max_filesize, prober: Prober::new(max_filesize, config) }
     }
 
     /// Runs the pipeline on one file's text, TypeScript through the probe first.
-    #[allow(clippy::too_many_arguments)]
     pub fn fix(
         &mut self,
         path: &Path,
@@ -51,7 +60,7 @@ impl Fixer {
         source_type: SourceType,
         config: &Config,
         modules: &ModuleCache,
-        explain: bool,
+        scope: Scope,
     ) -> FileOutcome {
         crate::fault::panic_if_targeted(path);
         let arena = match &mut self.arena {
@@ -67,6 +76,9 @@ impl Fixer {
             return FileOutcome::failed(error);
         }
         let local = modules.for_file(path, config, &mut self.prober);
-        fix_text(arena, source, source_type, config, &local, explain)
+        match scope {
+            Scope::All { explain } => fix_text(arena, source, source_type, config, &local, explain),
+            Scope::One(at) => fix_one(arena, source, source_type, config, &local, at),
+        }
     }
 }

@@ -44,6 +44,22 @@ pub fn fix_text(
     fix_text_within(budget::TIME_LIMIT, arena, source, source_type, config, modules, explain)
 }
 
+/// [`fix_text`] fixing only the finding whose static registration starts at `static_start`
+/// (a byte offset in the file, a BOM counted, as [`outcome::Position::span`] gives it): an
+/// editor's quick fix for one finding. Every other finding is reported as [`fix_text`] reports
+/// it, and the one edit is checked like every other.
+pub fn fix_one(
+    arena: &mut Arena,
+    source: Source<'_>,
+    source_type: SourceType,
+    config: &Config,
+    modules: &dyn Modules,
+    static_start: u32,
+) -> FileOutcome {
+    let only = Some(static_start);
+    run_passes(budget::TIME_LIMIT, arena, source, source_type, config, modules, false, only)
+}
+
 /// [`fix_text`] with `limit` for the time detection and planning may take.
 pub fn fix_text_within(
     limit: Duration,
@@ -53,6 +69,20 @@ pub fn fix_text_within(
     config: &Config,
     modules: &dyn Modules,
     explain: bool,
+) -> FileOutcome {
+    run_passes(limit, arena, source, source_type, config, modules, explain, None)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_passes(
+    limit: Duration,
+    arena: &mut Arena,
+    source: Source<'_>,
+    source_type: SourceType,
+    config: &Config,
+    modules: &dyn Modules,
+    explain: bool,
+    only: Option<u32>,
 ) -> FileOutcome {
     let mut outcome = FileOutcome::default();
     let (result, work) = budget::measure(limit, || {
@@ -64,6 +94,7 @@ pub fn fix_text_within(
                 config,
                 modules,
                 explain,
+                only,
                 &mut outcome.findings,
                 &mut outcome.notes,
             )
@@ -101,6 +132,7 @@ fn fix_passes(
     config: &Config,
     modules: &dyn Modules,
     explain: bool,
+    only: Option<u32>,
     findings: &mut Vec<Found>,
     notes: &mut Vec<Note>,
 ) -> Result<Option<String>, FileError> {
@@ -128,9 +160,10 @@ fn fix_passes(
         if let Some(expected) = &expected {
             expected.check(&Shape::of(&program, &text)).map_err(FileError::Verify)?;
         }
-        if settled {
+        // Fixing one finding takes one pass: the next only checks the edited text's shape.
+        if settled || (only.is_some() && pass > 0) {
             // Debug builds and fuzzing (`--cfg fuzzing`, release) check the proof.
-            if cfg!(any(debug_assertions, fuzzing)) {
+            if settled && cfg!(any(debug_assertions, fuzzing)) {
                 assert!(
                     analyze(&program, config, modules)
                         .blocks
@@ -167,6 +200,7 @@ fn fix_passes(
                 let registration_lines =
                     [lines.line(finding.static_part.span.start), lines.line(finding.session_part.span.start)];
                 let suppressed = suppress::claim(&mut suppressions, &registration_lines);
+                let selected = only.is_none_or(|at| lines.file_offset(finding.static_part.span.start) == at);
                 let status = match (suppressed, &finding.plan.outcome) {
                     (Some(reason), _) => Status::Suppressed { reason },
                     (None, Outcome::Fix(i)) => {
@@ -182,7 +216,9 @@ fn fix_passes(
                                     mine.iter().map(|e| e.end).max().unwrap_or(0),
                                 );
                                 // Another fix already edits this stretch: this one waits for the next pass.
-                                if claimed.iter().all(|&(start, end)| end < range.0 || start > range.1) {
+                                if selected
+                                    && claimed.iter().all(|&(start, end)| end < range.0 || start > range.1)
+                                {
                                     claimed.push(range);
                                     match finding.scope {
                                         Scope::Statements => {

@@ -2,8 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::words::Moves;
-use super::{FileReport, Mode, Reporter, Status, explain};
+use super::{FileReport, Mode, Reporter, explain};
 
 /// The human output: diffs or findings on stdout, errors and the summary on stderr.
 pub struct Human {
@@ -79,14 +78,7 @@ impl Reporter for Human {
             if !show {
                 continue;
             }
-            let tail = match &f.status {
-                Status::Review { reason, blocked_by } => format!("({reason}, blocked by line {blocked_by})"),
-                Status::Suppressed { .. } => continue,
-                Status::Fixable { direction, moved, unit, .. } => {
-                    let moves = Moves { direction: *direction, moved: *moved, unit: *unit };
-                    format!("({}: {moves})", f.status.word(report.written))
-                }
-            };
+            let Some(tail) = f.tail(report.written) else { continue };
             let level = self.paint(YELLOW, "warning");
             writeln!(out, "{path}:{}:{}: {level}: {} {tail}", f.at.line, f.at.col, f.message())?;
             if let Some(note) = f.note() {

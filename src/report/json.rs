@@ -11,6 +11,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 pub const RULE_ID: &str = "static-first/session-before-static";
 
+/// Where the rule's reader learns why the order matters (SARIF's `helpUri`, the editor's link).
+pub const HELP_URI: &str = "https://github.com/expressjs/session/issues/114";
+
 pub struct Json {
     mode: Mode,
     files: Vec<Value>,

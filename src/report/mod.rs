@@ -1,6 +1,7 @@
 //! What a run tells its user: the per-file results, the `--explain` rendering of a plan, and
 //! one [`Reporter`] per output format.
 
+mod editor;
 mod explain;
 mod github;
 mod human;
@@ -14,7 +15,9 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use editor::Words as EditorWords;
 pub use human::Human;
+pub use json::{HELP_URI, RULE_ID};
 pub use pr::PrBody;
 
 use crate::error::FileError;
@@ -217,6 +220,19 @@ impl Found {
             .as_ref()
             .map(|m| format!("; only static files under {m} are affected"))
             .unwrap_or_default()
+    }
+
+    /// What follows the message: why there is no fix and what blocks it, or what the fix
+    /// moves. `None` for a suppressed finding, which is not shown.
+    pub fn tail(&self, written: bool) -> Option<String> {
+        Some(match &self.status {
+            Status::Review { reason, blocked_by } => format!("({reason}, blocked by line {blocked_by})"),
+            Status::Suppressed { .. } => return None,
+            Status::Fixable { direction, moved, unit, .. } => {
+                let moves = words::Moves { direction: *direction, moved: *moved, unit: *unit };
+                format!("({}: {moves})", self.status.word(written))
+            }
+        })
     }
 
     /// What the fix changes for the app's own pages, when that is worth a word.

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::json::RULE_ID;
+use super::json::{HELP_URI, RULE_ID};
 use super::words::Blocked;
 use super::{FileReport, Found, Replacement, Reporter, Status, Summary, display_name};
 
@@ -32,7 +32,7 @@ fn rule() -> Value {
         "shortDescription": { "text": "Static middleware is registered after session middleware" },
         "fullDescription": { "text": "Static assets served after session middleware load sessions and can carry Set-Cookie, which shared caches may hand to other users." },
         "help": { "text": HELP, "markdown": HELP },
-        "helpUri": "https://github.com/expressjs/session/issues/114",
+        "helpUri": HELP_URI,
         "defaultConfiguration": { "level": "warning" },
         "properties": {
             "tags": ["security", "external/cwe/cwe-668"],
