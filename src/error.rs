@@ -40,6 +40,9 @@ pub enum FileError {
     ParserMemory(crate::parse::arena::Unavailable),
     /// Detection and planning ran past the time a file may take.
     TooComplexToAnalyze(std::time::Duration),
+    /// Resolving the file's names would take more than [`crate::parse::scopes::MAX_LOOKUPS`]
+    /// scope steps (this many).
+    TooDeep(u64),
     /// The child process that checks a TypeScript file first could not run.
     Probe(io::Error),
     /// The `static-first.toml` that applies to the file is invalid.
@@ -102,6 +105,13 @@ impl fmt::Display for FileError {
                 "too complex to analyse: it took longer than {} s (very deep nesting, long `else if` \
                  chains or thousands of apps in one file); not changed: split the file or exclude it",
                 limit.as_secs_f32()
+            ),
+            FileError::TooDeep(lookups) => write!(
+                f,
+                "too complex to analyse: resolving its names takes {lookups} scope steps, more than \
+                 the {} allowed (thousands of nested blocks); not changed: flatten the nesting or \
+                 exclude the file",
+                crate::parse::scopes::MAX_LOOKUPS
             ),
             FileError::Config(e) => write!(f, "{e}"),
             FileError::Probe(e) => write!(

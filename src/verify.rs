@@ -346,6 +346,18 @@ mod tests {
     }
 
     #[test]
+    fn a_nested_list_reaches_over_blanks_and_touching_comments_to_the_code_around_it() {
+        let text = "if (a) { /* x */ // y\n  f(); /* z */\n  g(); // w\n} /* v */ h();";
+        let comments = ["/* x */", "// y", "/* z */", "// w", "/* v */"].map(|c| span(text, c));
+        let lists = Lists { text, comments: &comments, lists: Vec::new(), frames: Vec::new() };
+        let (first, last) = (at(text, "f();"), at(text, "g();") + 4);
+        assert_eq!(lists.region(first, last), Span::new(at(text, "{") + 1, at(text, "}")));
+        // Without the comments, the blanks alone.
+        let bare = Lists { text, comments: &[], lists: Vec::new(), frames: Vec::new() };
+        assert_eq!(bare.region(first, last), Span::new(at(text, "// y") + 4, at(text, "// w")));
+    }
+
+    #[test]
     fn the_planned_statement_move_is_accepted() {
         assert_eq!(verdict(ORIGINAL, &lift(), LIFTED), Ok(()));
         // Indentation is not part of a statement: a move re-indents.

@@ -13,21 +13,21 @@ use oxc_syntax::symbol::SymbolId;
 use crate::knowledge::Kind;
 
 /// What the rules need to know about the file around a function.
-pub trait Surroundings {
+pub trait Surroundings<'a> {
     /// The class of a middleware a path of the function hands the request to (`lusca.csrf()`
     /// in `lusca.csrf()(req, res, next)`), when it is known.
-    fn forward(&self, callee: &Expression<'_>) -> Option<Kind>;
+    fn forward(&self, callee: &Expression<'a>) -> Option<Kind>;
     /// Whether `callee` names a function of this file that only computes a value from its
     /// arguments ([`is_pure_function`]), so calling it cannot touch the request.
     fn is_pure_function(&self, callee: &IdentifierReference<'_>) -> bool;
 }
 
 /// The class of a middleware function and the rule that decided it.
-pub fn classify(
+pub fn classify<'a>(
     scoping: &Scoping,
-    params: &FormalParameters<'_>,
-    statements: &[Statement<'_>],
-    around: &dyn Surroundings,
+    params: &FormalParameters<'a>,
+    statements: &[Statement<'a>],
+    around: &dyn Surroundings<'a>,
 ) -> (Kind, &'static str) {
     let param = |i: usize| match params.items.get(i).map(|p| &p.pattern) {
         Some(BindingPattern::BindingIdentifier(id)) => id.symbol_id.get(),
@@ -98,7 +98,7 @@ pub const SESSION_OR_NEXT: &str = "a function that hands requests to session mid
 pub const SESSION_AND_MORE: &str = "a function that hands some requests to session middleware and does more";
 
 /// What a function body does with `req`, `res` and `next`.
-struct Reader<'s> {
+struct Reader<'s, 'a> {
     scoping: &'s Scoping,
     req: SymbolId,
     res: SymbolId,
@@ -117,10 +117,10 @@ struct Reader<'s> {
     forwards_session: bool,
     /// Constants declared in the function with a plain value (`const to = req.originalUrl`).
     plain_locals: Vec<SymbolId>,
-    around: &'s dyn Surroundings,
+    around: &'s dyn Surroundings<'a>,
 }
 
-impl<'s> Reader<'s> {
+impl<'s, 'a> Reader<'s, 'a> {
     /// Records something the rules do not recognise (the first one names the rule).
     fn cannot_read(&mut self, rule: &'static str) {
         self.other.get_or_insert(rule);
@@ -130,7 +130,7 @@ impl<'s> Reader<'s> {
     /// request to a known middleware) and leaving the function, reading what comes before on
     /// each path. `tail`: nothing follows these statements in the function, so a final
     /// `next();` leaves it. Paths that end otherwise are recorded in the flags as they are met.
-    fn ends_all(&mut self, statements: &[Statement<'_>], tail: bool) -> bool {
+    fn ends_all(&mut self, statements: &[Statement<'a>], tail: bool) -> bool {
         for (i, stmt) in statements.iter().enumerate() {
             let last = i + 1 == statements.len();
             // `next(); return;`
@@ -148,7 +148,7 @@ impl<'s> Reader<'s> {
 
     /// Whether every path through `stmt` ends by calling `next()` and leaving (see
     /// [`Reader::ends_all`]); what it does not recognise is read for its effects.
-    fn ends(&mut self, stmt: &Statement<'_>, tail: bool) -> bool {
+    fn ends(&mut self, stmt: &Statement<'a>, tail: bool) -> bool {
         match stmt {
             Statement::ReturnStatement(r) => match &r.argument {
                 Some(e) if self.is_next(e) || self.forwards(e) => true,
@@ -183,7 +183,7 @@ impl<'s> Reader<'s> {
 
     /// `lusca.csrf()(req, res, next)`: the request handed to a known middleware, whose class
     /// then counts as the function's own on that path.
-    fn forwards(&mut self, expr: &Expression<'_>) -> bool {
+    fn forwards(&mut self, expr: &Expression<'a>) -> bool {
         let Expression::CallExpression(call) = expr.get_inner_expression() else { return false };
         let passes = |i: usize, symbol: SymbolId| {
             matches!(call.arguments.get(i).and_then(Argument::as_expression).map(Expression::get_inner_expression),
@@ -303,7 +303,7 @@ const PURE_METHODS: &[&str] = &[
     "exec",
 ];
 
-impl<'s> Reader<'s> {
+impl<'s, 'a> Reader<'s, 'a> {
     /// Whether `expr` is `req` itself (or `res`, `next`).
     fn is(&self, expr: &Expression<'_>, symbol: SymbolId) -> bool {
         matches!(expr.get_inner_expression(), Expression::Identifier(id) if self.symbol(id) == Some(symbol))
@@ -348,7 +348,7 @@ impl<'s> Reader<'s> {
     }
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'_, 'a> {
     /// A write to `member`: the session (`req.session.x = ...`), `res.locals`, and properties
     /// of the request that neither Express nor static middleware read (`req.requestTime`) may
     /// be written; anything else under `req` or `res` rewrites the request or changes the
@@ -547,7 +547,7 @@ fn is_pure(scoping: &Scoping, params: &[SymbolId], expr: &Expression<'_>) -> boo
     }
 }
 
-impl<'a> Visit<'a> for Reader<'_> {
+impl<'a> Visit<'a> for Reader<'_, 'a> {
     fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
         if let Some(member) = it.left.as_member_expression() {
             if it.operator == AssignmentOperator::Assign && self.installs_helper(member, &it.right) {

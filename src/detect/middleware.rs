@@ -11,7 +11,7 @@ use super::resolve::{MAX_HOPS, Resolver, Value};
 use crate::knowledge::{Kind, Origin, classify_made, classify_value};
 
 /// The middleware of a `use` call, in the order Express runs them (arrays flattened).
-pub(super) fn use_parts(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<Part> {
+pub(super) fn use_parts<'a>(resolver: &Resolver<'a, '_>, call: &CallExpression<'a>) -> Vec<Part> {
     let mut parts = Vec::new();
     let mut args = call.arguments.iter().peekable();
     // The mount path's literal prefix; `None` for the root or a pattern.
@@ -85,9 +85,9 @@ fn is_concatenation(b: &BinaryExpression<'_>) -> bool {
     b.operator == BinaryOperator::Addition && (stringy(&b.left) || stringy(&b.right))
 }
 
-pub(super) fn flatten_middleware(
-    resolver: &Resolver<'_, '_>,
-    expr: &Expression<'_>,
+pub(super) fn flatten_middleware<'a>(
+    resolver: &Resolver<'a, '_>,
+    expr: &Expression<'a>,
     mount: Option<&str>,
     parts: &mut Vec<Part>,
 ) {
@@ -112,9 +112,9 @@ pub(super) fn flatten_middleware(
 }
 
 /// Classifies one middleware argument of a `use` call mounted at `mount`.
-pub(super) fn classify_middleware(
-    resolver: &Resolver<'_, '_>,
-    expr: &Expression<'_>,
+pub(super) fn classify_middleware<'a>(
+    resolver: &Resolver<'a, '_>,
+    expr: &Expression<'a>,
     mount: Option<&str>,
 ) -> Part {
     let span = expr.span();
@@ -252,7 +252,7 @@ pub(super) fn classify_middleware(
 
 /// The risk a session registration puts on static responses, from its package and options,
 /// and whether its middleware value is used elsewhere too.
-fn session_facts(resolver: &Resolver<'_, '_>, expr: &Expression<'_>) -> SessionFacts {
+fn session_facts<'a>(resolver: &Resolver<'a, '_>, expr: &Expression<'a>) -> SessionFacts {
     let mut shared = false;
     let mut made = expr.get_inner_expression();
     for _ in 0..MAX_HOPS {
@@ -286,7 +286,10 @@ fn session_facts(resolver: &Resolver<'_, '_>, expr: &Expression<'_>) -> SessionF
 
 /// express-session: `saveUninitialized` (default true) or `rolling` means a cookie on static
 /// responses; options the tool cannot read count as the worst case.
-fn express_session_risk(resolver: &Resolver<'_, '_>, options: Option<&Expression<'_>>) -> (Risk, RiskWhy) {
+fn express_session_risk<'a>(
+    resolver: &Resolver<'a, '_>,
+    options: Option<&Expression<'a>>,
+) -> (Risk, RiskWhy) {
     let Some(mut options) = options else { return (Risk::High, RiskWhy::SaveUninitializedDefault) };
     if let Expression::Identifier(id) = options.get_inner_expression()
         && let Some(init) = resolver.symbol_of(id).and_then(|s| resolver.inits.get(&s))
@@ -323,8 +326,8 @@ fn express_session_risk(resolver: &Resolver<'_, '_>, options: Option<&Expression
 }
 
 /// The class of a middleware that function middleware hands the request to, when known.
-impl function::Surroundings for Resolver<'_, '_> {
-    fn forward(&self, callee: &Expression<'_>) -> Option<Kind> {
+impl<'a> function::Surroundings<'a> for Resolver<'a, '_> {
+    fn forward(&self, callee: &Expression<'a>) -> Option<Kind> {
         match self.resolve(callee, 0) {
             Value::Made(origin) => classify_made(&origin).filter(|c| c.refusal.is_none()).map(|c| c.kind),
             Value::Module(origin) => classify_value(&origin).filter(|c| c.refusal.is_none()).map(|c| c.kind),

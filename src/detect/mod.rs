@@ -62,7 +62,7 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
                 if let TSModuleReference::ExternalModuleReference(external) = &import.module_reference
                     && let Some(symbol) = import.id.symbol_id.get()
                 {
-                    resolver.origins.insert(symbol, Origin::new(external.expression.value.as_str()));
+                    resolver.add_origin(symbol, Origin::new(external.expression.value.as_str()));
                 }
             }
             AstKind::CallExpression(call) => {
@@ -152,8 +152,7 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
     for (symbol, values) in assignments {
         let writes = scoping.get_resolved_references(symbol).filter(|r| r.is_write()).count();
         if let ([value], 1, false) = (values.as_slice(), writes, resolver.inits.contains_key(&symbol)) {
-            resolver.inits.insert(symbol, value);
-            resolver.assigned_once.insert(symbol);
+            resolver.add_assigned_once(symbol, value);
         }
     }
     let receivers = find_receivers(&resolver, &use_calls, &fields, &helper_calls, &typed_params);

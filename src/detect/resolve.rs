@@ -50,6 +50,10 @@ pub(super) struct Resolver<'a, 's> {
         std::cell::RefCell<HashMap<(u32, String), Option<super::modules::Registrations>>>,
     /// What each helper function of this file registers, by the function's start.
     pub(super) helpers: std::cell::RefCell<HashMap<u32, Option<super::modules::Registrations>>>,
+    /// What each call or `new` resolved to, by its span and the hops left: a chain of `n`
+    /// links is resolved once, not once per link (which is `n` times `n`, or `2^n` when
+    /// no link is an app). Emptied whenever the bindings above change.
+    resolved: std::cell::RefCell<HashMap<(u32, u32, u8), Value<'a>>>,
 }
 
 /// The methods of an Express app or router that return it (`set` too, given a value).
@@ -78,6 +82,7 @@ impl<'a, 's> Resolver<'a, 's> {
             methods: HashMap::default(),
             method_helpers: Default::default(),
             helpers: Default::default(),
+            resolved: Default::default(),
             modules,
         }
     }
@@ -86,6 +91,7 @@ impl<'a, 's> Resolver<'a, 's> {
 impl<'a> Resolver<'a, '_> {
     pub(super) fn add_declarator(&mut self, declarator: &'a VariableDeclarator<'a>) {
         let Some(init) = &declarator.init else { return };
+        self.resolved.get_mut().clear();
         match &declarator.id {
             BindingPattern::BindingIdentifier(id) => {
                 if let Some(symbol) = id.symbol_id.get() {
@@ -109,6 +115,7 @@ impl<'a> Resolver<'a, '_> {
     }
 
     pub(super) fn add_import(&mut self, import: &ImportDeclaration<'a>) {
+        self.resolved.get_mut().clear();
         let module = import.source.value.as_str();
         for specifier in import.specifiers.iter().flatten() {
             let (local, origin) = match specifier {
@@ -130,6 +137,19 @@ impl<'a> Resolver<'a, '_> {
                 self.origins.insert(symbol, origin);
             }
         }
+    }
+
+    /// Records where a binding comes from: `import x = require('m')`.
+    pub(super) fn add_origin(&mut self, symbol: SymbolId, origin: Origin<'a>) {
+        self.resolved.get_mut().clear();
+        self.origins.insert(symbol, origin);
+    }
+
+    /// Records the one value of a binding declared without one and assigned once.
+    pub(super) fn add_assigned_once(&mut self, symbol: SymbolId, value: &'a Expression<'a>) {
+        self.resolved.get_mut().clear();
+        self.inits.insert(symbol, value);
+        self.assigned_once.insert(symbol);
     }
 
     /// The function a binding is declared as (`function requireLogin(req, res, next) {...}`),
@@ -182,7 +202,25 @@ impl<'a> Resolver<'a, '_> {
         if hops > MAX_HOPS {
             return Value::Unknown;
         }
-        match expr.get_inner_expression() {
+        let expr = expr.get_inner_expression();
+        let key = match expr {
+            Expression::CallExpression(_) | Expression::NewExpression(_) => {
+                let span = expr.span();
+                (span.start, span.end, hops)
+            }
+            _ => return self.resolve_uncached(expr, hops),
+        };
+        if let Some(value) = self.resolved.borrow().get(&key) {
+            return value.clone();
+        }
+        let value = self.resolve_uncached(expr, hops);
+        self.resolved.borrow_mut().insert(key, value.clone());
+        value
+    }
+
+    fn resolve_uncached(&self, expr: &Expression<'a>, hops: u8) -> Value<'a> {
+        crate::budget::tick(1);
+        match expr {
             Expression::Identifier(id) => {
                 let Some(symbol) = self.symbol_of(id) else {
                     return Value::Unknown;

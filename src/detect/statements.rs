@@ -30,12 +30,12 @@ pub(super) struct Context<'c, 'a, 's> {
     pub(super) sites: Option<&'c [u32]>,
 }
 
-pub(super) fn build_block(
-    context: &Context<'_, '_, '_>,
+pub(super) fn build_block<'a>(
+    context: &Context<'_, 'a, '_>,
     receiver: &Receiver,
     list_start: u32,
     is_program: bool,
-    list: &[Statement<'_>],
+    list: &[Statement<'a>],
     window: Window,
 ) -> Option<Block> {
     let mut stmts = Vec::with_capacity(list.len());
@@ -235,8 +235,8 @@ pub(super) enum Branch {
     Other,
 }
 
-pub(super) fn branch(context: &Context<'_, '_, '_>, stmt: Option<&Statement<'_>>) -> (Branch, Vec<Part>) {
-    let stmts: &[Statement<'_>] = match stmt {
+pub(super) fn branch<'a>(context: &Context<'_, 'a, '_>, stmt: Option<&Statement<'a>>) -> (Branch, Vec<Part>) {
+    let stmts: &[Statement<'a>] = match stmt {
         None => &[],
         Some(Statement::BlockStatement(block)) => &block.body,
         Some(single) => std::slice::from_ref(single),
@@ -736,7 +736,7 @@ pub(super) const ROUTE_METHODS: &[&str] = &[
 ];
 
 /// One link of a call chain on the receiver.
-pub(super) fn classify_link(resolver: &Resolver<'_, '_>, call: &CallExpression<'_>) -> Vec<Part> {
+pub(super) fn classify_link<'a>(resolver: &Resolver<'a, '_>, call: &CallExpression<'a>) -> Vec<Part> {
     let span = call.span;
     let one = |kind: Kind, what: String| {
         vec![Part { kind, what, span, refusal: None, scope: None, known: None, session: None }]

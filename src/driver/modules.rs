@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap as HashMap;
 use crate::config::Config;
 use crate::detect::{Lookup, Modules, summarize};
 use crate::parse::probe::{self, Prober};
-use crate::parse::{parse, source_type};
+use crate::parse::{parse, scopes, source_type};
 use crate::source::Source;
 
 /// Where Node and TypeScript look for `./x`: the path, then these extensions, then a
@@ -64,8 +64,10 @@ impl ModuleCache {
         }
         let allocator = Allocator::default();
         match parse(&allocator, source.text, source_type) {
-            Ok(program) => Lookup::Found(Arc::new(summarize(&program, config))),
-            Err(_) => unreadable(),
+            Ok(program) if scopes::lookups(&program) <= scopes::MAX_LOOKUPS => {
+                Lookup::Found(Arc::new(summarize(&program, config)))
+            }
+            _ => unreadable(),
         }
     }
 }

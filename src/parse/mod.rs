@@ -2,6 +2,7 @@
 
 pub mod arena;
 pub mod probe;
+pub mod scopes;
 
 use std::path::Path;
 

@@ -109,7 +109,10 @@ fn run_passes(
         Ok(fixed) => outcome.fixed = fixed,
         Err(error) => {
             // Nothing was analysed to the end, or nothing will change: no finding is fixable.
-            if matches!(error, FileError::TooComplex(_) | FileError::TooComplexToAnalyze(_)) {
+            if matches!(
+                error,
+                FileError::TooComplex(_) | FileError::TooComplexToAnalyze(_) | FileError::TooDeep(_)
+            ) {
                 outcome.findings.clear();
                 outcome.notes.clear();
             }
@@ -151,6 +154,10 @@ fn fix_passes(
                 return Err(FileError::Verify(format!("the edited file does not parse: {}", e.message)));
             }
         };
+        let lookups = crate::parse::scopes::lookups(&program);
+        if lookups > crate::parse::scopes::MAX_LOOKUPS {
+            return Err(FileError::TooDeep(lookups));
+        }
         if let Some(expected) = &expected {
             expected.check(&Shape::of(&program, &text)).map_err(FileError::Verify)?;
         }

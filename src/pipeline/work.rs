@@ -37,6 +37,11 @@ fn shape(name: &str, n: usize) -> String {
             "{HEAD}app.use(session({{}})){}\n  .use(express.static('p'));\n",
             (0..n).map(|i| format!("\n  .use(express.json({{ limit: {i} }}))")).collect::<String>()
         ),
+        // A chain on a value that is no app: every link's callee resolves to nothing.
+        "chain-unknown" => format!(
+            "{HEAD}app.use(session({{}}));\nfoo{};\napp.use(express.static('p'));\n",
+            (0..n).map(|i| format!("\n  .use({i})")).collect::<String>()
+        ),
         "array" => format!(
             "{HEAD}app.use(session({{}}));\napp.use([\n{}\n]);\n",
             (0..n).map(|i| format!("  express.static('p{i}')")).collect::<Vec<_>>().join(",\n")
@@ -62,7 +67,8 @@ fn work_grows_linearly_with_every_hostile_shape() {
 }
 
 fn every_shape_grows_linearly() {
-    let shapes = ["nest", "nest-between", "elseif", "routers", "registrations", "chain", "array"];
+    let shapes =
+        ["nest", "nest-between", "elseif", "routers", "registrations", "chain", "chain-unknown", "array"];
     for name in shapes {
         let base = 250;
         let works: Vec<u64> = [1, 2, 4, 8].iter().map(|k| work(&shape(name, base * k))).collect();
@@ -92,4 +98,26 @@ fn the_time_budget_ends_a_file_with_an_error_for_that_file() {
     assert!(outcome.findings.is_empty() && outcome.fixed.is_none());
     // The arena is whole again for the next file.
     assert!(work(&text) > 0);
+}
+
+#[test]
+fn nesting_too_deep_for_name_resolution_is_an_error_for_that_file() {
+    let run = std::thread::Builder::new().stack_size(crate::walk::WORKER_STACK).spawn(|| {
+        let mut arena = Arena::for_sources_up_to(1 << 20).expect("256 MiB of address space");
+        let text = shape("nest", 16_000);
+        let outcome = fix_text(
+            &mut arena,
+            Source::new(&text),
+            SourceType::cjs(),
+            &Config::default(),
+            &NoModules,
+            false,
+        );
+        let error = outcome.error.expect("too deep").to_string();
+        assert!(error.starts_with("too complex to analyse: resolving its names takes"), "{error}");
+        assert!(outcome.findings.is_empty() && outcome.fixed.is_none());
+        // Detection never ran.
+        assert_eq!(outcome.work, 0);
+    });
+    run.expect("a test thread").join().expect("a deep nest is an error");
 }
