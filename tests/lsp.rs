@@ -276,7 +276,8 @@ fn a_finding_is_a_warning_at_the_static_registration_with_the_cli_message() {
     assert_eq!(d["severity"], 2);
     assert_eq!(d["source"], "static-first");
     assert_eq!(d["code"], finding["rule_id"]);
-    assert!(d["codeDescription"]["href"].as_str().unwrap().starts_with("https://"));
+    // The project's docs, as the ESLint rule's `docs.url`.
+    assert_eq!(d["codeDescription"]["href"], "https://github.com/static-first/static-first#readme");
     assert!(d["message"].as_str().unwrap().starts_with(finding["message"].as_str().unwrap()), "{d:#}");
     assert!(d["message"].as_str().unwrap().contains("(fixable: lift moves 1 statement(s))"), "{d:#}");
     let static_start = finding["static"]["span"]["start"].as_u64().unwrap() as usize;

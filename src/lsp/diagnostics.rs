@@ -10,7 +10,7 @@ use lsp_types::{
 use super::positions::{Encoding, Lines};
 use crate::pipeline::FileOutcome;
 use crate::pipeline::outcome::{Found, Note};
-use crate::report::{EditorWords, HELP_URI, RULE_ID};
+use crate::report::{DOCS_URI, EditorWords, RULE_ID};
 
 /// The name every diagnostic carries as its source.
 pub const SOURCE: &str = "static-first";
@@ -32,7 +32,7 @@ pub fn for_finding(uri: &Uri, lines: &Lines<'_>, f: &Found, encoding: Encoding) 
         range: finding_range(lines, f, encoding),
         severity: Some(DiagnosticSeverity::WARNING),
         code: Some(NumberOrString::String(RULE_ID.to_string())),
-        code_description: HELP_URI.parse().ok().map(|href| CodeDescription { href }),
+        code_description: DOCS_URI.parse().ok().map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_string()),
         message: EditorWords::diagnostic(f),
         related_information: Some(vec![DiagnosticRelatedInformation {

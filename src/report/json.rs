@@ -13,8 +13,12 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 pub const RULE_ID: &str = "static-first/session-before-static";
 
-/// Where the rule's reader learns why the order matters (SARIF's `helpUri`, the editor's link).
+/// Where the rule's reader learns why the order matters (SARIF's `helpUri`).
 pub const HELP_URI: &str = "https://github.com/expressjs/session/issues/114";
+
+/// The project's documentation of the rule, what it finds and what it moves (the editor's link
+/// on the rule id, as the ESLint rule's `docs.url`).
+pub const DOCS_URI: &str = "https://github.com/static-first/static-first#readme";
 
 pub struct Json {
     mode: Mode,

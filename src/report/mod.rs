@@ -17,7 +17,7 @@ use std::time::Duration;
 
 pub use editor::Words as EditorWords;
 pub use human::Human;
-pub use json::{HELP_URI, RULE_ID, request_error};
+pub use json::{DOCS_URI, HELP_URI, RULE_ID, request_error};
 pub use pr::PrBody;
 
 use crate::error::FileError;
