@@ -400,13 +400,8 @@ impl<'a> Reader<'_, 'a> {
             Expression::FunctionExpression(_) | Expression::ArrowFunctionExpression(_) => true,
             Expression::CallExpression(call) => {
                 let returns_function = match call.callee.get_inner_expression() {
-                    Expression::ArrowFunctionExpression(f) => match &f.body {
-                        ArrowFunctionBody::FunctionBody(b) => only_returns_function(&b.statements),
-                        body => is_function(body.as_expression()),
-                    },
-                    Expression::FunctionExpression(f) => {
-                        f.body.as_ref().is_some_and(|b| only_returns_function(&b.statements))
-                    }
+                    Expression::ArrowFunctionExpression(f) => is_function(arrow_returns(f)),
+                    Expression::FunctionExpression(f) => is_function(function_returns(f)),
                     _ => false,
                 };
                 returns_function
@@ -421,13 +416,24 @@ impl<'a> Reader<'_, 'a> {
     }
 }
 
-/// A body that is one `return` of a function expression.
-fn only_returns_function(statements: &[Statement<'_>]) -> bool {
-    let returned = match statements {
+/// The value a function returns when its body is one `return` of it.
+pub(super) fn function_returns<'x, 'a>(f: &'x Function<'a>) -> Option<&'x Expression<'a>> {
+    f.body.as_ref().and_then(|b| only_return(&b.statements))
+}
+
+/// The value an arrow returns when its body is that expression or one `return` of it.
+pub(super) fn arrow_returns<'x, 'a>(f: &'x ArrowFunctionExpression<'a>) -> Option<&'x Expression<'a>> {
+    match &f.body {
+        ArrowFunctionBody::FunctionBody(b) => only_return(&b.statements),
+        body => body.as_expression(),
+    }
+}
+
+fn only_return<'x, 'a>(statements: &'x [Statement<'a>]) -> Option<&'x Expression<'a>> {
+    match statements {
         [Statement::ReturnStatement(r)] => r.argument.as_ref(),
         _ => None,
-    };
-    is_function(returned)
+    }
 }
 
 fn is_function(expr: Option<&Expression<'_>>) -> bool {

@@ -9,6 +9,7 @@ use oxc_semantic::Scoping;
 use oxc_span::GetSpan;
 use oxc_syntax::symbol::SymbolId;
 
+use super::function;
 use super::modules::{Exported, Lookup, Modules};
 use crate::config::Config;
 use crate::knowledge::{EFFECT_FREE_CALLS, EFFECT_FREE_GLOBALS, Origin, TABLE, classify_made};
@@ -171,25 +172,16 @@ impl<'a> Resolver<'a, '_> {
         &self,
         id: &IdentifierReference<'_>,
     ) -> Option<(&'a FormalParameters<'a>, &'a Expression<'a>)> {
-        let one = |statements: &'a [Statement<'a>]| match statements {
-            [Statement::ReturnStatement(r)] => r.argument.as_ref(),
-            _ => None,
-        };
         if let Some(f) = self.function_of(id) {
-            return f.body.as_ref().and_then(|b| one(&b.statements)).map(|e| (&*f.params, e));
+            return function::function_returns(f).map(|e| (&*f.params, e));
         }
         let symbol = self.symbol_of(id)?;
         if self.scoping.symbol_is_mutated(symbol) {
             return None;
         }
         match self.inits.get(&symbol)?.get_inner_expression() {
-            Expression::ArrowFunctionExpression(f) => match &f.body {
-                ArrowFunctionBody::FunctionBody(b) => one(&b.statements).map(|e| (&*f.params, e)),
-                body => body.as_expression().map(|e| (&*f.params, e)),
-            },
-            Expression::FunctionExpression(f) => {
-                f.body.as_ref().and_then(|b| one(&b.statements)).map(|e| (&*f.params, e))
-            }
+            Expression::ArrowFunctionExpression(f) => function::arrow_returns(f).map(|e| (&*f.params, e)),
+            Expression::FunctionExpression(f) => function::function_returns(f).map(|e| (&*f.params, e)),
             _ => None,
         }
     }
