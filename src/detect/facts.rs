@@ -12,9 +12,9 @@ use oxc_syntax::symbol::SymbolId;
 
 use super::middleware::use_parts;
 use super::model::{Bindings, Part};
-use super::receivers::{ReceiverId, call_receiver, method_name, this_field, this_property};
+use super::receivers::{ReceiverId, call_receiver, method_name, session_method, this_field, this_property};
 use super::resolve::require_specifier;
-use super::statements::{Context, first_argument_symbol, helper_of, helper_parts};
+use super::statements::{Context, classify_link, first_argument_symbol, helper_of, helper_parts};
 use crate::budget;
 use crate::knowledge::{Kind, Origin, SHARED_GLOBALS};
 
@@ -224,14 +224,18 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
             }
         }
         if self.collect_nested
-            && method_name(it) == Some("use")
             && !self.direct.contains(&it.span)
             && call_receiver(self.context.resolver, it, self.this) == Some(self.context.receiver)
         {
-            let found = use_parts(self.context.resolver, it)
-                .into_iter()
-                .filter(|p| matches!(p.kind, Kind::Session | Kind::Static));
-            self.nested.extend(found);
+            // `if (x) { app.io.session(o) }` (express.oi) registers session there too.
+            let parts = match method_name(it) {
+                Some("use") => use_parts(self.context.resolver, it),
+                _ if matches!(session_method(self.context.resolver, it), Some(Ok(_))) => {
+                    classify_link(self.context.resolver, it)
+                }
+                _ => Vec::new(),
+            };
+            self.nested.extend(parts.into_iter().filter(|p| matches!(p.kind, Kind::Session | Kind::Static)));
         }
         // `if (secure) { setupSession(app) }`: what a helper registers happens here too.
         if self.collect_nested

@@ -286,7 +286,7 @@ fn session_facts<'a>(resolver: &Resolver<'a, '_>, expr: &Expression<'a>) -> Sess
 
 /// express-session: `saveUninitialized` (default true) or `rolling` means a cookie on static
 /// responses; options the tool cannot read count as the worst case.
-fn express_session_risk<'a>(
+pub(super) fn express_session_risk<'a>(
     resolver: &Resolver<'a, '_>,
     options: Option<&Expression<'a>>,
 ) -> (Risk, RiskWhy) {

@@ -259,9 +259,13 @@ impl<'a> Resolver<'a, '_> {
                 // `express().set('views', dir).use(parser)`: these return the app itself.
                 if let Some(member) = call.callee.get_inner_expression().as_member_expression()
                     && let Some(method) = member.static_property_name()
-                    && (CHAINABLE.contains(&method) || method == "set" && call.arguments.len() == 2)
+                    && (CHAINABLE.contains(&method)
+                        || method == "set" && call.arguments.len() == 2
+                        // `express().http().io()`: methods a receiver factory's package adds.
+                        || TABLE.is_chain_method(method))
                     && let Value::Made(origin) = self.resolve(member.object(), hops)
                     && origin.is_express_app_or_router()
+                    && (CHAINABLE.contains(&method) || method == "set" || origin.chains(method))
                 {
                     return Value::Made(origin);
                 }

@@ -9,11 +9,11 @@ use oxc_span::{GetSpan, Span};
 use oxc_syntax::symbol::SymbolId;
 
 use super::facts::Facts;
-use super::middleware::{call_falls_through, mount_argument, path_prefix, use_parts};
-use super::model::{Bindings, Block, Part, Stmt, Window};
+use super::middleware::{call_falls_through, express_session_risk, mount_argument, path_prefix, use_parts};
+use super::model::{Bindings, Block, Part, SessionFacts, Stmt, Window};
 use super::modules::{Exported, Lookup, Registrations, body_registrations, registrations};
 use super::reach::Reach;
-use super::receivers::{Receiver, ReceiverId, call_receiver, method_name, unawaited};
+use super::receivers::{Receiver, ReceiverId, call_receiver, method_name, session_method, unawaited};
 use super::resolve::{Resolver, Value, require_specifier};
 use crate::knowledge::Kind;
 
@@ -741,6 +741,26 @@ pub(super) fn classify_link<'a>(resolver: &Resolver<'a, '_>, call: &CallExpressi
     let one = |kind: Kind, what: String| {
         vec![Part { kind, what, span, refusal: None, scope: None, known: None, session: None }]
     };
+    // `app.io.session(options)` (express.oi): express-session registered at once, and the
+    // same middleware handed to socket.io.
+    match session_method(resolver, call) {
+        Some(Ok(app)) => {
+            let options = call.arguments.first().and_then(Argument::as_expression);
+            let (risk, why) = express_session_risk(resolver, options);
+            let mut part = one(
+                Kind::Session,
+                format!(
+                    "app.{} (express-session for HTTP and socket.io, {})",
+                    app.session_method.as_deref().unwrap_or_default(),
+                    app.label()
+                ),
+            );
+            part[0].session = Some(SessionFacts { risk, why, shared: true });
+            return part;
+        }
+        Some(Err(path)) => return one(Kind::Unknown, format!("a call to app.{path}")),
+        None => {}
+    }
     let Some(method) = method_name(call) else {
         return one(Kind::Unknown, "a computed method call on the receiver".into());
     };
