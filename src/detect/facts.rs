@@ -12,6 +12,7 @@ use oxc_syntax::symbol::SymbolId;
 
 use super::middleware::use_parts;
 use super::model::{Bindings, Part};
+use super::modules::{Registrations, body_registrations};
 use super::receivers::{ReceiverId, call_receiver, method_name, session_method, this_field, this_property};
 use super::resolve::require_specifier;
 use super::statements::{Context, classify_link, first_argument_symbol, helper_of, helper_parts};
@@ -254,6 +255,24 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
                 self.nested.extend(helper_parts(&found, &name, it.span, false));
             }
         }
+        // `initialize()`, a function of this file whose body registers on the receiver it
+        // refers to: what it registers happens here, never moved (the function holds the
+        // receiver, so the call is not movable either).
+        if self.collect_nested
+            && let ReceiverId::Symbol(receiver) = self.context.receiver
+            && let Expression::Identifier(callee) = it.callee.get_inner_expression()
+            && let Some(f) = self.context.resolver.function_of(callee)
+            && self.context.resolver.refers_to(f, receiver)
+            && let Some(registers) = closure_registrations(self.context, f, receiver)
+        {
+            let found: Vec<(Kind, String)> = (registers.parts.iter().chain(&registers.nested))
+                .filter(|(k, _)| matches!(k, Kind::Session | Kind::Static))
+                .cloned()
+                .collect();
+            if !found.is_empty() {
+                self.nested.extend(helper_parts(&found, callee.name.as_str(), it.span, false));
+            }
+        }
         walk::walk_call_expression(self, it);
         self.call_depth -= 1;
     }
@@ -315,4 +334,31 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
     fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
         self.in_function(false, |this| walk::walk_arrow_function_expression(this, it));
     }
+}
+
+/// What `f` registers on `receiver`, which it refers to from outside: its body classified for
+/// that receiver. Cached per function and receiver.
+fn closure_registrations<'a>(
+    context: &Context<'_, 'a, '_>,
+    f: &'a Function<'a>,
+    receiver: SymbolId,
+) -> Option<Registrations> {
+    let resolver = context.resolver;
+    let key = (f.span.start, receiver);
+    if let Some(known) = resolver.closures.borrow().get(&key) {
+        return known.clone();
+    }
+    // A call of the function inside its own body stops here.
+    resolver.closures.borrow_mut().insert(key, None);
+    let inner = Context {
+        resolver,
+        receivers: context.receivers,
+        receiver: ReceiverId::Symbol(receiver),
+        this: None,
+        reach: None,
+        sites: None,
+    };
+    let found = body_registrations(&inner, &f.params, &f.body.as_ref()?.statements);
+    resolver.closures.borrow_mut().insert(key, found.clone());
+    found
 }

@@ -50,6 +50,7 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
     // registration, so a receiver's block spans the statements that hold them.
     let mut sites: Vec<(u32, ReceiverId<'a>)> = Vec::new();
     let mut this_calls: Vec<(u32, u32)> = Vec::new();
+    let mut closure_calls: Vec<(u32, &IdentifierReference<'a>)> = Vec::new();
     let this_classes = ThisClasses::new(nodes);
     let this_class = |nodes, id| this_classes.at(nodes, id);
     let mut analysis =
@@ -76,6 +77,11 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
                 }
                 if let Some(id) = call_receiver(&resolver, call, this) {
                     sites.push((call.span.start, id));
+                }
+                // `initialize()`: a function of this file that may register on an app it
+                // refers to.
+                if let Expression::Identifier(callee) = call.callee.get_inner_expression() {
+                    closure_calls.push((call.span.start, callee));
                 }
                 if let Some(symbol) = first {
                     sites.push((call.span.start, ReceiverId::Symbol(symbol)));
@@ -194,6 +200,17 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
     for &(at, class) in &this_calls {
         let fields = receivers.keys().filter(|id| matches!(id, ReceiverId::Field(c, _) if *c == class));
         sites.extend(fields.map(|&id| (at, id)).collect::<Vec<_>>());
+    }
+    for &(at, callee) in &closure_calls {
+        crate::budget::tick(1);
+        let Some(f) = resolver.function_of(callee) else { continue };
+        for id in receivers.keys() {
+            if let ReceiverId::Symbol(symbol) = *id
+                && resolver.refers_to(f, symbol)
+            {
+                sites.push((at, *id));
+            }
+        }
     }
     sites.retain(|(_, id)| receivers.contains_key(id));
     sites.sort_unstable_by_key(|&(at, _)| at);

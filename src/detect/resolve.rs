@@ -51,6 +51,9 @@ pub(super) struct Resolver<'a, 's> {
         std::cell::RefCell<HashMap<(u32, String), Option<super::modules::Registrations>>>,
     /// What each helper function of this file registers, by the function's start.
     pub(super) helpers: std::cell::RefCell<HashMap<u32, Option<super::modules::Registrations>>>,
+    /// What each function of this file registers on a receiver it refers to from outside
+    /// (`function init() { routes(app) }`), by the function's start and the receiver.
+    pub(super) closures: std::cell::RefCell<HashMap<(u32, SymbolId), Option<super::modules::Registrations>>>,
     /// What each call or `new` resolved to, by its span and the hops left: a chain of `n`
     /// links is resolved once, not once per link (which is `n` times `n`, or `2^n` when
     /// no link is an app). Emptied whenever the bindings above change.
@@ -83,6 +86,7 @@ impl<'a, 's> Resolver<'a, 's> {
             methods: HashMap::default(),
             method_helpers: Default::default(),
             helpers: Default::default(),
+            closures: Default::default(),
             resolved: Default::default(),
             modules,
         }
@@ -184,6 +188,16 @@ impl<'a> Resolver<'a, '_> {
             Expression::FunctionExpression(f) => function::function_returns(f).map(|e| (&*f.params, e)),
             _ => None,
         }
+    }
+
+    /// Whether code inside `f` refers to `receiver`, declared outside it.
+    pub(super) fn refers_to(&self, f: &Function<'_>, receiver: SymbolId) -> bool {
+        let inside = |span: oxc_span::Span| f.span.start <= span.start && span.end <= f.span.end;
+        !inside(self.nodes.kind(self.scoping.symbol_declaration(receiver)).span())
+            && self
+                .scoping
+                .get_resolved_references(receiver)
+                .any(|r| inside(self.nodes.kind(r.node_id()).span()))
     }
 
     pub(super) fn symbol_of(&self, id: &IdentifierReference<'_>) -> Option<SymbolId> {
