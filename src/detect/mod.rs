@@ -205,7 +205,7 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
             let sites = sites_of.get(&id).map(Vec::as_slice);
             let context =
                 Context { resolver: &resolver, receivers: &receivers, receiver: id, this, reach, sites };
-            let window = Window { list_first: list[0].span().start, offset: first, list_len: list.len() };
+            let window = Window { list_first: list[0].span().start, offset: first };
             let start = if first == 0 { list_start } else { list[first - 1].span().end };
             let stretch = &list[first..=last];
             if let Some(block) =

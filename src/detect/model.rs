@@ -44,19 +44,6 @@ pub struct Window {
     pub list_first: u32,
     /// The index of the block's first statement in the list.
     pub offset: usize,
-    /// How many statements the whole list has.
-    pub list_len: usize,
-}
-
-impl Window {
-    /// The whole list's order for a reordering of the block's statements (block indices).
-    pub fn list_order(&self, order: &[usize]) -> Vec<usize> {
-        let end = self.offset + order.len();
-        (0..self.offset)
-            .chain(order.iter().map(|i| i + self.offset))
-            .chain(end..self.list_len.max(end))
-            .collect()
-    }
 }
 
 /// One statement of a block, classified for that block's receiver.
