@@ -34,7 +34,8 @@ OUT="$ROOT/bench/SCALING.md"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
 } > "$OUT"
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-for spec in nest:1000 nest:2000 elseif:2000 routers:500 registrations:1000 chain:1000 array:2000; do
+for spec in nest:1000 nest:2000 callbacks:1000 callbacks-two:1000 elseif:2000 routers:500 \
+  registrations:1000 chain:1000 array:2000; do
   shape=${spec%:*} base=${spec#*:}
   row="| $shape | $base"
   first="" mem1="" mem8="" size8=""
