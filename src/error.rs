@@ -102,7 +102,7 @@ impl fmt::Display for FileError {
             ),
             FileError::TooComplexToAnalyze(limit) => write!(
                 f,
-                "too complex to analyse: it took longer than {} s (very deep nesting, long `else if` \
+                "too complex to analyse: it took more than {} s of CPU time (very deep nesting, long `else if` \
                  chains or thousands of apps in one file); not changed: split the file or exclude it",
                 limit.as_secs_f32()
             ),
