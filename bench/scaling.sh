@@ -27,7 +27,7 @@ OUT="$ROOT/bench/SCALING.md"
     "below); the CPU time (user + system, median) is what to compare. The shapes ran one after another." \
     "\"8x result\" is what the 8x file got: its findings, or the per-file error (a nest that deep" \
     "is refused before name resolution, see src/parse/scopes.rs). What remains superlinear in" \
-    "\`nest\` is oxc_semantic's name resolution, which walks out through every scope around each" \
+    "\`nest\` and \`callbacks\` is oxc_semantic's name resolution, which walks out through every scope around each" \
     "name (n * n / 2 steps for n nested blocks, at most 2^25, about 0.2 s, before a file is" \
     "refused); the work the tool itself does grows linearly (src/pipeline/work.rs)."
   echo
