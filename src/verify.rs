@@ -47,10 +47,11 @@ struct StmtShape {
 /// What the plan says one pass does, in terms of the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expectation {
-    /// The list whose first statement starts at `first` is reordered in the stretch that
-    /// starts at its statement `offset`: statement `offset + order[i]` goes to place
-    /// `offset + i`; the statements outside the stretch keep their places.
-    Statements { first: u32, offset: usize, order: Vec<usize> },
+    /// The list whose first statement starts at `first` is reordered in the stretch of `len`
+    /// statements that starts at its statement `offset`: statement `offset + order[i]` goes to
+    /// place `offset + i`; the statements outside the stretch keep their places. An `order`
+    /// that is no permutation of the whole stretch (one missing a statement) is refused.
+    Statements { first: u32, offset: usize, len: usize, order: Vec<usize> },
     /// In the statement spanning `stmt`, the middleware arguments spanning `units` (of one
     /// `use` call or a chain of them) trade places, each with the comments directly before it:
     /// unit `order[i]` goes to the place of unit `i`; the text between them stays.
@@ -136,15 +137,16 @@ impl Shape {
                 return Err("the planned reordering names no statement list".into());
             };
             let len = shape.lists[list].stmts.len();
-            let (offset, order) = match expectation {
-                Expectation::Statements { offset, order, .. } => (*offset, order.clone()),
+            let (offset, stretch, order) = match expectation {
+                Expectation::Statements { offset, len, order, .. } => (*offset, *len, order.clone()),
                 Expectation::Partial { anchor, moved, stayed, .. } => {
-                    partial_order(len, *anchor, moved, stayed)?
+                    let (offset, order) = partial_order(len, *anchor, moved, stayed)?;
+                    (offset, order.len(), order)
                 }
                 Expectation::Arguments { .. } => continue,
             };
             budget::tick(order.len() as u64);
-            if offset + order.len() > len || !is_permutation(&order, order.len()) {
+            if offset + stretch > len || !is_permutation(&order, stretch) {
                 return Err("the planned reordering is not a permutation of its list".into());
             }
             let changed = order.iter().enumerate().filter(|&(place, &from)| place != from);
@@ -369,7 +371,7 @@ mod tests {
                           app.use(session({}));\napp.use(json());\n";
 
     fn lift() -> Vec<Expectation> {
-        vec![Expectation::Statements { first: 0, offset: 0, order: vec![0, 3, 1, 2] }]
+        vec![Expectation::Statements { first: 0, offset: 0, len: 4, order: vec![0, 3, 1, 2] }]
     }
 
     #[test]
@@ -437,7 +439,7 @@ mod tests {
         assert!(verdict(ORIGINAL, &lift(), &LIFTED.replacen('\n', "\r\n", 1)).is_err());
         // In a file that already mixes both, a line break inside a moved statement still counts.
         let mixed = "a();\r\napp.use(session({}));\napp.use(express.static(\r\n  'p'));\n";
-        let plan = [Expectation::Statements { first: 0, offset: 0, order: vec![0, 2, 1] }];
+        let plan = [Expectation::Statements { first: 0, offset: 0, len: 3, order: vec![0, 2, 1] }];
         assert_eq!(
             verdict(mixed, &plan, "a();\r\napp.use(express.static(\r\n  'p'));\napp.use(session({}));\n"),
             Ok(())
@@ -520,7 +522,7 @@ mod tests {
         // A statement move of one receiver and a partial fix of another, in disjoint stretches.
         let text = format!("{PARTIAL}r.use(session({{}}));\nr.use(express.static('r'));\n");
         let plan = [
-            Expectation::Statements { first: 0, offset: 6, order: vec![1, 0] },
+            Expectation::Statements { first: 0, offset: 6, len: 2, order: vec![1, 0] },
             Expectation::Partial { first: 0, anchor: 1, moved: vec![2, 5], stayed: vec![4] },
         ];
         let lines: Vec<&str> = text.lines().collect();
@@ -537,6 +539,7 @@ mod tests {
         vec![Expectation::Statements {
             first: at(NESTED_LIST, "app.use(session"),
             offset: 0,
+            len: 2,
             order: vec![1, 0],
         }]
     }
@@ -673,12 +676,19 @@ mod tests {
 
     #[test]
     fn a_plan_that_names_nothing_is_an_error() {
-        let bad_order = [Expectation::Statements { first: 0, offset: 0, order: vec![0, 0, 1, 2] }];
+        let bad_order = [Expectation::Statements { first: 0, offset: 0, len: 4, order: vec![0, 0, 1, 2] }];
         assert!(verdict(ORIGINAL, &bad_order, ORIGINAL).is_err());
+        // An order missing a statement of its block: the statement after it must not fill the gap.
+        let short = [Expectation::Statements { first: 0, offset: 1, len: 3, order: vec![1, 0] }];
+        let swapped = "const a = require('a');\napp.use(json());\n// the session\napp.use(session({}));\n\
+                       app.use(express.static('p')); // assets\n";
+        assert!(verdict(ORIGINAL, &short, swapped).is_err());
+        let whole = [Expectation::Statements { first: 0, offset: 1, len: 2, order: vec![1, 0] }];
+        assert_eq!(verdict(ORIGINAL, &whole, swapped), Ok(()));
         // A stretch that runs past the end of its list.
-        let past_the_end = [Expectation::Statements { first: 0, offset: 3, order: vec![1, 0] }];
+        let past_the_end = [Expectation::Statements { first: 0, offset: 3, len: 2, order: vec![1, 0] }];
         assert!(verdict(ORIGINAL, &past_the_end, ORIGINAL).is_err());
-        let nowhere = [Expectation::Statements { first: 5, offset: 0, order: vec![0] }];
+        let nowhere = [Expectation::Statements { first: 5, offset: 0, len: 1, order: vec![0] }];
         assert!(verdict(ORIGINAL, &nowhere, ORIGINAL).is_err());
         let no_stmt = [Expectation::Arguments { stmt: Span::new(1, 2), units: vec![], order: vec![] }];
         assert!(verdict(ORIGINAL, &no_stmt, ORIGINAL).is_err());

@@ -206,6 +206,8 @@ pub fn serve(max_filesize: u64, config: Option<&Path>) -> u8 {
         }
         0
     })
+    // No thread to answer on: the worker sees the child end and says the check failed.
+    .unwrap_or(2)
 }
 
 /// One request: the path and the text. `None` at the end of the input (or a broken request).

@@ -227,6 +227,7 @@ fn fix_passes(
                                                 Expectation::Statements {
                                                     first,
                                                     offset,
+                                                    len: block.stmts.len(),
                                                     order: order.clone(),
                                                 }
                                             } else {
