@@ -7,13 +7,15 @@ Shapes (N is the repeat count; each file holds a session and a static registrati
 prefilter lets it through and detection, planning and the fix all run):
 
 - nest: N nested `if` blocks, session and static in the innermost
+- callbacks: N callbacks nested in calls (`x.y(() => {`), session and static in the innermost
+- callbacks-two: the same with a registration at every level too (each level's list is a block)
 - elseif: a session, then an `if`/`else if` chain of N branches that each serve static files
 - routers: N routers, each registering session then static
 - registrations: a session, then N static registrations on the same app
 - chain: one `app.use(session).use(...)...` chain of N links, static last
 - array: a session, then one `app.use([...])` of N static middleware
 
-tests/work.rs builds the same shapes and checks that the work counted grows linearly.
+src/pipeline/work.rs builds the same shapes and checks that the work counted grows linearly.
 """
 import sys
 
@@ -24,6 +26,16 @@ HEAD = ("const express = require('express');\nconst session = require('express-s
 def nest(n):
     return (HEAD + "if (a) {\n" * n + "app.use(session({}));\napp.use(express.static('p'));\n"
             + "}\n" * n)
+
+
+def callbacks(n):
+    return (HEAD + "x.y(() => {\n" * n + "app.use(session({}));\napp.use(express.static('p'));\n"
+            + "});\n" * n)
+
+
+def callbacks_two(n):
+    return (HEAD + "x.y(() => {\napp.use(express.json());\n" * n
+            + "app.use(session({}));\napp.use(express.static('p'));\n" + "});\n" * n)
 
 
 def elseif(n):
@@ -51,7 +63,8 @@ def array(n):
     return HEAD + "app.use(session({}));\napp.use([\n" + items + "\n]);\n"
 
 
-SHAPES = {f.__name__: f for f in (nest, elseif, routers, registrations, chain, array)}
+SHAPES = {f.__name__.replace("_", "-"): f
+          for f in (nest, callbacks, callbacks_two, elseif, routers, registrations, chain, array)}
 
 if __name__ == "__main__":
     shape, count, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]

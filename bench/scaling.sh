@@ -23,38 +23,44 @@ OUT="$ROOT/bench/SCALING.md"
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(uname -sr)," \
     "$(date -u +%Y-%m-%d). Produced by \`bash bench/scaling.sh\`: median of $RUNS runs of" \
     "\`static-first -j1 --check FILE\` (GNU time). The machine was shared: other engineers were" \
-    "building at the same time, so single figures are noisy; the shapes ran one after another." \
+    "building at the same time, so wall times are noisy (the load average when the run ended is" \
+    "below); the CPU time (user + system, median) is what to compare. The shapes ran one after another." \
     "\"8x result\" is what the 8x file got: its findings, or the per-file error (a nest that deep" \
     "is refused before name resolution, see src/parse/scopes.rs). What remains superlinear in" \
-    "\`nest\` is oxc_semantic's name resolution, which walks out through every scope around each" \
+    "\`nest\` and \`callbacks\` is oxc_semantic's name resolution, which walks out through every scope around each" \
     "name (n * n / 2 steps for n nested blocks, at most 2^25, about 0.2 s, before a file is" \
     "refused); the work the tool itself does grows linearly (src/pipeline/work.rs)."
   echo
-  echo "| shape | base n | 1x s | 2x s | 4x s | 8x s | 8x / 1x time | 1x MiB | 8x MiB | 8x file KiB | 8x result |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| shape | base n | 1x s | 2x s | 4x s | 8x s | 8x / 1x time | 1x cpu s | 8x cpu s | 8x / 1x cpu | 1x MiB | 8x MiB | 8x file KiB | 8x result |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 } > "$OUT"
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-for spec in nest:1000 nest:2000 elseif:2000 routers:500 registrations:1000 chain:1000 array:2000; do
+for spec in nest:1000 nest:2000 callbacks:1000 callbacks-two:1000 elseif:2000 routers:500 \
+  registrations:1000 chain:1000 array:2000; do
   shape=${spec%:*} base=${spec#*:}
   row="| $shape | $base"
-  first="" mem1="" mem8="" size8=""
+  first="" mem1="" mem8="" size8="" cpu1=""
   for k in 1 2 4 8; do
     file="$WORK/$shape-$k.js"
     python3 "$ROOT/bench/make-hostile.py" "$shape" $((base * k)) "$file"
     : > "$WORK/runs.txt"
     for _ in $(seq "$RUNS"); do
-      /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$SF" -j1 --check "$file" > /dev/null 2> "$WORK/err.txt" || true
+      /usr/bin/time -f "%e %M %U %S" -o "$WORK/time.txt" "$SF" -j1 --check "$file" > /dev/null 2> "$WORK/err.txt" || true
       tail -n 1 "$WORK/time.txt" >> "$WORK/runs.txt"
     done
     wall=$(cut -d' ' -f1 < "$WORK/runs.txt" | median)
     mem=$(cut -d' ' -f2 < "$WORK/runs.txt" | median)
+    cpu=$(awk '{ printf "%.2f\n", $3 + $4 }' < "$WORK/runs.txt" | median)
     row="$row | $wall"
-    [ -n "$first" ] || { first=$wall; mem1=$mem; }
+    [ -n "$first" ] || { first=$wall; mem1=$mem; cpu1=$cpu; }
     mem8=$mem size8=$(( $(stat -c %s "$file") / 1024 ))
     result=$(grep -o '[0-9]* finding(s)\|[0-9]* error(s)' "$WORK/err.txt" | grep -v '^0 ' | paste -sd ' ' || true)
   done
   ratio=$(awk -v a="$first" -v b="$wall" 'BEGIN { printf "%.1fx", (a > 0 ? b / a : 0) }')
-  echo "$row | $ratio | $((mem1 / 1024)) | $((mem8 / 1024)) | $size8 | ${result:-none} |" >> "$OUT"
+  cpu_ratio=$(awk -v a="$cpu1" -v b="$cpu" 'BEGIN { printf "%.1fx", (a > 0 ? b / a : 0) }')
+  echo "$row | $ratio | $cpu1 | $cpu | $cpu_ratio | $((mem1 / 1024)) | $((mem8 / 1024)) | $size8 | ${result:-none} |" >> "$OUT"
   echo "measured $shape" >&2
 done
+echo >> "$OUT"
+echo "Load average when the run ended: $(cut -d' ' -f1-3 /proc/loadavg)." >> "$OUT"
 cat "$OUT"

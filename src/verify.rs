@@ -7,6 +7,9 @@
 use oxc_ast::ast::{Program, Statement};
 use oxc_ast_visit::Visit;
 use oxc_span::{GetSpan, Span};
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::budget;
 
 /// What stands for a nested statement list in the text of the statement holding it: the list
 /// is checked on its own, so a move inside it does not change the statement around it.
@@ -44,9 +47,11 @@ struct StmtShape {
 /// What the plan says one pass does, in terms of the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expectation {
-    /// The list whose first statement starts at `first` is reordered: its statement `order[i]`
-    /// goes to place `i`.
-    Statements { first: u32, order: Vec<usize> },
+    /// The list whose first statement starts at `first` is reordered in the stretch of `len`
+    /// statements that starts at its statement `offset`: statement `offset + order[i]` goes to
+    /// place `offset + i`; the statements outside the stretch keep their places. An `order`
+    /// that is no permutation of the whole stretch (one missing a statement) is refused.
+    Statements { first: u32, offset: usize, len: usize, order: Vec<usize> },
     /// In the statement spanning `stmt`, the middleware arguments spanning `units` (of one
     /// `use` call or a chain of them) trade places, each with the comments directly before it:
     /// unit `order[i]` goes to the place of unit `i`; the text between them stays.
@@ -58,22 +63,28 @@ pub enum Expectation {
     Partial { first: u32, anchor: usize, moved: Vec<usize>, stayed: Vec<usize> },
 }
 
-/// The order of a list of `len` statements after the partial lift `moved` above `anchor` that
-/// leaves `stayed` in place, or why the plan does not describe one.
-fn partial_order(len: usize, anchor: usize, moved: &[usize], stayed: &[usize]) -> Result<Vec<usize>, String> {
+/// The stretch of a list of `len` statements that the partial lift `moved` above `anchor`,
+/// leaving `stayed` in place, reorders: where it starts (at the anchor) and its order, or why
+/// the plan does not describe one. Statements past the last one named keep their places.
+fn partial_order(
+    len: usize,
+    anchor: usize,
+    moved: &[usize],
+    stayed: &[usize],
+) -> Result<(usize, Vec<usize>), String> {
     let ascending = |v: &[usize]| v.windows(2).all(|w| w[0] < w[1]);
     let after_anchor = |v: &[usize]| v.iter().all(|&i| anchor < i && i < len);
     if moved.is_empty() || stayed.is_empty() || !ascending(moved) || !ascending(stayed) {
         return Err("the planned partial fix names no statics, or names them out of order".into());
     }
-    if !after_anchor(moved) || !after_anchor(stayed) || stayed.iter().any(|s| moved.contains(s)) {
+    let is_moved = |i: &usize| moved.binary_search(i).is_ok();
+    if !after_anchor(moved) || !after_anchor(stayed) || stayed.iter().any(is_moved) {
         return Err("the planned partial fix moves a static it keeps, or one outside its list".into());
     }
-    let order: Vec<usize> = (0..anchor)
-        .chain(moved.iter().copied())
-        .chain((anchor..len).filter(|i| !moved.contains(i)))
-        .collect();
-    Ok(order)
+    let last = moved[moved.len() - 1].max(stayed[stayed.len() - 1]);
+    let order: Vec<usize> =
+        moved.iter().copied().chain((anchor..=last).filter(|i| !is_moved(i))).map(|i| i - anchor).collect();
+    Ok((anchor, order))
 }
 
 impl Shape {
@@ -92,51 +103,69 @@ impl Shape {
     /// (the text this shape was taken from).
     pub fn expected(&self, text: &str, expectations: &[Expectation]) -> Result<Shape, String> {
         let mut shape = self.clone();
+        // Where each statement is, and each list: one look-up per expectation, however many.
+        let mut at: HashMap<Span, (usize, usize)> = HashMap::default();
+        for (l, list) in shape.lists.iter().enumerate() {
+            budget::tick(list.stmts.len() as u64);
+            for (i, stmt) in list.stmts.iter().enumerate() {
+                at.entry(stmt.span).or_insert((l, i));
+            }
+        }
+        let lists: HashMap<u32, usize> =
+            shape.lists.iter().enumerate().map(|(l, list)| (list.first, l)).collect();
         for expectation in expectations {
             if let Expectation::Arguments { stmt, units, order } = expectation {
-                let found = shape.lists.iter_mut().flat_map(|l| &mut l.stmts).find(|s| s.span == *stmt);
-                let Some(found) = found else {
+                budget::tick(units.len() as u64);
+                let Some(&(l, i)) = at.get(stmt) else {
                     return Err("the planned argument reordering names no statement".into());
                 };
+                let found = &mut shape.lists[l].stmts[i];
                 found.text = self.reordered(text, found, units, order)?;
             }
         }
         // Each list's order: the statement moves of every receiver in it, laid over each other
-        // (two receivers' moves in one list reorder disjoint stretches of it).
-        let mut orders: Vec<(usize, Vec<usize>)> = Vec::new();
+        // (two receivers' moves in one list reorder disjoint stretches of it). Only the places
+        // a move changes are kept until the list is rebuilt, once.
+        let mut moves: Vec<(usize, Vec<(usize, usize)>)> = Vec::new();
+        let mut moves_of: HashMap<usize, usize> = HashMap::default();
         for expectation in expectations {
             let first = match expectation {
                 Expectation::Statements { first, .. } | Expectation::Partial { first, .. } => *first,
                 Expectation::Arguments { .. } => continue,
             };
-            let Some(list) = shape.lists.iter().position(|l| l.first == first) else {
+            let Some(&list) = lists.get(&first) else {
                 return Err("the planned reordering names no statement list".into());
             };
             let len = shape.lists[list].stmts.len();
-            let order = match expectation {
-                Expectation::Statements { order, .. } => order.clone(),
+            let (offset, stretch, order) = match expectation {
+                Expectation::Statements { offset, len, order, .. } => (*offset, *len, order.clone()),
                 Expectation::Partial { anchor, moved, stayed, .. } => {
-                    partial_order(len, *anchor, moved, stayed)?
+                    let (offset, order) = partial_order(len, *anchor, moved, stayed)?;
+                    (offset, order.len(), order)
                 }
                 Expectation::Arguments { .. } => continue,
             };
-            if !is_permutation(&order, len) {
+            budget::tick(order.len() as u64);
+            if offset + stretch > len || !is_permutation(&order, stretch) {
                 return Err("the planned reordering is not a permutation of its list".into());
             }
-            match orders.iter_mut().find(|(l, _)| *l == list) {
-                Some((_, existing)) => {
-                    for (place, &from) in order.iter().enumerate().filter(|&(place, &from)| place != from) {
-                        existing[place] = from;
-                    }
-                }
-                None => orders.push((list, order)),
-            }
+            let changed = order.iter().enumerate().filter(|&(place, &from)| place != from);
+            let slot = *moves_of.entry(list).or_insert_with(|| {
+                moves.push((list, Vec::new()));
+                moves.len() - 1
+            });
+            moves[slot].1.extend(changed.map(|(place, &from)| (offset + place, offset + from)));
         }
-        for (list, order) in orders {
+        for (list, changed) in moves {
+            let list = &mut shape.lists[list];
+            budget::tick(list.stmts.len() as u64);
+            let mut order: Vec<usize> = (0..list.stmts.len()).collect();
+            for (place, from) in changed {
+                order[place] = from;
+            }
             if !is_permutation(&order, order.len()) {
                 return Err("the planned reorderings of one list overlap".into());
             }
-            let list = &mut shape.lists[list];
             list.stmts = order.iter().map(|&i| list.stmts[i].clone()).collect();
         }
         Ok(shape)
@@ -342,7 +371,7 @@ mod tests {
                           app.use(session({}));\napp.use(json());\n";
 
     fn lift() -> Vec<Expectation> {
-        vec![Expectation::Statements { first: 0, order: vec![0, 3, 1, 2] }]
+        vec![Expectation::Statements { first: 0, offset: 0, len: 4, order: vec![0, 3, 1, 2] }]
     }
 
     #[test]
@@ -410,7 +439,7 @@ mod tests {
         assert!(verdict(ORIGINAL, &lift(), &LIFTED.replacen('\n', "\r\n", 1)).is_err());
         // In a file that already mixes both, a line break inside a moved statement still counts.
         let mixed = "a();\r\napp.use(session({}));\napp.use(express.static(\r\n  'p'));\n";
-        let plan = [Expectation::Statements { first: 0, order: vec![0, 2, 1] }];
+        let plan = [Expectation::Statements { first: 0, offset: 0, len: 3, order: vec![0, 2, 1] }];
         assert_eq!(
             verdict(mixed, &plan, "a();\r\napp.use(express.static(\r\n  'p'));\napp.use(session({}));\n"),
             Ok(())
@@ -493,7 +522,7 @@ mod tests {
         // A statement move of one receiver and a partial fix of another, in disjoint stretches.
         let text = format!("{PARTIAL}r.use(session({{}}));\nr.use(express.static('r'));\n");
         let plan = [
-            Expectation::Statements { first: 0, order: vec![0, 1, 2, 3, 4, 5, 7, 6] },
+            Expectation::Statements { first: 0, offset: 6, len: 2, order: vec![1, 0] },
             Expectation::Partial { first: 0, anchor: 1, moved: vec![2, 5], stayed: vec![4] },
         ];
         let lines: Vec<&str> = text.lines().collect();
@@ -507,7 +536,12 @@ mod tests {
                                app.use(express.static('p'));\n};\nfunction other() {\n  a();\n  b();\n}\n";
 
     fn nested_lift() -> Vec<Expectation> {
-        vec![Expectation::Statements { first: at(NESTED_LIST, "app.use(session"), order: vec![1, 0] }]
+        vec![Expectation::Statements {
+            first: at(NESTED_LIST, "app.use(session"),
+            offset: 0,
+            len: 2,
+            order: vec![1, 0],
+        }]
     }
 
     #[test]
@@ -642,9 +676,19 @@ mod tests {
 
     #[test]
     fn a_plan_that_names_nothing_is_an_error() {
-        let bad_order = [Expectation::Statements { first: 0, order: vec![0, 0, 1, 2] }];
+        let bad_order = [Expectation::Statements { first: 0, offset: 0, len: 4, order: vec![0, 0, 1, 2] }];
         assert!(verdict(ORIGINAL, &bad_order, ORIGINAL).is_err());
-        let nowhere = [Expectation::Statements { first: 5, order: vec![0] }];
+        // An order missing a statement of its block: the statement after it must not fill the gap.
+        let short = [Expectation::Statements { first: 0, offset: 1, len: 3, order: vec![1, 0] }];
+        let swapped = "const a = require('a');\napp.use(json());\n// the session\napp.use(session({}));\n\
+                       app.use(express.static('p')); // assets\n";
+        assert!(verdict(ORIGINAL, &short, swapped).is_err());
+        let whole = [Expectation::Statements { first: 0, offset: 1, len: 2, order: vec![1, 0] }];
+        assert_eq!(verdict(ORIGINAL, &whole, swapped), Ok(()));
+        // A stretch that runs past the end of its list.
+        let past_the_end = [Expectation::Statements { first: 0, offset: 3, len: 2, order: vec![1, 0] }];
+        assert!(verdict(ORIGINAL, &past_the_end, ORIGINAL).is_err());
+        let nowhere = [Expectation::Statements { first: 5, offset: 0, len: 1, order: vec![0] }];
         assert!(verdict(ORIGINAL, &nowhere, ORIGINAL).is_err());
         let no_stmt = [Expectation::Arguments { stmt: Span::new(1, 2), units: vec![], order: vec![] }];
         assert!(verdict(ORIGINAL, &no_stmt, ORIGINAL).is_err());

@@ -1,7 +1,17 @@
 //! The per-statement facts visitor: bindings read and written, calls, local modules loaded,
 //! and registrations on the receiver nested inside the statement.
+//!
+//! What a function body contributes to the statement around it does not depend on that
+//! statement (only its bindings, references to the receiver and nested registrations count,
+//! none of what running it now would do), so it is gathered once per function and receiver
+//! ([`Deferred`]) and replayed into every statement around it: a callback nested `n` deep
+//! costs its size once, not once per enclosing statement list.
 
-use rustc_hash::FxHashSet as HashSet;
+use std::cell::RefCell;
+use std::collections::hash_map::Entry;
+use std::rc::Rc;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use oxc_ast::AstKind;
 use oxc_ast::ast::*;
@@ -41,7 +51,40 @@ pub(super) struct Facts<'a, 'c> {
     /// References to the receiver, and those of them that only reach its `.locals`.
     pub(super) receiver_refs: u32,
     pub(super) receiver_locals_refs: u32,
+    /// While gathering a function body's [`Deferred`]: each touch of the bindings that was
+    /// new, in order.
+    touches: Option<Vec<Touch<'a>>>,
 }
+
+/// One change to a statement's [`Bindings`] sets, as the visitor makes it.
+#[derive(Debug, Clone, Copy)]
+enum Touch<'a> {
+    Read(SymbolId),
+    Write(SymbolId),
+    Declare(SymbolId),
+    Name(SymbolId, &'a str),
+    FieldRead(&'a str),
+    FieldWritten(&'a str),
+    LocalsRead(SymbolId),
+    LocalsWritten(SymbolId),
+}
+
+/// What a function body adds to the facts of any statement it is in: the touches of its
+/// bindings in the order they were first made (replayed in that order, they leave each set
+/// exactly as visiting the body would), the references to the receiver, and the receiver's
+/// session and static registrations nested in it.
+#[derive(Debug, Default)]
+pub(super) struct Deferred<'a> {
+    touches: Vec<Touch<'a>>,
+    receiver_refs: u32,
+    receiver_locals_refs: u32,
+    nested: Vec<Part>,
+}
+
+/// Each function body's [`Deferred`], by receiver, function, the `this` class inside it and
+/// whether nested registrations were collected.
+pub(super) type DeferredCache<'a> =
+    RefCell<HashMap<(ReceiverId<'a>, Span, Option<u32>, bool), Rc<Deferred<'a>>>>;
 
 impl<'a, 'c> Facts<'a, 'c> {
     pub(super) fn new(context: &'c Context<'c, 'a, 'c>, direct: HashSet<Span>) -> Self {
@@ -59,6 +102,36 @@ impl<'a, 'c> Facts<'a, 'c> {
             depth: 0,
             receiver_refs: 0,
             receiver_locals_refs: 0,
+            touches: None,
+        }
+    }
+
+    /// Applies one touch to the bindings, and logs it if it was new and a body is being gathered.
+    fn touch(&mut self, touch: Touch<'a>) {
+        let b = &mut self.bindings;
+        let new = match touch {
+            Touch::Read(symbol) => b.reads.insert(symbol),
+            Touch::Write(symbol) => b.writes.insert(symbol),
+            Touch::Declare(symbol) => b.declares.insert(symbol),
+            // A symbol has one name: the first one recorded stays.
+            Touch::Name(symbol, name) => match b.names.entry(symbol) {
+                Entry::Vacant(entry) => {
+                    entry.insert(name.to_string());
+                    true
+                }
+                Entry::Occupied(_) => false,
+            },
+            Touch::FieldRead(field) => {
+                !b.fields_read.contains(field) && b.fields_read.insert(field.to_string())
+            }
+            Touch::FieldWritten(field) => {
+                !b.fields_written.contains(field) && b.fields_written.insert(field.to_string())
+            }
+            Touch::LocalsRead(symbol) => b.locals_read.insert(symbol),
+            Touch::LocalsWritten(symbol) => b.locals_written.insert(symbol),
+        };
+        if new && let Some(touches) = &mut self.touches {
+            touches.push(touch);
         }
     }
 
@@ -67,7 +140,7 @@ impl<'a, 'c> Facts<'a, 'c> {
     pub(super) fn mark_target_written(&mut self, member: &MemberExpression<'a>) {
         match this_field(member).filter(|_| self.this.is_some()) {
             Some(field) => {
-                self.bindings.fields_written.insert(field.to_string());
+                self.touch(Touch::FieldWritten(field));
             }
             None => self.mark_root_written(member.object()),
         }
@@ -83,8 +156,8 @@ impl<'a, 'c> Facts<'a, 'c> {
                 Expression::Identifier(id) => {
                     if let Some(symbol) = self.context.resolver.symbol_of(id) {
                         if first == Some("locals") {
-                            self.bindings.locals_written.insert(symbol);
-                            self.bindings.names.entry(symbol).or_insert_with(|| id.name.to_string());
+                            self.touch(Touch::LocalsWritten(symbol));
+                            self.touch(Touch::Name(symbol, id.name.as_str()));
                         } else {
                             self.write(symbol, id.name.as_str());
                         }
@@ -93,7 +166,7 @@ impl<'a, 'c> Facts<'a, 'c> {
                 }
                 Expression::StaticMemberExpression(m) => {
                     if let Some(field) = this_property(m).filter(|_| self.this.is_some()) {
-                        self.bindings.fields_written.insert(field.to_string());
+                        self.touch(Touch::FieldWritten(field));
                         return;
                     }
                     first = Some(m.property.name.as_str());
@@ -108,9 +181,9 @@ impl<'a, 'c> Facts<'a, 'c> {
         }
     }
 
-    pub(super) fn write(&mut self, symbol: SymbolId, name: &str) {
-        self.bindings.writes.insert(symbol);
-        self.bindings.names.entry(symbol).or_insert_with(|| name.to_string());
+    pub(super) fn write(&mut self, symbol: SymbolId, name: &'a str) {
+        self.touch(Touch::Write(symbol));
+        self.touch(Touch::Name(symbol, name));
     }
 
     pub(super) fn enter_call(&mut self) {
@@ -121,20 +194,39 @@ impl<'a, 'c> Facts<'a, 'c> {
         self.call_depth += 1;
     }
 
-    /// Walks a function body: defining a function calls nothing, but what its body touches
-    /// still counts for bindings. A non-arrow function has its own `this`.
-    pub(super) fn in_function(&mut self, own_this: bool, walk: impl FnOnce(&mut Self)) {
-        let saved =
-            (self.has_call, self.call_depth, self.nested_call_in_args, self.loads_local_module, self.this);
-        self.call_depth = 0;
-        if own_this {
-            self.this = None;
+    /// Takes in the function at `span`: defining a function calls nothing, but what its body
+    /// touches still counts for bindings. A non-arrow function has its own `this`. The body is
+    /// walked (by `walk`) once per receiver and `this`; later statements around it replay that.
+    pub(super) fn in_function(&mut self, span: Span, own_this: bool, walk: impl FnOnce(&mut Self)) {
+        let this = if own_this { None } else { self.this };
+        let key = (self.context.receiver, span, this, self.collect_nested);
+        let known = self.context.deferred.borrow().get(&key).cloned();
+        let deferred = match known {
+            Some(deferred) => deferred,
+            None => {
+                let mut body = Facts::new(self.context, HashSet::default());
+                body.collect_nested = self.collect_nested;
+                body.this = this;
+                body.depth = 1;
+                body.touches = Some(Vec::new());
+                walk(&mut body);
+                let deferred = Rc::new(Deferred {
+                    touches: body.touches.unwrap_or_default(),
+                    receiver_refs: body.receiver_refs,
+                    receiver_locals_refs: body.receiver_locals_refs,
+                    nested: body.nested,
+                });
+                self.context.deferred.borrow_mut().insert(key, Rc::clone(&deferred));
+                deferred
+            }
+        };
+        budget::tick(deferred.touches.len() as u64 + deferred.nested.len() as u64);
+        for &touch in &deferred.touches {
+            self.touch(touch);
         }
-        self.depth += 1;
-        walk(self);
-        self.depth -= 1;
-        (self.has_call, self.call_depth, self.nested_call_in_args, self.loads_local_module, self.this) =
-            saved;
+        self.receiver_refs += deferred.receiver_refs;
+        self.receiver_locals_refs += deferred.receiver_locals_refs;
+        self.nested.extend(deferred.nested.iter().cloned());
     }
 }
 
@@ -163,7 +255,7 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
         {
             self.bindings.shared_reads.entry(symbol).or_insert_with(|| it.name.to_string());
         }
-        self.bindings.reads.insert(symbol);
+        self.touch(Touch::Read(symbol));
         if reference.is_write() {
             self.write(symbol, it.name.as_str());
         }
@@ -171,13 +263,13 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
 
     fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
         if let Some(field) = this_property(it).filter(|_| self.this.is_some()) {
-            self.bindings.fields_read.insert(field.to_string());
+            self.touch(Touch::FieldRead(field));
         }
         if it.property.name == "locals"
             && let Expression::Identifier(id) = it.object.get_inner_expression()
             && let Some(symbol) = self.context.resolver.symbol_of(id)
         {
-            self.bindings.locals_read.insert(symbol);
+            self.touch(Touch::LocalsRead(symbol));
             if self.context.receiver == ReceiverId::Symbol(symbol) {
                 self.receiver_locals_refs += 1;
             }
@@ -194,8 +286,8 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
 
     fn visit_binding_identifier(&mut self, it: &BindingIdentifier<'a>) {
         if let Some(symbol) = it.symbol_id.get() {
-            self.bindings.declares.insert(symbol);
-            self.bindings.names.insert(symbol, it.name.to_string());
+            self.touch(Touch::Declare(symbol));
+            self.touch(Touch::Name(symbol, it.name.as_str()));
         }
     }
 
@@ -328,11 +420,11 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
     }
 
     fn visit_function(&mut self, it: &Function<'a>, flags: ScopeFlags) {
-        self.in_function(true, |this| walk::walk_function(this, it, flags));
+        self.in_function(it.span, true, |this| walk::walk_function(this, it, flags));
     }
 
     fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
-        self.in_function(false, |this| walk::walk_arrow_function_expression(this, it));
+        self.in_function(it.span, false, |this| walk::walk_arrow_function_expression(this, it));
     }
 }
 
@@ -357,6 +449,7 @@ fn closure_registrations<'a>(
         this: None,
         reach: None,
         sites: None,
+        deferred: context.deferred,
     };
     let found = body_registrations(&inner, &f.params, &f.body.as_ref()?.statements);
     resolver.closures.borrow_mut().insert(key, found.clone());

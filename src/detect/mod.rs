@@ -27,6 +27,7 @@ use oxc_syntax::symbol::SymbolId;
 
 use crate::config::Config;
 use crate::knowledge::Origin;
+use facts::DeferredCache;
 pub use model::{Analysis, Bindings, Block, Part, Stmt, Window};
 pub use modules::{Lookup, Modules, NoModules, Summary, summarize};
 use receivers::{ReceiverId, ThisClasses, call_receiver, find_receivers, method_name, this_field};
@@ -215,11 +216,15 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
     sites.retain(|(_, id)| receivers.contains_key(id));
     sites.sort_unstable_by_key(|&(at, _)| at);
     let mut sites_of: HashMap<ReceiverId<'a>, Vec<u32>> = HashMap::default();
-    for &(at, id) in &sites {
+    let mut indices: HashMap<ReceiverId<'a>, Vec<usize>> = HashMap::default();
+    for (i, &(at, id)) in sites.iter().enumerate() {
         sites_of.entry(id).or_default().push(at);
+        indices.entry(id).or_default().push(i);
     }
+    let by_receiver: Vec<(ReceiverId<'a>, Vec<usize>)> = indices.into_iter().collect();
+    let deferred = DeferredCache::default();
     for (list_start, is_program, list, this) in lists {
-        for (id, (first, last)) in windows(&sites, list, this) {
+        for (id, (first, last)) in windows(&sites, &by_receiver, list, this) {
             crate::budget::tick(1);
             // One statement that holds the receiver's registrations only nested inside it
             // cannot put static after session in the list: nothing to plan here.
@@ -232,9 +237,16 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
                 ReceiverId::Field(..) => None,
             };
             let sites = sites_of.get(&id).map(Vec::as_slice);
-            let context =
-                Context { resolver: &resolver, receivers: &receivers, receiver: id, this, reach, sites };
-            let window = Window { list_first: list[0].span().start, offset: first, list_len: list.len() };
+            let context = Context {
+                resolver: &resolver,
+                receivers: &receivers,
+                receiver: id,
+                this,
+                reach,
+                sites,
+                deferred: &deferred,
+            };
+            let window = Window { list_first: list[0].span().start, offset: first };
             let start = if first == 0 { list_start } else { list[first - 1].span().end };
             let stretch = &list[first..=last];
             if let Some(block) =
@@ -281,10 +293,15 @@ fn same_app<'a>(resolver: &Resolver<'a, '_>, a: &Expression<'a>, b: &Expression<
 }
 
 /// For each receiver with sites in `list` (whose `this` is the class at `this`), the first and
-/// last statement holding one: a binary search per site, and one when all of the list's sites
-/// are in one statement that is not an expression statement (every list around a deep nest).
+/// last statement holding one, in the order of their first sites: a binary search per site,
+/// and one when all of the list's sites are in one statement that is not an expression
+/// statement (every list around a deep nest). When the list holds more sites than there are
+/// receivers (every list around a nest whose levels register too), each receiver's first and
+/// last site in the list are searched for in `by_receiver` (each receiver's indices in
+/// `sites`) instead of visiting every site.
 fn windows<'a>(
     sites: &[(u32, ReceiverId<'a>)],
+    by_receiver: &[(ReceiverId<'a>, Vec<usize>)],
     list: &[Statement<'_>],
     this: Option<u32>,
 ) -> Vec<(ReceiverId<'a>, (usize, usize))> {
@@ -299,11 +316,27 @@ fn windows<'a>(
     if first == last && !matches!(list[first], Statement::ExpressionStatement(_)) {
         return Vec::new();
     }
+    let foreign = |id: &ReceiverId<'_>| matches!(id, ReceiverId::Field(class, _) if Some(*class) != this);
+    if hi - lo > by_receiver.len() {
+        // Each receiver's first and last index in `lo..hi`, ordered by the first.
+        let mut spans: Vec<(usize, usize, ReceiverId<'a>)> = by_receiver
+            .iter()
+            .filter(|(id, _)| !foreign(id))
+            .filter_map(|(id, at)| {
+                crate::budget::tick(1);
+                let from = at.partition_point(|&i| i < lo);
+                let to = at.partition_point(|&i| i < hi);
+                (from < to).then(|| (at[from], at[to - 1], *id))
+            })
+            .collect();
+        spans.sort_unstable_by_key(|&(first, ..)| first);
+        return spans.into_iter().map(|(f, l, id)| (id, (index(sites[f].0), index(sites[l].0)))).collect();
+    }
     let mut found: Vec<(ReceiverId<'a>, (usize, usize))> = Vec::new();
     let mut at: HashMap<ReceiverId<'a>, usize> = HashMap::default();
     for &(pos, id) in &sites[lo..hi] {
         crate::budget::tick(1);
-        if matches!(id, ReceiverId::Field(class, _) if Some(class) != this) {
+        if foreign(&id) {
             continue;
         }
         let stmt = index(pos);

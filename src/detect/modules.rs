@@ -13,6 +13,7 @@ use oxc_ast::AstKind;
 use oxc_ast::ast::*;
 use oxc_semantic::SemanticBuilder;
 
+use super::facts::DeferredCache;
 use super::function;
 use super::receivers::{Receiver, ReceiverId};
 use super::resolve::{Resolver, Value};
@@ -342,6 +343,7 @@ pub(super) fn registrations<'a>(
     let param = id.symbol_id.get()?;
     let mut receivers = HashMap::default();
     receivers.insert(ReceiverId::Symbol(param), Receiver { name: id.name.to_string(), created: false });
+    let deferred = DeferredCache::default();
     let context = Context {
         resolver,
         receivers: &receivers,
@@ -349,6 +351,7 @@ pub(super) fn registrations<'a>(
         this: None,
         reach: None,
         sites: None,
+        deferred: &deferred,
     };
     body_registrations(&context, params, statements)
 }

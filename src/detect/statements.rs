@@ -9,7 +9,7 @@ use oxc_ast_visit::Visit;
 use oxc_span::{GetSpan, Span};
 use oxc_syntax::symbol::SymbolId;
 
-use super::facts::Facts;
+use super::facts::{DeferredCache, Facts};
 use super::middleware::{call_falls_through, express_session_risk, mount_argument, path_prefix, use_parts};
 use super::model::{Bindings, Block, Part, SessionFacts, Stmt, Window};
 use super::modules::{Exported, Lookup, Registrations, body_registrations, registrations};
@@ -29,6 +29,8 @@ pub(super) struct Context<'c, 'a, 's> {
     pub(super) reach: Option<&'c Reach>,
     /// Where the calls that may register on the receiver start, in order (`None`: anywhere).
     pub(super) sites: Option<&'c [u32]>,
+    /// What each function body adds to the statements around it, shared by every list.
+    pub(super) deferred: &'c DeferredCache<'a>,
 }
 
 pub(super) fn build_block<'a>(

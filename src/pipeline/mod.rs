@@ -5,7 +5,7 @@
 mod found;
 pub mod outcome;
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
 use oxc_allocator::Allocator;
@@ -189,7 +189,7 @@ fn fix_passes(
         };
 
         let mut edits: Vec<Edit> = Vec::new();
-        let mut claimed: Vec<(usize, usize)> = Vec::new();
+        let mut claimed = Claimed::default();
         // What the plan says this pass does, for the checker (never the edits themselves).
         let mut expectations = Vec::new();
         // The statement moves applied; the pass may settle the file only if every finding is one.
@@ -217,18 +217,19 @@ fn fix_passes(
                                     mine.iter().map(|e| e.end).max().unwrap_or(0),
                                 );
                                 // Another fix already edits this stretch: this one waits for the next pass.
-                                if selected
-                                    && claimed.iter().all(|&(start, end)| end < range.0 || start > range.1)
-                                {
-                                    claimed.push(range);
+                                if selected && claimed.claim(range) {
                                     match finding.scope {
                                         Scope::Statements => {
                                             let first = block.window.list_first;
                                             let order = candidate.order(block.stmts.len());
                                             expectations.push(if finding.plan.stayed.is_empty() {
-                                                let order =
-                                                    block.window.list_order(&order, block.stmts.len());
-                                                Expectation::Statements { first, order }
+                                                let offset = block.window.offset;
+                                                Expectation::Statements {
+                                                    first,
+                                                    offset,
+                                                    len: block.stmts.len(),
+                                                    order: order.clone(),
+                                                }
                                             } else {
                                                 // Built from what the plan says moves and stays, not from `order`.
                                                 let at = |i: usize| i + block.window.offset;
@@ -331,6 +332,26 @@ fn fix_passes(
         text = apply(&text, &edits);
     }
     Err(FileError::Verify("the fixes did not settle after several passes".into()))
+}
+
+/// The stretches of text this pass's fixes edit, none touching another: a fix whose stretch
+/// meets one already claimed waits for the next pass.
+#[derive(Default)]
+struct Claimed {
+    /// Start to end, both inclusive.
+    ranges: BTreeMap<usize, usize>,
+}
+
+impl Claimed {
+    /// Claims `(start, end)` if it meets no claimed stretch. Claimed stretches are disjoint, so
+    /// the last one starting at or before `end` is the only one that can reach `start`.
+    fn claim(&mut self, (start, end): (usize, usize)) -> bool {
+        let meets = self.ranges.range(..=end).next_back().is_some_and(|(_, &last)| last >= start);
+        if !meets {
+            self.ranges.insert(start, end);
+        }
+        !meets
+    }
 }
 
 /// What identifies a finding left for review across passes, where offsets and line numbers

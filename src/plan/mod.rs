@@ -757,7 +757,7 @@ mod tests {
     }
 
     fn block(stmts: Vec<Stmt>) -> Block {
-        let window = crate::detect::model::Window { list_first: 0, offset: 0, list_len: stmts.len() };
+        let window = crate::detect::model::Window { list_first: 0, offset: 0 };
         Block { receiver: "app".into(), list_start: 0, is_program: true, stmts, window }
     }
 
