@@ -551,7 +551,7 @@ pub(super) fn helper_of<'a>(
             found.map(|r| (callee.name.to_string(), r))
         }
         callee => match resolver.resolve(callee, 0) {
-            Value::Module(origin) if origin.is_relative() => {
+            Value::Module(origin) if resolver.is_local(&origin) => {
                 let Lookup::Found(summary) = resolver.modules.lookup(origin.module) else {
                     return None;
                 };

@@ -1,6 +1,8 @@
 //! Reads the local modules that files import, once per run: resolves a relative specifier as
 //! Node and TypeScript do, parses the file in an arena of its own (TypeScript through the
-//! worker's probe first), and keeps its summary for every importer. Never edits them.
+//! worker's probe first), and keeps its summary for every importer. A bare specifier that
+//! names a package of the importer's workspace is a local module too ([`super::workspace`]).
+//! Never edits them.
 
 use std::cell::RefCell;
 use std::fs;
@@ -11,7 +13,9 @@ use oxc_allocator::Allocator;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::config::Config;
+use super::workspace::{Resolved, Workspaces, split_specifier};
 use crate::detect::{Lookup, Modules, summarize};
+use crate::knowledge::{EFFECT_FREE_CALLS, TABLE};
 use crate::parse::probe::{self, Prober};
 use crate::parse::{parse, scopes, source_type};
 use crate::source::Source;
@@ -24,11 +28,16 @@ const EXTENSIONS: &[&str] = &["js", "cjs", "mjs", "ts", "tsx", "cts", "mts"];
 pub struct ModuleCache {
     max_filesize: u64,
     loaded: Mutex<HashMap<PathBuf, Arc<OnceLock<Lookup>>>>,
+    workspaces: Workspaces,
 }
 
 impl ModuleCache {
     pub fn new(max_filesize: u64) -> ModuleCache {
-        ModuleCache { max_filesize, loaded: Mutex::new(HashMap::default()) }
+        ModuleCache {
+            max_filesize,
+            loaded: Mutex::new(HashMap::default()),
+            workspaces: Workspaces::new(max_filesize),
+        }
     }
 
     /// The local modules of the file at `importer`, read with the rules in `config`.
@@ -39,7 +48,7 @@ impl ModuleCache {
         prober: &'c mut Prober,
     ) -> FileModules<'c> {
         let dir = importer.parent().map(Path::to_path_buf).unwrap_or_default();
-        FileModules { cache: self, dir, config, prober: RefCell::new(prober) }
+        FileModules { cache: self, dir, config, prober: RefCell::new(prober), bare: RefCell::default() }
     }
 
     fn load(&self, path: &Path, config: &Config, prober: &RefCell<&mut Prober>) -> Lookup {
@@ -78,19 +87,49 @@ pub struct FileModules<'c> {
     dir: PathBuf,
     config: &'c Config,
     prober: RefCell<&'c mut Prober>,
+    /// Where each bare specifier of the file leads, asked once.
+    bare: RefCell<HashMap<String, Resolved>>,
+}
+
+impl FileModules<'_> {
+    /// Where a bare specifier leads: never to a workspace package when the knowledge base
+    /// knows a package of that name (it is classified as that package, whatever the layout).
+    fn workspace(&self, specifier: &str) -> Resolved {
+        if let Some(known) = self.bare.borrow().get(specifier) {
+            return known.clone();
+        }
+        let Some((name, _)) = split_specifier(specifier) else { return Resolved::NotWorkspace };
+        let known = TABLE.entries().any(|e| e.module == name) || EFFECT_FREE_CALLS.iter().any(|(m, _)| *m == name);
+        let resolved =
+            if known { Resolved::NotWorkspace } else { self.cache.workspaces.resolve(&self.dir, specifier) };
+        self.bare.borrow_mut().insert(specifier.to_string(), resolved.clone());
+        resolved
+    }
 }
 
 impl Modules for FileModules<'_> {
     fn lookup(&self, specifier: &str) -> Lookup {
+        if !specifier.starts_with(['.', '/']) {
+            return match self.workspace(specifier) {
+                Resolved::Entry(path) => self.cache.load(&path, self.config, &self.prober),
+                Resolved::Missing(looked_for) => Lookup::Missing { looked_for },
+                Resolved::Broken(path) => Lookup::Unreadable { path },
+                Resolved::NotWorkspace => Lookup::NotLoaded,
+            };
+        }
         match resolve(&self.dir, specifier) {
             Ok(path) => self.cache.load(&path, self.config, &self.prober),
             Err(looked_for) => Lookup::Missing { looked_for },
         }
     }
+
+    fn is_local(&self, specifier: &str) -> bool {
+        specifier.starts_with(['.', '/']) || self.workspace(specifier) != Resolved::NotWorkspace
+    }
 }
 
 /// The file `specifier` names from `dir`, or the first place looked at.
-fn resolve(dir: &Path, specifier: &str) -> Result<PathBuf, String> {
+pub(super) fn resolve(dir: &Path, specifier: &str) -> Result<PathBuf, String> {
     let base = dir.join(specifier);
     let file = |p: PathBuf| p.is_file().then(|| p.canonicalize().unwrap_or(p));
     let with_extension = |p: &Path| {
