@@ -208,4 +208,27 @@ mod tests {
         assert_eq!(found("./lib/pkg"), Ok(PathBuf::from("lib/pkg/src/main.cjs")));
         assert!(resolve(d, "./missing").unwrap_err().contains("missing(.js, .ts, /index.*)"));
     }
+
+    #[test]
+    fn a_workspace_package_is_a_local_module_unless_the_knowledge_base_knows_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir_all(d.join("packages/web")).unwrap();
+        fs::create_dir_all(d.join("packages/session")).unwrap();
+        fs::create_dir_all(d.join("server")).unwrap();
+        fs::write(d.join("package.json"), r#"{ "workspaces": ["packages/*"] }"#).unwrap();
+        fs::write(d.join("packages/web/package.json"), r#"{ "name": "@acme/web", "main": "index.cjs" }"#).unwrap();
+        fs::write(d.join("packages/web/index.cjs"), "exports.dir = () => 'public';\n").unwrap();
+        fs::write(d.join("packages/session/package.json"), r#"{ "name": "express-session" }"#).unwrap();
+        fs::write(d.join("packages/session/index.js"), "module.exports = 1;\n").unwrap();
+        let cache = ModuleCache::new(1 << 20);
+        let config = Config::default();
+        let mut prober = Prober::new(1 << 20, None);
+        let modules = cache.for_file(&d.join("server/main.js"), &config, &mut prober);
+        assert!(modules.is_local("@acme/web") && modules.is_local("./x"));
+        assert!(matches!(modules.lookup("@acme/web"), Lookup::Found(s) if s.export(&["dir"]).is_some()));
+        assert!(!modules.is_local("express-session") && !modules.is_local("left-pad"));
+        assert!(matches!(modules.lookup("express-session"), Lookup::NotLoaded));
+        assert!(matches!(modules.lookup("left-pad"), Lookup::NotLoaded));
+    }
 }

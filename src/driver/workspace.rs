@@ -53,10 +53,10 @@ impl Workspaces {
     /// Where the bare `specifier`, imported from a file in `dir`, leads.
     pub fn resolve(&self, dir: &Path, specifier: &str) -> Resolved {
         let Some((name, subpath)) = split_specifier(specifier) else { return Resolved::NotWorkspace };
-        let Some(root) = dir.ancestors().find(|d| self.folder(d).patterns.is_some()) else {
+        let Some(root) = ancestors(dir).into_iter().find(|d| self.folder(d).patterns.is_some()) else {
             return Resolved::NotWorkspace;
         };
-        let members = self.members(root);
+        let members = self.members(&root);
         match members.by_name.get(name) {
             Some(package) => self.entry(package, subpath),
             None => match members.broken.first() {
@@ -167,6 +167,22 @@ impl Workspaces {
     }
 }
 
+/// The directories a workspace root may be in, nearest first: `dir` and its parents, as
+/// written (so messages name paths as the run was given them), then, for a relative `dir`,
+/// the parents of the working directory.
+fn ancestors(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = dir
+        .ancestors()
+        .map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d.to_path_buf() })
+        .collect();
+    if dir.is_relative()
+        && let Ok(cwd) = std::env::current_dir()
+    {
+        found.extend(cwd.ancestors().skip(1).map(Path::to_path_buf));
+    }
+    found
+}
+
 /// The package name and the subpath after it: `@acme/web/lib/x` is `@acme/web` and `lib/x`.
 pub(super) fn split_specifier(specifier: &str) -> Option<(&str, &str)> {
     if specifier.is_empty() || specifier.starts_with(['.', '/']) || specifier.contains(':') {
@@ -249,4 +265,168 @@ fn pnpm_packages(text: &str) -> Vec<String> {
         }
     }
     patterns
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, files: &[(&str, &str)]) {
+        for (path, text) in files {
+            let path = root.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+    }
+
+    /// Where `specifier` leads from `root/from`, relative to `root`.
+    fn leads(workspaces: &Workspaces, root: &Path, from: &str, specifier: &str) -> String {
+        match workspaces.resolve(&root.join(from), specifier) {
+            Resolved::Entry(path) => {
+                path.strip_prefix(root.canonicalize().unwrap()).unwrap().display().to_string()
+            }
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn patterns_name_plain_directories_and_the_directories_under_a_star() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(d, &[
+            ("package.json", r#"{ "workspaces": ["server", "./packages/*/", "deep/**", "lib/b?"] }"#),
+            ("server/src/main.js", ""),
+            ("packages/web/package.json", r#"{ "name": "@acme/web", "main": "./index.cjs" }"#),
+            ("packages/web/index.cjs", ""),
+            ("packages/util/package.json", r#"{ "name": "util-kit" }"#),
+            ("packages/util/index.js", ""),
+            ("deep/x/package.json", r#"{ "name": "deep-x" }"#),
+            ("deep/x/index.js", ""),
+            ("lib/b1/package.json", r#"{ "name": "b-one" }"#),
+            ("lib/b1/index.js", ""),
+        ]);
+        let w = Workspaces::new(1 << 20);
+        assert_eq!(leads(&w, d, "server/src", "@acme/web"), "packages/web/index.cjs");
+        assert_eq!(leads(&w, d, "server/src", "util-kit"), "packages/util/index.js");
+        // Other glob forms name no directory: those names stay packages.
+        assert_eq!(leads(&w, d, "server/src", "deep-x"), "NotWorkspace");
+        assert_eq!(leads(&w, d, "server/src", "b-one"), "NotWorkspace");
+        assert_eq!(leads(&w, d, "server/src", "express"), "NotWorkspace");
+        assert_eq!(leads(&w, d, "server/src", "./web"), "NotWorkspace");
+    }
+
+    #[test]
+    fn workspaces_may_be_an_object_or_a_pnpm_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(d, &[
+            ("yarn/package.json", r#"{ "workspaces": { "packages": ["apps/*"] } }"#),
+            ("yarn/apps/a/package.json", r#"{ "name": "a" }"#),
+            ("yarn/apps/a/index.ts", ""),
+            ("pnpm/package.json", r#"{ "name": "root" }"#),
+            (
+                "pnpm/pnpm-workspace.yaml",
+                "# the apps\npackages:\n  - 'apps/*'\n  - \"!apps/old\" # retired\n  - tools\ncatalog:\n  - ignored\n",
+            ),
+            ("pnpm/apps/b/package.json", r#"{ "name": "b" }"#),
+            ("pnpm/apps/b/index.js", ""),
+            ("pnpm/apps/old/package.json", r#"{ "name": "old" }"#),
+            ("pnpm/apps/old/index.js", ""),
+            ("pnpm/tools/package.json", r#"{ "name": "tools" }"#),
+            ("pnpm/tools/index.js", ""),
+        ]);
+        let w = Workspaces::new(1 << 20);
+        assert_eq!(leads(&w, d, "yarn/apps/a", "a"), "yarn/apps/a/index.ts");
+        assert_eq!(leads(&w, d, "pnpm", "b"), "pnpm/apps/b/index.js");
+        assert_eq!(leads(&w, d, "pnpm", "tools"), "pnpm/tools/index.js");
+        assert_eq!(leads(&w, d, "pnpm", "old"), "NotWorkspace");
+        assert_eq!(pnpm_packages("packages:\n- a\n- b/*\n"), ["a", "b/*"]);
+    }
+
+    #[test]
+    fn entries_are_found_as_node_finds_a_directorys() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let packages = ["string", "dot", "require", "import", "nested", "main", "index", "typescript", "gone"];
+        let mut files = vec![(
+            "package.json".to_string(),
+            format!(r#"{{ "workspaces": [{}] }}"#, packages.map(|p| format!("\"{p}\"")).join(", ")),
+        )];
+        let manifests = [
+            ("string", r#""exports": "./lib/entry.js""#),
+            ("dot", r#""exports": { ".": "./lib/entry.js", "./extra": "./lib/extra.js" }"#),
+            ("require", r#""exports": { ".": { "types": "./x.d.ts", "require": "./lib/entry.js", "import": "./x.mjs" } }"#),
+            ("import", r#""exports": { "import": "./lib/entry.js", "default": "./x.js" }, "main": "x.js""#),
+            ("nested", r#""exports": { ".": { "node": { "default": "./lib/entry.js" } } }"#),
+            ("main", r#""main": "lib/entry""#),
+            ("index", r#""version": "1.0.0""#),
+            ("typescript", r#""main": "./lib/entry.js""#),
+            ("gone", r#""main": "./dist/index.js""#),
+        ];
+        for (name, fields) in manifests {
+            files.push((format!("{name}/package.json"), format!(r#"{{ "name": "{name}", {fields} }}"#)));
+            let entry = match name {
+                "index" => "index.js",
+                "typescript" => "lib/entry.ts",
+                "gone" => "src/index.ts",
+                _ => "lib/entry.js",
+            };
+            files.push((format!("{name}/{entry}"), String::new()));
+        }
+        files.push(("dot/lib/extra.js".into(), String::new()));
+        files.push(("main/lib/sub.js".into(), String::new()));
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        write(d, &files);
+        let w = Workspaces::new(1 << 20);
+        for name in ["string", "dot", "require", "import", "nested", "main"] {
+            assert_eq!(leads(&w, d, "", name), format!("{name}/lib/entry.js"), "{name}");
+        }
+        assert_eq!(leads(&w, d, "", "index"), "index/index.js");
+        // `./lib/entry.js` in a manifest names `./lib/entry.ts`, as in an import.
+        assert_eq!(leads(&w, d, "", "typescript"), "typescript/lib/entry.ts");
+        // Built output that is not there is not looked for in the sources.
+        assert!(leads(&w, d, "", "gone").contains("gone/dist/index.js(.js, .ts, /index.*)"));
+        assert_eq!(leads(&w, d, "", "dot/extra"), "dot/lib/extra.js");
+        assert!(leads(&w, d, "", "dot/other").contains("`exports` \\\"./other\\\" in its package.json"));
+        assert_eq!(leads(&w, d, "", "main/lib/sub"), "main/lib/sub.js");
+    }
+
+    #[test]
+    fn a_broken_manifest_is_named_and_each_manifest_is_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(d, &[
+            ("package.json", r#"{ "workspaces": ["packages/*"] }"#),
+            ("packages/ok/package.json", r#"{ "name": "ok" }"#),
+            ("packages/ok/index.js", ""),
+            ("packages/bad/package.json", r#"{ "name": "bad", }"#),
+            ("app/src/routes/a.js", ""),
+        ]);
+        let w = Workspaces::new(1 << 20);
+        let broken = d.join("packages/bad/package.json").display().to_string();
+        // Any name may be the broken package's; a name another package has is not.
+        assert_eq!(w.resolve(&d.join("app/src"), "bad"), Resolved::Broken(broken.clone()));
+        assert_eq!(w.resolve(&d.join("app/src"), "mystery"), Resolved::Broken(broken));
+        assert_eq!(leads(&w, d, "app/src/routes", "ok"), "packages/ok/index.js");
+        // Every directory asked about is read once: changing a manifest now changes nothing.
+        let folders = w.folders.lock().unwrap().len();
+        fs::write(d.join("packages/ok/package.json"), r#"{ "name": "renamed" }"#).unwrap();
+        fs::write(d.join("package.json"), "{}").unwrap();
+        assert_eq!(leads(&w, d, "app/src", "ok"), "packages/ok/index.js");
+        assert_eq!(leads(&w, d, "app/src/routes", "ok"), "packages/ok/index.js");
+        assert_eq!(w.folders.lock().unwrap().len(), folders);
+        assert_eq!(w.roots.lock().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_manifest_larger_than_a_module_may_be_is_broken() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(d, &[
+            ("package.json", r#"{ "workspaces": ["big"] }"#),
+            ("big/package.json", &format!(r#"{{ "name": "big", "description": "{}" }}"#, "x".repeat(200))),
+        ]);
+        let w = Workspaces::new(100);
+        assert!(matches!(w.resolve(d, "big"), Resolved::Broken(p) if p.ends_with("package.json")));
+    }
 }
