@@ -4,14 +4,16 @@
 //! use to show that the work grows linearly with the file, without timing anything.
 //!
 //! The counter is per thread (one file at a time runs on a thread), so that the code that does
-//! the work needs no handle to it. Running out of time unwinds with an [`OverBudget`] payload,
+//! the work needs no handle to it. The limit is on the CPU time of that thread, not on the
+//! clock: a busy machine (a CI runner shared with other jobs, other workers of the same run)
+//! slows every file down, and must not turn a file into a "too complex" error. Running out of time unwinds with an [`OverBudget`] payload,
 //! caught by [`measure`] alone, as oxc's full arena unwinds to [`crate::parse::arena`].
 
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// How long detection and planning may take on one file, all passes together.
+/// How much CPU time detection and planning may take on one file, all passes together.
 pub const TIME_LIMIT: Duration = Duration::from_secs(10);
 
 /// The clock is read once per this many units of work.
@@ -26,9 +28,9 @@ pub struct OverBudget {
 struct State {
     work: Cell<u64>,
     next_check: Cell<u64>,
-    /// When the enclosing [`measure`] ends the work, and its limit (none: a limit too large
-    /// for the clock).
-    deadline: Cell<Option<(Instant, Duration)>>,
+    /// The thread's CPU time at which the enclosing [`measure`] ends the work, and its limit
+    /// (none: a limit too large for the clock).
+    deadline: Cell<Option<(Duration, Duration)>>,
 }
 
 thread_local! {
@@ -45,7 +47,7 @@ pub fn tick(units: u64) {
         if work >= state.next_check.get() {
             state.next_check.set(work.saturating_add(CHECK_EVERY));
             if let Some((deadline, limit)) = state.deadline.get()
-                && Instant::now() >= deadline
+                && thread_cpu_time() >= deadline
             {
                 panic::panic_any(OverBudget { limit });
             }
@@ -56,7 +58,7 @@ pub fn tick(units: u64) {
 /// Runs `f` with `limit` to spend: its value and the work it counted, or `OverBudget` with the
 /// work counted until then. Any other panic goes on unwinding. Not reentrant.
 pub fn measure<T>(limit: Duration, f: impl FnOnce() -> T) -> (Result<T, OverBudget>, u64) {
-    let start = Instant::now();
+    let start = thread_cpu_time();
     STATE.with(|state| {
         state.work.set(0);
         state.next_check.set(CHECK_EVERY);
@@ -74,6 +76,16 @@ pub fn measure<T>(limit: Duration, f: impl FnOnce() -> T) -> (Result<T, OverBudg
             None => panic::resume_unwind(payload),
         },
     }
+}
+
+/// The CPU time the calling thread has used so far.
+fn thread_cpu_time() -> Duration {
+    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `now` is a valid, writable `timespec` for the duration of the call, and
+    // `CLOCK_THREAD_CPUTIME_ID` is a clock every supported platform (Linux, macOS) has.
+    let status = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    assert_eq!(status, 0, "the thread's CPU clock cannot be read");
+    Duration::new(u64::try_from(now.tv_sec).unwrap_or(0), u32::try_from(now.tv_nsec).unwrap_or(0))
 }
 
 /// Whether a panic payload is a file running out of time (for panic hooks that must stay quiet).
@@ -108,6 +120,27 @@ mod tests {
         assert_eq!(work, CHECK_EVERY);
         // Outside `measure` there is no deadline.
         tick(2 * CHECK_EVERY);
+    }
+
+    #[test]
+    fn the_limit_is_on_the_threads_cpu_time_not_on_the_clock() {
+        // A thread that waits (as a worker of a busy machine does) spends no CPU time: a
+        // clock-based budget of 50 ms would end it at its next check.
+        let limit = Duration::from_millis(50);
+        let (result, _) = measure(limit, || {
+            std::thread::sleep(Duration::from_millis(200));
+            tick(2 * CHECK_EVERY);
+        });
+        assert_eq!(result, Ok(()));
+        // And CPU time spent does count.
+        let (result, _) = measure(limit, || {
+            let start = thread_cpu_time();
+            while thread_cpu_time() < start + 2 * limit {
+                std::hint::black_box(0);
+            }
+            tick(2 * CHECK_EVERY);
+        });
+        assert_eq!(result, Err(OverBudget { limit }));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 
 use crate::driver::{Options, PrText, run};
-use crate::error::{Exit, exit_codes_help};
+use crate::error::{Exit, RunError, exit_codes_help};
 use crate::fault::{self, Fault};
 use crate::parse::arena::MAX_FILESIZE;
 use crate::parse::probe;
@@ -114,8 +114,8 @@ pub struct Args {
     #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = parse_max_filesize)]
     pub max_filesize: u64,
 
-    /// Worker threads (default: the number of cores).
-    #[arg(long, short = 'j', value_name = "N")]
+    /// Worker threads (default, or 0: the number of cores). At most 1024.
+    #[arg(long, short = 'j', value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
 
     /// Use this configuration file for every file, instead of the nearest static-first.toml
@@ -209,6 +209,22 @@ impl Args {
     }
 }
 
+/// The most worker threads `-j` may ask for: each reserves a stack of
+/// [`crate::walk::WORKER_STACK`] and its own parser memory.
+const MAX_THREADS: usize = 1024;
+
+/// `-j`: a thread count no larger than [`MAX_THREADS`] (0: the number of cores).
+fn parse_threads(text: &str) -> Result<usize, String> {
+    let n: usize = text.parse().map_err(|_| format!("`{text}` is not a number of threads"))?;
+    if n > MAX_THREADS {
+        return Err(format!(
+            "`{text}` is over the most worker threads, {MAX_THREADS} (each reserves 1 GiB of address space \
+             for its stack and its own parser memory); the default is the number of cores"
+        ));
+    }
+    Ok(n)
+}
+
 /// `--max-filesize`: a size no larger than [`MAX_FILESIZE`], whose parser memory every worker
 /// can reserve.
 fn parse_max_filesize(text: &str) -> Result<u64, String> {
@@ -253,7 +269,13 @@ pub fn main() -> ExitCode {
     }
     if let Some(Command::Lsp { max_filesize, config }) = args.command {
         let options = crate::lsp::Options { max_filesize, config };
-        return ExitCode::from(crate::walk::on_worker_stack(|| crate::lsp::serve_stdio(&options)));
+        return match crate::walk::on_worker_stack(|| crate::lsp::serve_stdio(&options)) {
+            Ok(code) => ExitCode::from(code),
+            Err(e) => {
+                eprintln!("static-first: error: {}", RunError::Threads(e));
+                Exit::Error.into()
+            }
+        };
     }
     if args.probe {
         return ExitCode::from(probe::serve(args.max_filesize, args.config.as_deref()));

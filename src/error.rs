@@ -102,7 +102,7 @@ impl fmt::Display for FileError {
             ),
             FileError::TooComplexToAnalyze(limit) => write!(
                 f,
-                "too complex to analyse: it took longer than {} s (very deep nesting, long `else if` \
+                "too complex to analyse: it took more than {} s of CPU time (very deep nesting, long `else if` \
                  chains or thousands of apps in one file); not changed: split the file or exclude it",
                 limit.as_secs_f32()
             ),
@@ -180,6 +180,8 @@ pub enum RunError {
     PrText(PrFile, PathBuf, io::Error),
     /// Standard output or error could not be written (not a closed pipe, which ends quietly).
     Output(io::Error),
+    /// Not one worker thread could start (a thread or memory limit of the process).
+    Threads(io::Error),
 }
 
 /// Which pull-request file a [`RunError::PrText`] is about.
@@ -214,6 +216,11 @@ impl fmt::Display for RunError {
                 write!(f, "cannot write the {what} {}: {e}", file.display())
             }
             RunError::Output(e) => write!(f, "cannot write the output: {e}"),
+            RunError::Threads(e) => write!(
+                f,
+                "cannot start a worker thread ({e}): each needs 1 GiB of address space for its stack; \
+                 raise the process's thread or virtual-memory limit (ulimit -u, ulimit -v)"
+            ),
         }
     }
 }

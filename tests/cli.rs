@@ -561,3 +561,47 @@ fn parser_memory_that_cannot_be_reserved_is_an_error_for_the_file() {
     );
     assert!(stderr(&out).contains("lower --max-filesize or -j"), "{}", stderr(&out));
 }
+
+#[test]
+fn threads_have_a_documented_maximum_and_past_it_is_a_usage_error() {
+    let p = Project::new(&[("app.js", BAD)]);
+    let out = p.run(&["--check", "-j", "1025"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("over the most worker threads, 1024"), "{}", stderr(&out));
+    // The largest allowed count runs: one file's findings, whatever starts.
+    let out = p.run(&["--check", "-j", "1024"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("app.js:"), "{}", stdout(&out));
+}
+
+/// The binary on `args` under an address-space limit of `kib`.
+fn limited(p: &Project, kib: u64, args: &str, stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new("sh")
+        .args(["-c", &format!("ulimit -v {kib} && exec \"$0\" {args}"), crate::support::BIN])
+        .current_dir(p.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn threads_that_cannot_start_are_an_error_or_fewer_workers_never_an_abort() {
+    let p = Project::new(&[("app.js", BAD), ("b/app.js", BAD), ("c/app.js", BAD)]);
+    // 3.5 GB: room for three 1 GiB worker stacks (with little parser memory each), not for
+    // 64. The run goes on with the workers that started and checks every file.
+    let out = limited(&p, 3_500_000, "-j64 --max-filesize 1K --check", "");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().filter(|l| l.contains(": warning: ")).count(), 3, "{}", stdout(&out));
+    // 800 MB: not one worker's stack. The run ends with what to do, from a walk or from stdin.
+    for (args, stdin) in [("--check", ""), ("- --stdin-filename app.js", BAD)] {
+        let out = limited(&p, 800_000, args, stdin);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains("error: cannot start a worker thread ("), "{}", stderr(&out));
+        assert!(stderr(&out).contains("ulimit -u, ulimit -v"), "{}", stderr(&out));
+    }
+}

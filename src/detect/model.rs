@@ -49,9 +49,11 @@ pub struct Window {
 }
 
 impl Window {
-    /// The whole list's order for a reordering of the block's statements (block indices).
-    pub fn list_order(&self, order: &[usize]) -> Vec<usize> {
-        let end = self.offset + order.len();
+    /// The whole list's order for a reordering of the block's `len` statements (block
+    /// indices). The statements around the block keep their places; an `order` that is not a
+    /// permutation of the block stays one that is not of the list, for the checker to refuse.
+    pub fn list_order(&self, order: &[usize], len: usize) -> Vec<usize> {
+        let end = self.offset + len;
         (0..self.offset)
             .chain(order.iter().map(|i| i + self.offset))
             .chain(end..self.list_len.max(end))
@@ -244,5 +246,19 @@ impl Stmt {
         self.nested.is_empty()
             && self.parts.iter().any(|p| p.kind == kind)
             && self.parts.iter().all(|p| p.kind == kind || p.kind == Kind::Inert)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Window;
+
+    #[test]
+    fn a_block_order_keeps_the_list_around_it_and_a_short_one_stays_short() {
+        let window = Window { list_first: 0, offset: 2, list_len: 7 };
+        assert_eq!(window.list_order(&[1, 2, 0], 3), [0, 1, 3, 4, 2, 5, 6]);
+        // A statement missing from the block's order is missing from the list's: the checker
+        // refuses it as no permutation, instead of the next statement filling its place.
+        assert_eq!(window.list_order(&[1, 0], 3), [0, 1, 3, 2, 5, 6]);
     }
 }

@@ -124,7 +124,7 @@ pub fn run(options: &Options) -> Result<Exit, RunError> {
     // `--interactive` asks about every fix once the run is over; otherwise each file's report is
     // printed as soon as every file before it has been.
     let mut held = Vec::new();
-    walk(
+    let walked = walk(
         &roots,
         walk_options,
         || Worker::new(options),
@@ -160,6 +160,7 @@ pub fn run(options: &Options) -> Result<Exit, RunError> {
         },
     );
     progress.finish();
+    walked.map_err(RunError::Threads)?;
 
     if options.interactive {
         interactive::confirm_and_write(&mut held, &writer, options.color).map_err(RunError::Output)?;

@@ -36,7 +36,7 @@ struct Request {
 
 /// Answers requests until stdin ends. A closed stdout ends the server quietly.
 pub fn run(options: &Options) -> Result<Exit, RunError> {
-    let served = on_worker_stack(|| serve(options));
+    let served = on_worker_stack(|| serve(options)).map_err(RunError::Threads)?;
     match served {
         Err(RunError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Exit::Clean),
         served => served,

@@ -26,7 +26,8 @@ pub fn run(options: &Options, configs: &Configs) -> Result<Exit, RunError> {
     let checked = on_worker_stack(|| {
         let mut checker = TextChecker::new(options.max_filesize, options.config.as_deref());
         checker.check(name, &raw, &config, Scope::All { explain: options.explain })
-    });
+    })
+    .map_err(RunError::Threads)?;
     let (skipped, outcome) = match checked.ok_or_else(|| RunError::StdinUnsupported(name.clone()))? {
         Checked::Analysed(outcome) => (None, outcome),
         Checked::Skipped(why) => (Some(why), FileOutcome::default()),

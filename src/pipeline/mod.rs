@@ -226,7 +226,8 @@ fn fix_passes(
                                             let first = block.window.list_first;
                                             let order = candidate.order(block.stmts.len());
                                             expectations.push(if finding.plan.stayed.is_empty() {
-                                                let order = block.window.list_order(&order);
+                                                let order =
+                                                    block.window.list_order(&order, block.stmts.len());
                                                 Expectation::Statements { first, order }
                                             } else {
                                                 // Built from what the plan says moves and stays, not from `order`.

@@ -10,6 +10,7 @@
 pub mod select;
 
 use std::collections::BTreeMap;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::thread;
 
@@ -24,16 +25,15 @@ pub(crate) const WORKER_STACK: usize = 1 << 30;
 /// few enough that a small tree still spreads over every worker.
 const BATCH: usize = 16;
 
-/// Runs `f` on a thread with a worker's stack: for work on one file outside the walk.
-pub fn on_worker_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+/// Runs `f` on a thread with a worker's stack: for work on one file outside the walk. Err: the
+/// thread could not start (a thread or memory limit of the process).
+pub fn on_worker_stack<T: Send>(f: impl FnOnce() -> T + Send) -> io::Result<T> {
     thread::scope(|scope| {
-        thread::Builder::new()
+        let worker = thread::Builder::new()
             .name("static-first-single".into())
             .stack_size(WORKER_STACK)
-            .spawn_scoped(scope, f)
-            .expect("a worker thread starts")
-            .join()
-            .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+            .spawn_scoped(scope, f)?;
+        Ok(worker.join().unwrap_or_else(|payload| std::panic::resume_unwind(payload)))
     })
 }
 
@@ -71,7 +71,17 @@ enum Problem {
 /// own state made by `init` (for example an oxc allocator). Every result is passed to `output`
 /// on the calling thread, in the order of the paths (roots sorted, then each tree depth-first
 /// with names sorted, which is the order of sorting the paths), whatever the thread count.
-pub fn walk<S, T, I, F, O>(roots: &[PathBuf], options: WalkOptions, init: I, process: F, mut output: O)
+///
+/// When the process may not start as many threads as asked (a thread or memory limit), the walk
+/// goes on with the workers that did start. Err: not one worker, or not the walking thread,
+/// could start; nothing was processed then.
+pub fn walk<S, T, I, F, O>(
+    roots: &[PathBuf],
+    options: WalkOptions,
+    init: I,
+    process: F,
+    mut output: O,
+) -> io::Result<()>
 where
     T: Send,
     I: Fn() -> S + Sync,
@@ -85,7 +95,7 @@ where
         for i in 0..threads {
             let (work, done) = (work.clone(), done.clone());
             let (init, process) = (&init, &process);
-            thread::Builder::new()
+            let started = thread::Builder::new()
                 .name(format!("static-first-{i}"))
                 .stack_size(WORKER_STACK)
                 .spawn_scoped(scope, move || {
@@ -108,14 +118,18 @@ where
                             return;
                         }
                     }
-                })
-                .expect("a worker thread starts");
+                });
+            match started {
+                Ok(_) => {}
+                Err(_) if i > 0 => break,
+                Err(e) => return Err(e),
+            }
         }
         drop((work, done));
+        // A walking thread that cannot start drops `batches`: the workers find no work and end.
         thread::Builder::new()
             .name("static-first-walk".into())
-            .spawn_scoped(scope, move || discover(roots, options, &batches))
-            .expect("the walking thread starts");
+            .spawn_scoped(scope, move || discover(roots, options, &batches))?;
 
         // Batches finish out of order; pass each on once every batch before it has been.
         let mut next = 0;
@@ -127,7 +141,8 @@ where
                 next += 1;
             }
         }
-    });
+        Ok(())
+    })
 }
 
 /// Sends every file under `roots` (and every root that does not exist), in path order, down
@@ -249,7 +264,8 @@ mod tests {
                 Entry::Error { .. } => None,
             },
             |path| seen.push(path),
-        );
+        )
+        .unwrap();
         seen
     }
 
@@ -315,7 +331,8 @@ mod tests {
                 printed.store(true, Ordering::SeqCst);
                 count += 1;
             },
-        );
+        )
+        .unwrap();
         assert_eq!(count, 100);
         assert!(waited.load(Ordering::SeqCst), "no result was passed on until every file was done");
     }
