@@ -219,7 +219,9 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
                 None => self.bindings.opaque = true,
             }
         }
-        if require_specifier(self.context.resolver, it).is_some_and(|m| self.context.resolver.modules.is_local(m)) {
+        if require_specifier(self.context.resolver, it)
+            .is_some_and(|m| self.context.resolver.modules.is_local(m))
+        {
             self.loads_local_module = true;
         }
         // A call may mutate anything it is passed, except modules.

@@ -12,8 +12,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use oxc_allocator::Allocator;
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::config::Config;
 use super::workspace::{Resolved, Workspaces, split_specifier};
+use crate::config::Config;
 use crate::detect::{Lookup, Modules, summarize};
 use crate::knowledge::{EFFECT_FREE_CALLS, TABLE};
 use crate::parse::probe::{self, Prober};
@@ -99,7 +99,8 @@ impl FileModules<'_> {
             return known.clone();
         }
         let Some((name, _)) = split_specifier(specifier) else { return Resolved::NotWorkspace };
-        let known = TABLE.entries().any(|e| e.module == name) || EFFECT_FREE_CALLS.iter().any(|(m, _)| *m == name);
+        let known =
+            TABLE.entries().any(|e| e.module == name) || EFFECT_FREE_CALLS.iter().any(|(m, _)| *m == name);
         let resolved =
             if known { Resolved::NotWorkspace } else { self.cache.workspaces.resolve(&self.dir, specifier) };
         self.bare.borrow_mut().insert(specifier.to_string(), resolved.clone());
@@ -217,7 +218,8 @@ mod tests {
         fs::create_dir_all(d.join("packages/session")).unwrap();
         fs::create_dir_all(d.join("server")).unwrap();
         fs::write(d.join("package.json"), r#"{ "workspaces": ["packages/*"] }"#).unwrap();
-        fs::write(d.join("packages/web/package.json"), r#"{ "name": "@acme/web", "main": "index.cjs" }"#).unwrap();
+        fs::write(d.join("packages/web/package.json"), r#"{ "name": "@acme/web", "main": "index.cjs" }"#)
+            .unwrap();
         fs::write(d.join("packages/web/index.cjs"), "exports.dir = () => 'public';\n").unwrap();
         fs::write(d.join("packages/session/package.json"), r#"{ "name": "express-session" }"#).unwrap();
         fs::write(d.join("packages/session/index.js"), "module.exports = 1;\n").unwrap();

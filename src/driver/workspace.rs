@@ -68,11 +68,12 @@ impl Workspaces {
 
     /// A directory's manifest and workspace patterns, read the first time it is asked about.
     fn folder(&self, dir: &Path) -> Arc<Folder> {
+        let dir = tidy(dir);
         let cell = {
             let mut folders = self.folders.lock().expect("no panic while the lock is held");
-            folders.entry(dir.to_path_buf()).or_default().clone()
+            folders.entry(dir.clone()).or_default().clone()
         };
-        cell.get_or_init(|| Arc::new(self.read_folder(dir))).clone()
+        cell.get_or_init(|| Arc::new(self.read_folder(&dir))).clone()
     }
 
     fn read_folder(&self, dir: &Path) -> Folder {
@@ -118,9 +119,9 @@ impl Workspaces {
         let (excluded, included): (Vec<&String>, Vec<&String>) =
             patterns.iter().partition(|p| p.starts_with('!'));
         let excluded: Vec<PathBuf> =
-            excluded.iter().flat_map(|p| expand(root, &p[1..])).collect();
+            excluded.iter().flat_map(|p| expand(root, &p[1..])).map(|d| tidy(&d)).collect();
         let mut members = Members { by_name: HashMap::default(), broken: Vec::new() };
-        for dir in included.iter().flat_map(|p| expand(root, p)) {
+        for dir in included.iter().flat_map(|p| expand(root, p)).map(|d| tidy(&d)) {
             if excluded.contains(&dir) {
                 continue;
             }
@@ -144,11 +145,9 @@ impl Workspaces {
             return Resolved::Broken(package.join("package.json").display().to_string());
         };
         let looked_for = |what: &str| Resolved::Missing(format!("{} ({what})", package.display()));
-        let file = |target: &str| {
-            match super::modules::resolve(package, target.trim_start_matches("./")) {
-                Ok(path) => Resolved::Entry(path),
-                Err(looked_for) => Resolved::Missing(looked_for),
-            }
+        let file = |target: &str| match super::modules::resolve(package, target.trim_start_matches("./")) {
+            Ok(path) => Resolved::Entry(path),
+            Err(looked_for) => Resolved::Missing(looked_for),
         };
         if let Some(exports) = manifest.get("exports") {
             let key = if subpath.is_empty() { ".".to_string() } else { format!("./{subpath}") };
@@ -171,16 +170,20 @@ impl Workspaces {
 /// written (so messages name paths as the run was given them), then, for a relative `dir`,
 /// the parents of the working directory.
 fn ancestors(dir: &Path) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = dir
-        .ancestors()
-        .map(|d| if d.as_os_str().is_empty() { PathBuf::from(".") } else { d.to_path_buf() })
-        .collect();
+    let mut found: Vec<PathBuf> = dir.ancestors().map(Path::to_path_buf).collect();
     if dir.is_relative()
         && let Ok(cwd) = std::env::current_dir()
     {
         found.extend(cwd.ancestors().skip(1).map(Path::to_path_buf));
     }
     found
+}
+
+/// `dir` without `.` components (`./backend` and `backend` are one directory, read once), and
+/// `.` for the working directory.
+fn tidy(dir: &Path) -> PathBuf {
+    let tidy: PathBuf = dir.components().filter(|c| *c != std::path::Component::CurDir).collect();
+    if tidy.as_os_str().is_empty() { PathBuf::from(".") } else { tidy }
 }
 
 /// The package name and the subpath after it: `@acme/web/lib/x` is `@acme/web` and `lib/x`.
@@ -293,18 +296,21 @@ mod tests {
     fn patterns_name_plain_directories_and_the_directories_under_a_star() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        write(d, &[
-            ("package.json", r#"{ "workspaces": ["server", "./packages/*/", "deep/**", "lib/b?"] }"#),
-            ("server/src/main.js", ""),
-            ("packages/web/package.json", r#"{ "name": "@acme/web", "main": "./index.cjs" }"#),
-            ("packages/web/index.cjs", ""),
-            ("packages/util/package.json", r#"{ "name": "util-kit" }"#),
-            ("packages/util/index.js", ""),
-            ("deep/x/package.json", r#"{ "name": "deep-x" }"#),
-            ("deep/x/index.js", ""),
-            ("lib/b1/package.json", r#"{ "name": "b-one" }"#),
-            ("lib/b1/index.js", ""),
-        ]);
+        write(
+            d,
+            &[
+                ("package.json", r#"{ "workspaces": ["server", "./packages/*/", "deep/**", "lib/b?"] }"#),
+                ("server/src/main.js", ""),
+                ("packages/web/package.json", r#"{ "name": "@acme/web", "main": "./index.cjs" }"#),
+                ("packages/web/index.cjs", ""),
+                ("packages/util/package.json", r#"{ "name": "util-kit" }"#),
+                ("packages/util/index.js", ""),
+                ("deep/x/package.json", r#"{ "name": "deep-x" }"#),
+                ("deep/x/index.js", ""),
+                ("lib/b1/package.json", r#"{ "name": "b-one" }"#),
+                ("lib/b1/index.js", ""),
+            ],
+        );
         let w = Workspaces::new(1 << 20);
         assert_eq!(leads(&w, d, "server/src", "@acme/web"), "packages/web/index.cjs");
         assert_eq!(leads(&w, d, "server/src", "util-kit"), "packages/util/index.js");
@@ -319,22 +325,25 @@ mod tests {
     fn workspaces_may_be_an_object_or_a_pnpm_list() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        write(d, &[
-            ("yarn/package.json", r#"{ "workspaces": { "packages": ["apps/*"] } }"#),
-            ("yarn/apps/a/package.json", r#"{ "name": "a" }"#),
-            ("yarn/apps/a/index.ts", ""),
-            ("pnpm/package.json", r#"{ "name": "root" }"#),
-            (
-                "pnpm/pnpm-workspace.yaml",
-                "# the apps\npackages:\n  - 'apps/*'\n  - \"!apps/old\" # retired\n  - tools\ncatalog:\n  - ignored\n",
-            ),
-            ("pnpm/apps/b/package.json", r#"{ "name": "b" }"#),
-            ("pnpm/apps/b/index.js", ""),
-            ("pnpm/apps/old/package.json", r#"{ "name": "old" }"#),
-            ("pnpm/apps/old/index.js", ""),
-            ("pnpm/tools/package.json", r#"{ "name": "tools" }"#),
-            ("pnpm/tools/index.js", ""),
-        ]);
+        write(
+            d,
+            &[
+                ("yarn/package.json", r#"{ "workspaces": { "packages": ["apps/*"] } }"#),
+                ("yarn/apps/a/package.json", r#"{ "name": "a" }"#),
+                ("yarn/apps/a/index.ts", ""),
+                ("pnpm/package.json", r#"{ "name": "root" }"#),
+                (
+                    "pnpm/pnpm-workspace.yaml",
+                    "# the apps\npackages:\n  - 'apps/*'\n  - \"!apps/old\" # retired\n  - tools\ncatalog:\n  - ignored\n",
+                ),
+                ("pnpm/apps/b/package.json", r#"{ "name": "b" }"#),
+                ("pnpm/apps/b/index.js", ""),
+                ("pnpm/apps/old/package.json", r#"{ "name": "old" }"#),
+                ("pnpm/apps/old/index.js", ""),
+                ("pnpm/tools/package.json", r#"{ "name": "tools" }"#),
+                ("pnpm/tools/index.js", ""),
+            ],
+        );
         let w = Workspaces::new(1 << 20);
         assert_eq!(leads(&w, d, "yarn/apps/a", "a"), "yarn/apps/a/index.ts");
         assert_eq!(leads(&w, d, "pnpm", "b"), "pnpm/apps/b/index.js");
@@ -347,7 +356,8 @@ mod tests {
     fn entries_are_found_as_node_finds_a_directorys() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let packages = ["string", "dot", "require", "import", "nested", "main", "index", "typescript", "gone"];
+        let packages =
+            ["string", "dot", "require", "import", "nested", "main", "index", "typescript", "gone"];
         let mut files = vec![(
             "package.json".to_string(),
             format!(r#"{{ "workspaces": [{}] }}"#, packages.map(|p| format!("\"{p}\"")).join(", ")),
@@ -355,7 +365,10 @@ mod tests {
         let manifests = [
             ("string", r#""exports": "./lib/entry.js""#),
             ("dot", r#""exports": { ".": "./lib/entry.js", "./extra": "./lib/extra.js" }"#),
-            ("require", r#""exports": { ".": { "types": "./x.d.ts", "require": "./lib/entry.js", "import": "./x.mjs" } }"#),
+            (
+                "require",
+                r#""exports": { ".": { "types": "./x.d.ts", "require": "./lib/entry.js", "import": "./x.mjs" } }"#,
+            ),
             ("import", r#""exports": { "import": "./lib/entry.js", "default": "./x.js" }, "main": "x.js""#),
             ("nested", r#""exports": { ".": { "node": { "default": "./lib/entry.js" } } }"#),
             ("main", r#""main": "lib/entry""#),
@@ -395,13 +408,16 @@ mod tests {
     fn a_broken_manifest_is_named_and_each_manifest_is_read_once() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        write(d, &[
-            ("package.json", r#"{ "workspaces": ["packages/*"] }"#),
-            ("packages/ok/package.json", r#"{ "name": "ok" }"#),
-            ("packages/ok/index.js", ""),
-            ("packages/bad/package.json", r#"{ "name": "bad", }"#),
-            ("app/src/routes/a.js", ""),
-        ]);
+        write(
+            d,
+            &[
+                ("package.json", r#"{ "workspaces": ["packages/*"] }"#),
+                ("packages/ok/package.json", r#"{ "name": "ok" }"#),
+                ("packages/ok/index.js", ""),
+                ("packages/bad/package.json", r#"{ "name": "bad", }"#),
+                ("app/src/routes/a.js", ""),
+            ],
+        );
         let w = Workspaces::new(1 << 20);
         let broken = d.join("packages/bad/package.json").display().to_string();
         // Any name may be the broken package's; a name another package has is not.
@@ -419,13 +435,31 @@ mod tests {
     }
 
     #[test]
+    fn a_directory_is_one_key_however_it_is_spelled() {
+        // The walk gives `backend/src/main.ts`, a workspace pattern `./backend`.
+        assert_eq!(tidy(Path::new("./backend")), PathBuf::from("backend"));
+        assert_eq!(tidy(Path::new("")), PathBuf::from("."));
+        assert_eq!(tidy(Path::new("./")), PathBuf::from("."));
+        let w = Workspaces::new(1 << 20);
+        w.folder(Path::new("./no-such-dir"));
+        w.folder(Path::new("no-such-dir"));
+        assert_eq!(w.folders.lock().unwrap().len(), 1);
+    }
+
+    #[test]
     fn a_manifest_larger_than_a_module_may_be_is_broken() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        write(d, &[
-            ("package.json", r#"{ "workspaces": ["big"] }"#),
-            ("big/package.json", &format!(r#"{{ "name": "big", "description": "{}" }}"#, "x".repeat(200))),
-        ]);
+        write(
+            d,
+            &[
+                ("package.json", r#"{ "workspaces": ["big"] }"#),
+                (
+                    "big/package.json",
+                    &format!(r#"{{ "name": "big", "description": "{}" }}"#, "x".repeat(200)),
+                ),
+            ],
+        );
         let w = Workspaces::new(100);
         assert!(matches!(w.resolve(d, "big"), Resolved::Broken(p) if p.ends_with("package.json")));
     }
