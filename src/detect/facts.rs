@@ -12,9 +12,10 @@ use oxc_syntax::symbol::SymbolId;
 
 use super::middleware::use_parts;
 use super::model::{Bindings, Part};
-use super::receivers::{ReceiverId, call_receiver, method_name, this_field, this_property};
+use super::modules::{Registrations, body_registrations};
+use super::receivers::{ReceiverId, call_receiver, method_name, session_method, this_field, this_property};
 use super::resolve::require_specifier;
-use super::statements::{Context, first_argument_symbol, helper_of, helper_parts};
+use super::statements::{Context, classify_link, first_argument_symbol, helper_of, helper_parts};
 use crate::budget;
 use crate::knowledge::{Kind, SHARED_GLOBALS};
 
@@ -235,14 +236,18 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
             }
         }
         if self.collect_nested
-            && method_name(it) == Some("use")
             && !self.direct.contains(&it.span)
             && call_receiver(self.context.resolver, it, self.this) == Some(self.context.receiver)
         {
-            let found = use_parts(self.context.resolver, it)
-                .into_iter()
-                .filter(|p| matches!(p.kind, Kind::Session | Kind::Static));
-            self.nested.extend(found);
+            // `if (x) { app.io.session(o) }` (express.oi) registers session there too.
+            let parts = match method_name(it) {
+                Some("use") => use_parts(self.context.resolver, it),
+                _ if matches!(session_method(self.context.resolver, it), Some(Ok(_))) => {
+                    classify_link(self.context.resolver, it)
+                }
+                _ => Vec::new(),
+            };
+            self.nested.extend(parts.into_iter().filter(|p| matches!(p.kind, Kind::Session | Kind::Static)));
         }
         // `if (secure) { setupSession(app) }`: what a helper registers happens here too.
         if self.collect_nested
@@ -259,6 +264,24 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
             let found: Vec<(Kind, String)> = found.cloned().collect();
             if !found.is_empty() {
                 self.nested.extend(helper_parts(&found, &name, it.span, false));
+            }
+        }
+        // `initialize()`, a function of this file whose body registers on the receiver it
+        // refers to: what it registers happens here, never moved (the function holds the
+        // receiver, so the call is not movable either).
+        if self.collect_nested
+            && let ReceiverId::Symbol(receiver) = self.context.receiver
+            && let Expression::Identifier(callee) = it.callee.get_inner_expression()
+            && let Some(f) = self.context.resolver.function_of(callee)
+            && self.context.resolver.refers_to(f, receiver)
+            && let Some(registers) = closure_registrations(self.context, f, receiver)
+        {
+            let found: Vec<(Kind, String)> = (registers.parts.iter().chain(&registers.nested))
+                .filter(|(k, _)| matches!(k, Kind::Session | Kind::Static))
+                .cloned()
+                .collect();
+            if !found.is_empty() {
+                self.nested.extend(helper_parts(&found, callee.name.as_str(), it.span, false));
             }
         }
         walk::walk_call_expression(self, it);
@@ -322,4 +345,31 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
     fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
         self.in_function(false, |this| walk::walk_arrow_function_expression(this, it));
     }
+}
+
+/// What `f` registers on `receiver`, which it refers to from outside: its body classified for
+/// that receiver. Cached per function and receiver.
+fn closure_registrations<'a>(
+    context: &Context<'_, 'a, '_>,
+    f: &'a Function<'a>,
+    receiver: SymbolId,
+) -> Option<Registrations> {
+    let resolver = context.resolver;
+    let key = (f.span.start, receiver);
+    if let Some(known) = resolver.closures.borrow().get(&key) {
+        return known.clone();
+    }
+    // A call of the function inside its own body stops here.
+    resolver.closures.borrow_mut().insert(key, None);
+    let inner = Context {
+        resolver,
+        receivers: context.receivers,
+        receiver: ReceiverId::Symbol(receiver),
+        this: None,
+        reach: None,
+        sites: None,
+    };
+    let found = body_registrations(&inner, &f.params, &f.body.as_ref()?.statements);
+    resolver.closures.borrow_mut().insert(key, found.clone());
+    found
 }

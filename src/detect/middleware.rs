@@ -61,7 +61,7 @@ pub(super) fn mount_argument<'s, 'a>(
 pub(super) fn is_path_argument(arg: &Argument<'_>) -> bool {
     match arg {
         Argument::StringLiteral(_) | Argument::TemplateLiteral(_) | Argument::RegExpLiteral(_) => true,
-        // `root + 'admin/'`: adding to a string makes a string, a path.
+        // `root + 'admin/'`, `base + dir.route`: adding never makes a function, so a path.
         Argument::BinaryExpression(b) => is_concatenation(b),
         Argument::ArrayExpression(array) => array.elements.first().is_some_and(|e| {
             matches!(
@@ -75,14 +75,10 @@ pub(super) fn is_path_argument(arg: &Argument<'_>) -> bool {
     }
 }
 
-/// `x + 'literal'` (or a template), however deep on the left: a string whatever `x` is.
+/// `x + y`: adding always makes a string or a number, never a function, so Express takes it
+/// as the mount path (`app.use` treats a first argument that is not a function as a path).
 fn is_concatenation(b: &BinaryExpression<'_>) -> bool {
-    let stringy = |e: &Expression<'_>| match e.get_inner_expression() {
-        Expression::StringLiteral(_) | Expression::TemplateLiteral(_) => true,
-        Expression::BinaryExpression(inner) => is_concatenation(inner),
-        _ => false,
-    };
-    b.operator == BinaryOperator::Addition && (stringy(&b.left) || stringy(&b.right))
+    b.operator == BinaryOperator::Addition
 }
 
 pub(super) fn flatten_middleware<'a>(
@@ -286,7 +282,7 @@ fn session_facts<'a>(resolver: &Resolver<'a, '_>, expr: &Expression<'a>) -> Sess
 
 /// express-session: `saveUninitialized` (default true) or `rolling` means a cookie on static
 /// responses; options the tool cannot read count as the worst case.
-fn express_session_risk<'a>(
+pub(super) fn express_session_risk<'a>(
     resolver: &Resolver<'a, '_>,
     options: Option<&Expression<'a>>,
 ) -> (Risk, RiskWhy) {

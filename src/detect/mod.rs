@@ -22,6 +22,7 @@ use oxc_ast::AstKind;
 use oxc_ast::ast::*;
 use oxc_semantic::SemanticBuilder;
 use oxc_span::GetSpan;
+use oxc_syntax::node::NodeId;
 use oxc_syntax::symbol::SymbolId;
 
 use crate::config::Config;
@@ -38,7 +39,7 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
     let scoping = semantic.scoping();
     let nodes = semantic.nodes();
     let mut resolver = Resolver::new(scoping, config, nodes, modules);
-    let mut assignments: HashMap<SymbolId, Vec<&'a Expression<'a>>> = HashMap::default();
+    let mut assignments: HashMap<SymbolId, Vec<(&'a Expression<'a>, NodeId)>> = HashMap::default();
     let mut use_calls = Vec::new();
     let mut helper_calls = Vec::new();
     let mut typed_params = Vec::new();
@@ -49,6 +50,7 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
     // registration, so a receiver's block spans the statements that hold them.
     let mut sites: Vec<(u32, ReceiverId<'a>)> = Vec::new();
     let mut this_calls: Vec<(u32, u32)> = Vec::new();
+    let mut closure_calls: Vec<(u32, &IdentifierReference<'a>)> = Vec::new();
     let this_classes = ThisClasses::new(nodes);
     let this_class = |nodes, id| this_classes.at(nodes, id);
     let mut analysis =
@@ -75,6 +77,11 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
                 }
                 if let Some(id) = call_receiver(&resolver, call, this) {
                     sites.push((call.span.start, id));
+                }
+                // `initialize()`: a function of this file that may register on an app it
+                // refers to.
+                if let Expression::Identifier(callee) = call.callee.get_inner_expression() {
+                    closure_calls.push((call.span.start, callee));
                 }
                 if let Some(symbol) = first {
                     sites.push((call.span.start, ReceiverId::Symbol(symbol)));
@@ -117,7 +124,7 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
                     && assign.operator == AssignmentOperator::Assign
                     && let Some(symbol) = resolver.symbol_of(id)
                 {
-                    assignments.entry(symbol).or_default().push(&assign.right);
+                    assignments.entry(symbol).or_default().push((&assign.right, node.id()));
                 }
                 if let Some(name) = assign.left.as_member_expression().and_then(this_field)
                     && let Some(class) = this_class(nodes, node.id())
@@ -151,8 +158,19 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
     // good as a constant.
     for (symbol, values) in assignments {
         let writes = scoping.get_resolved_references(symbol).filter(|r| r.is_write()).count();
-        if let ([value], 1, false) = (values.as_slice(), writes, resolver.inits.contains_key(&symbol)) {
-            resolver.add_assigned_once(symbol, value);
+        if writes != values.len() || resolver.inits.contains_key(&symbol) {
+            continue;
+        }
+        match values.as_slice() {
+            [(value, _)] => resolver.add_assigned_once(symbol, value),
+            // `if (tls) { app = express().https(o) } else { app = express().http() }`: one app
+            // either way, made by the same factory.
+            [(first, a), (second, b)]
+                if exclusive_branches(nodes, *a, *b) && same_app(&resolver, first, second) =>
+            {
+                resolver.add_assigned_once(symbol, first);
+            }
+            _ => {}
         }
     }
     let receivers = find_receivers(&resolver, &use_calls, &fields, &helper_calls, &typed_params);
@@ -182,6 +200,17 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
     for &(at, class) in &this_calls {
         let fields = receivers.keys().filter(|id| matches!(id, ReceiverId::Field(c, _) if *c == class));
         sites.extend(fields.map(|&id| (at, id)).collect::<Vec<_>>());
+    }
+    for &(at, callee) in &closure_calls {
+        crate::budget::tick(1);
+        let Some(f) = resolver.function_of(callee) else { continue };
+        for id in receivers.keys() {
+            if let ReceiverId::Symbol(symbol) = *id
+                && resolver.refers_to(f, symbol)
+            {
+                sites.push((at, *id));
+            }
+        }
     }
     sites.retain(|(_, id)| receivers.contains_key(id));
     sites.sort_unstable_by_key(|&(at, _)| at);
@@ -219,6 +248,36 @@ pub fn analyze<'a>(program: &'a Program<'a>, config: &Config, modules: &dyn Modu
         .blocks
         .sort_by(|a, b| (a.window.list_first, &a.receiver).cmp(&(b.window.list_first, &b.receiver)));
     analysis
+}
+
+/// Whether two assignments are each the only statement of one branch of the same `if`
+/// (`then` and `else`, either way round): exactly one of them runs.
+fn exclusive_branches(nodes: &oxc_semantic::AstNodes<'_>, a: NodeId, b: NodeId) -> bool {
+    // The `if` and whether the assignment is its `then` branch.
+    let branch = |id: NodeId| {
+        let statement = nodes.parent_id(id);
+        let AstKind::ExpressionStatement(e) = nodes.kind(statement) else { return None };
+        let mut span = e.span;
+        let mut parent = nodes.parent_id(statement);
+        if let AstKind::BlockStatement(block) = nodes.kind(parent) {
+            if block.body.len() != 1 {
+                return None;
+            }
+            span = block.span;
+            parent = nodes.parent_id(parent);
+        }
+        let AstKind::IfStatement(branching) = nodes.kind(parent) else { return None };
+        Some((branching.span.start, branching.consequent.span() == span))
+    };
+    matches!((branch(a), branch(b)), (Some((x, then_a)), Some((y, then_b))) if x == y && then_a != then_b)
+}
+
+/// Whether two values are both an app made by the same factory (`express()` chains).
+fn same_app<'a>(resolver: &Resolver<'a, '_>, a: &Expression<'a>, b: &Expression<'a>) -> bool {
+    match (resolver.resolve(a, 0), resolver.resolve(b, 0)) {
+        (resolve::Value::Made(x), resolve::Value::Made(y)) => x.is_express_app_or_router() && x == y,
+        _ => false,
+    }
 }
 
 /// For each receiver with sites in `list` (whose `this` is the class at `this`), the first and

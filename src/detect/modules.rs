@@ -59,6 +59,9 @@ pub enum Lookup {
 #[derive(Debug, Default)]
 pub struct Summary {
     pub exports: HashMap<String, Exported>,
+    /// What the methods of an exported class or constructor function are, by export name and
+    /// method: `class Auth { initialize(app) {...} }`, `Auth.prototype.initialize = f`.
+    pub methods: HashMap<(String, String), Exported>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +112,17 @@ impl Summary {
             _ => None,
         }
     }
+
+    /// The method `method` of instances of the export at `path` (`new Auth()` where the
+    /// module exports `Auth`).
+    pub fn method(&self, path: &[&str], method: &str) -> Option<&Exported> {
+        let export = match path {
+            [] => "",
+            [name] => name,
+            _ => return None,
+        };
+        self.methods.get(&(export.to_string(), method.to_string()))
+    }
 }
 
 /// Summarises a parsed module: each export classified with the same rules as the importer's.
@@ -117,6 +131,9 @@ pub fn summarize<'a>(program: &'a Program<'a>, config: &Config) -> Summary {
     let mut resolver = Resolver::new(semantic.scoping(), config, semantic.nodes(), &NoModules);
     let mut exported: Vec<(String, &'a Expression<'a>)> = Vec::new();
     let mut functions: Vec<(String, &'a Function<'a>)> = Vec::new();
+    // Methods by the class or constructor binding, and the classes exported as declarations.
+    let mut methods: Vec<(SymbolId, &'a str, Method<'a>)> = Vec::new();
+    let mut classes: Vec<(String, SymbolId)> = Vec::new();
     for node in semantic.nodes().iter() {
         match node.kind() {
             AstKind::VariableDeclarator(declarator) => resolver.add_declarator(declarator),
@@ -125,8 +142,29 @@ pub fn summarize<'a>(program: &'a Program<'a>, config: &Config) -> Summary {
                 if let Some(name) = export_target(&assign.left) {
                     exported.push((name, &assign.right));
                 }
+                if let Some((class, name)) = prototype_target(&resolver, &assign.left) {
+                    methods.push((class, name, Method::Assigned(&assign.right)));
+                }
+            }
+            AstKind::Class(class) => {
+                if let Some(symbol) = class.id.as_ref().and_then(|id| id.symbol_id.get()) {
+                    for element in &class.body.body {
+                        if let ClassElement::MethodDefinition(m) = element
+                            && m.kind == MethodDefinitionKind::Method
+                            && !m.r#static
+                            && let Some(std::borrow::Cow::Borrowed(name)) = m.key.static_name()
+                        {
+                            methods.push((symbol, name, Method::Defined(&m.value)));
+                        }
+                    }
+                }
             }
             AstKind::ExportDefaultDeclaration(export) => match &export.declaration {
+                ExportDefaultDeclarationKind::ClassDeclaration(c) => {
+                    if let Some(symbol) = c.id.as_ref().and_then(|id| id.symbol_id.get()) {
+                        classes.push((String::new(), symbol));
+                    }
+                }
                 ExportDefaultDeclarationKind::FunctionDeclaration(f) => functions.push((String::new(), &**f)),
                 declaration => {
                     if let Some(expr) = declaration.as_expression() {
@@ -138,6 +176,13 @@ pub fn summarize<'a>(program: &'a Program<'a>, config: &Config) -> Summary {
                 Declaration::FunctionDeclaration(f) => {
                     if let Some(id) = &f.id {
                         functions.push((id.name.to_string(), &**f));
+                    }
+                }
+                Declaration::ClassDeclaration(c) => {
+                    if let Some(id) = &c.id
+                        && let Some(symbol) = id.symbol_id.get()
+                    {
+                        classes.push((id.name.to_string(), symbol));
                     }
                 }
                 Declaration::VariableDeclaration(v) => {
@@ -153,6 +198,34 @@ pub fn summarize<'a>(program: &'a Program<'a>, config: &Config) -> Summary {
         }
     }
     let mut summary = Summary::default();
+    // `module.exports = Auth`, `export class Auth`: the exported binding's methods.
+    let scoping = resolver.scoping;
+    let bindings = exported.iter().filter_map(|(name, expr)| match expr.get_inner_expression() {
+        Expression::Identifier(id) => resolver.symbol_of(id).map(|s| (name.clone(), s)),
+        // `module.exports = class Gate {...}`.
+        Expression::ClassExpression(c) => {
+            c.id.as_ref().and_then(|id| id.symbol_id.get()).map(|s| (name.clone(), s))
+        }
+        _ => None,
+    });
+    for (export, symbol) in bindings.chain(classes).collect::<Vec<_>>() {
+        let flags = scoping.symbol_flags(symbol);
+        if scoping.symbol_is_mutated(symbol) || !(flags.is_function() || flags.is_class()) {
+            continue;
+        }
+        for &(_, name, method) in methods.iter().filter(|(s, _, _)| *s == symbol) {
+            let key = (export.clone(), name.to_string());
+            // Defined twice (a prototype assignment over a class method): which one runs is
+            // not known here.
+            let twice = methods.iter().filter(|(s, n, _)| *s == symbol && *n == name).count() > 1;
+            let value = match method {
+                _ if twice => Exported::Unknown,
+                Method::Defined(f) => function_export(&resolver, &f.params, f.body.as_deref()),
+                Method::Assigned(expr) => exported_value(&resolver, expr),
+            };
+            summary.methods.insert(key, value);
+        }
+    }
     for (name, expr) in exported {
         // `module.exports = { flash, setup }`: each property is an export.
         if name.is_empty()
@@ -173,6 +246,27 @@ pub fn summarize<'a>(program: &'a Program<'a>, config: &Config) -> Summary {
         summary.exports.insert(name, function_export(&resolver, f.params.as_ref(), f.body.as_deref()));
     }
     summary
+}
+
+/// A method of a class or constructor function, as the module defines it.
+#[derive(Clone, Copy)]
+enum Method<'a> {
+    /// `class Auth { initialize(app) {...} }`.
+    Defined(&'a Function<'a>),
+    /// `Auth.prototype.initialize = initialize`.
+    Assigned(&'a Expression<'a>),
+}
+
+/// `Auth.prototype.initialize = ...`: the constructor's binding and the method's name.
+fn prototype_target<'a>(
+    resolver: &Resolver<'a, '_>,
+    target: &AssignmentTarget<'a>,
+) -> Option<(SymbolId, &'a str)> {
+    let MemberExpression::StaticMemberExpression(m) = target.as_member_expression()? else { return None };
+    let Expression::StaticMemberExpression(prototype) = m.object.get_inner_expression() else { return None };
+    let Expression::Identifier(id) = prototype.object.get_inner_expression() else { return None };
+    (prototype.property.name == "prototype").then_some(())?;
+    Some((resolver.symbol_of(id)?, m.property.name.as_str()))
 }
 
 /// `module.exports`, `module.exports.x`, `exports.x`: the export's name.

@@ -12,7 +12,7 @@ use oxc_syntax::symbol::SymbolId;
 use super::middleware::use_parts;
 use super::resolve::{Resolver, Value};
 use super::statements::{first_argument_symbol, helper_of};
-use crate::knowledge::Kind;
+use crate::knowledge::{App, Kind, TABLE};
 
 /// The name of the method a call invokes: `use` in `app.use(...)`.
 pub(super) fn method_name<'a>(call: &CallExpression<'a>) -> Option<&'a str> {
@@ -244,7 +244,44 @@ pub(super) fn call_receiver<'a>(
         {
             resolver.symbol_of(id).map(ReceiverId::Symbol)
         }
+        // `app.io.session(options)`: a method path a receiver factory's package adds
+        // (`express.oi`); what `app` is, is checked when the call is classified.
+        Expression::StaticMemberExpression(m)
+            if let Expression::Identifier(id) = m.object.get_inner_expression()
+                && member
+                    .static_property_name()
+                    .is_some_and(|method| TABLE.is_session_method(m.property.name.as_str(), method)) =>
+        {
+            resolver.symbol_of(id).map(ReceiverId::Symbol)
+        }
         Expression::StaticMemberExpression(m) => Some(ReceiverId::Field(this_class?, this_property(m)?)),
         _ => None,
     }
+}
+
+/// The receiver factory whose session method `app.io.session(...)` calls, when `app` is an
+/// app it made: `Err(path)` when the call has that shape on anything else.
+pub(super) fn session_method<'a>(
+    resolver: &Resolver<'a, '_>,
+    call: &CallExpression<'a>,
+) -> Option<Result<&'static App, String>> {
+    let member = call.callee.get_inner_expression().as_member_expression()?;
+    let method = member.static_property_name()?;
+    let Expression::StaticMemberExpression(m) = member.object().get_inner_expression() else { return None };
+    if !matches!(m.object.get_inner_expression(), Expression::Identifier(_))
+        || !TABLE.is_session_method(m.property.name.as_str(), method)
+    {
+        return None;
+    }
+    let path = format!("{}.{method}", m.property.name);
+    Some(match resolver.resolve(&m.object, 0) {
+        Value::Made(origin)
+            if origin.is_express_app_or_router()
+                && let Some(app) = TABLE.app(origin.module)
+                && app.session_method.as_deref() == Some(path.as_str()) =>
+        {
+            Ok(app)
+        }
+        _ => Err(path),
+    })
 }

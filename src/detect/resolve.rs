@@ -51,6 +51,9 @@ pub(super) struct Resolver<'a, 's> {
         std::cell::RefCell<HashMap<(u32, String), Option<super::modules::Registrations>>>,
     /// What each helper function of this file registers, by the function's start.
     pub(super) helpers: std::cell::RefCell<HashMap<u32, Option<super::modules::Registrations>>>,
+    /// What each function of this file registers on a receiver it refers to from outside
+    /// (`function init() { routes(app) }`), by the function's start and the receiver.
+    pub(super) closures: std::cell::RefCell<HashMap<(u32, SymbolId), Option<super::modules::Registrations>>>,
     /// What each call or `new` resolved to, by its span and the hops left: a chain of `n`
     /// links is resolved once, not once per link (which is `n` times `n`, or `2^n` when
     /// no link is an app). Emptied whenever the bindings above change.
@@ -83,6 +86,7 @@ impl<'a, 's> Resolver<'a, 's> {
             methods: HashMap::default(),
             method_helpers: Default::default(),
             helpers: Default::default(),
+            closures: Default::default(),
             resolved: Default::default(),
             modules,
         }
@@ -191,6 +195,16 @@ impl<'a> Resolver<'a, '_> {
         self.modules.is_local(origin.module)
     }
 
+    /// Whether code inside `f` refers to `receiver`, declared outside it.
+    pub(super) fn refers_to(&self, f: &Function<'_>, receiver: SymbolId) -> bool {
+        let inside = |span: oxc_span::Span| f.span.start <= span.start && span.end <= f.span.end;
+        !inside(self.nodes.kind(self.scoping.symbol_declaration(receiver)).span())
+            && self
+                .scoping
+                .get_resolved_references(receiver)
+                .any(|r| inside(self.nodes.kind(r.node_id()).span()))
+    }
+
     pub(super) fn symbol_of(&self, id: &IdentifierReference<'_>) -> Option<SymbolId> {
         self.scoping.get_reference(id.reference_id.get()?).symbol_id()
     }
@@ -264,9 +278,13 @@ impl<'a> Resolver<'a, '_> {
                 // `express().set('views', dir).use(parser)`: these return the app itself.
                 if let Some(member) = call.callee.get_inner_expression().as_member_expression()
                     && let Some(method) = member.static_property_name()
-                    && (CHAINABLE.contains(&method) || method == "set" && call.arguments.len() == 2)
+                    && (CHAINABLE.contains(&method)
+                        || method == "set" && call.arguments.len() == 2
+                        // `express().http().io()`: methods a receiver factory's package adds.
+                        || TABLE.is_chain_method(method))
                     && let Value::Made(origin) = self.resolve(member.object(), hops)
                     && origin.is_express_app_or_router()
+                    && (CHAINABLE.contains(&method) || method == "set" || origin.chains(method))
                 {
                     return Value::Made(origin);
                 }

@@ -3,17 +3,18 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use oxc_ast::AstKind;
 use oxc_ast::ast::*;
 use oxc_ast_visit::Visit;
 use oxc_span::{GetSpan, Span};
 use oxc_syntax::symbol::SymbolId;
 
 use super::facts::Facts;
-use super::middleware::{call_falls_through, mount_argument, path_prefix, use_parts};
-use super::model::{Bindings, Block, Part, Stmt, Window};
+use super::middleware::{call_falls_through, express_session_risk, mount_argument, path_prefix, use_parts};
+use super::model::{Bindings, Block, Part, SessionFacts, Stmt, Window};
 use super::modules::{Exported, Lookup, Registrations, body_registrations, registrations};
 use super::reach::Reach;
-use super::receivers::{Receiver, ReceiverId, call_receiver, method_name, unawaited};
+use super::receivers::{Receiver, ReceiverId, call_receiver, method_name, session_method, unawaited};
 use super::resolve::{Resolver, Value, require_specifier};
 use crate::knowledge::Kind;
 
@@ -550,8 +551,12 @@ pub(super) fn helper_of<'a>(
             resolver.helpers.borrow_mut().insert(f.span.start, found.clone());
             found.map(|r| (callee.name.to_string(), r))
         }
+        Expression::StaticMemberExpression(member) if let Some(found) = instance_method(resolver, member) => {
+            found
+        }
         callee => match resolver.resolve(callee, 0) {
-            Value::Module(origin) if resolver.is_local(&origin) => {
+            // A method of what a module made is not one of its exports.
+            Value::Module(origin) if resolver.is_local(&origin) && !origin.instance => {
                 let Lookup::Found(summary) = resolver.modules.lookup(origin.module) else {
                     return None;
                 };
@@ -570,6 +575,67 @@ pub(super) fn helper_of<'a>(
             _ => None,
         },
     }
+}
+
+/// `auth.initialize(app)` where `const auth = new Auth(...)` and `Auth` is a class of this
+/// file or a class or constructor a local module exports: what that method registers on its
+/// first parameter. `None` when the callee is not a method of such a binding, `Some(None)`
+/// when it is but the method is unknown. The binding must be used only to call its methods,
+/// so nothing replaces one and nothing else holds it.
+fn instance_method<'a>(
+    resolver: &Resolver<'a, '_>,
+    member: &StaticMemberExpression<'a>,
+) -> Option<Option<(String, Registrations)>> {
+    let Expression::Identifier(id) = member.object.get_inner_expression() else { return None };
+    let symbol = resolver.symbol_of(id)?;
+    let Expression::NewExpression(made) = resolver.inits.get(&symbol)?.get_inner_expression() else {
+        return None;
+    };
+    let (scoping, nodes) = (resolver.scoping, resolver.nodes);
+    let only_called = !scoping.symbol_is_mutated(symbol)
+        && scoping.get_resolved_references(symbol).all(|reference| {
+            let mut ancestors = nodes.ancestor_kinds(reference.node_id());
+            matches!((ancestors.next(), ancestors.next()),
+                (Some(AstKind::StaticMemberExpression(m)), Some(AstKind::CallExpression(call)))
+                    if call.callee.span() == m.span)
+        });
+    let method = member.property.name.as_str();
+    let name = format!("{}.{method}", id.name);
+    if !only_called {
+        return Some(None);
+    }
+    // A class of this file, never reassigned: `new Auth()` is exactly an `Auth`.
+    if let Expression::Identifier(class) = made.callee.get_inner_expression()
+        && let Some(class) = resolver.symbol_of(class)
+        && scoping.symbol_flags(class).is_class()
+    {
+        let AstKind::Class(declared) = nodes.kind(scoping.symbol_declaration(class)) else {
+            return Some(None);
+        };
+        let Some(&(f, _)) = resolver.methods.get(&(declared.span.start, method)) else { return Some(None) };
+        if scoping.symbol_is_mutated(class) {
+            return Some(None);
+        }
+        let body = f.body.as_ref()?;
+        if let Some(known) = resolver.helpers.borrow().get(&f.span.start) {
+            return Some(known.clone().map(|r| (name, r)));
+        }
+        let found = registrations(resolver, &f.params, &body.statements);
+        resolver.helpers.borrow_mut().insert(f.span.start, found.clone());
+        return Some(found.map(|r| (name, r)));
+    }
+    Some(match resolver.resolve(&made.callee, 0) {
+        Value::Module(origin) if resolver.is_local(&origin) && !origin.instance => {
+            match resolver.modules.lookup(origin.module) {
+                Lookup::Found(summary) => match summary.method(&origin.path, method) {
+                    Some(Exported::Registers(r)) => Some((name, r.clone())),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        _ => None,
+    })
 }
 
 /// The calls that make up an expression statement itself: one call, or every link of a chain.
@@ -741,6 +807,26 @@ pub(super) fn classify_link<'a>(resolver: &Resolver<'a, '_>, call: &CallExpressi
     let one = |kind: Kind, what: String| {
         vec![Part { kind, what, span, refusal: None, scope: None, known: None, session: None }]
     };
+    // `app.io.session(options)` (express.oi): express-session registered at once, and the
+    // same middleware handed to socket.io.
+    match session_method(resolver, call) {
+        Some(Ok(app)) => {
+            let options = call.arguments.first().and_then(Argument::as_expression);
+            let (risk, why) = express_session_risk(resolver, options);
+            let mut part = one(
+                Kind::Session,
+                format!(
+                    "app.{} (express-session for HTTP and socket.io, {})",
+                    app.session_method.as_deref().unwrap_or_default(),
+                    app.label()
+                ),
+            );
+            part[0].session = Some(SessionFacts { risk, why, shared: true });
+            return part;
+        }
+        Some(Err(path)) => return one(Kind::Unknown, format!("a call to app.{path}")),
+        None => {}
+    }
     let Some(method) = method_name(call) else {
         return one(Kind::Unknown, "a computed method call on the receiver".into());
     };

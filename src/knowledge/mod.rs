@@ -6,7 +6,7 @@ pub mod table;
 
 use std::fmt;
 
-pub use table::{Known, TABLE, Use};
+pub use table::{App, Known, TABLE, Use};
 
 /// What a piece of a statement is, for the crossing rules (the table's `kind` names them in
 /// lower case: `session`, `static`, ...).
@@ -91,9 +91,17 @@ impl<'a> Origin<'a> {
         self.module == module && self.path == path && !self.instance
     }
 
-    /// `express()` or `express.Router()` made this value.
+    /// `express()` or `express.Router()` made this value, or the same from a package the
+    /// table lists as a receiver factory (`express.oi` exports express itself).
     pub fn is_express_app_or_router(&self) -> bool {
-        self.is("express", &[]) || self.is("express", &["Router"])
+        let express = |module: &str| self.is(module, &[]) || self.is(module, &["Router"]);
+        express("express") || TABLE.app(self.module).is_some() && express(self.module)
+    }
+
+    /// A method the package that made this app adds, which returns the app: `http` in
+    /// `express().http()` with `express.oi`.
+    pub fn chains(&self, method: &str) -> bool {
+        TABLE.app(self.module).is_some_and(|app| app.chain.iter().any(|m| m == method))
     }
 
     /// A local module (`./routes`): most often a router or a route table.

@@ -68,16 +68,42 @@ impl Known {
     }
 }
 
+/// A package whose export, called, makes an Express app with methods of its own
+/// (`express.oi`): a receiver factory.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct App {
+    pub module: String,
+    /// The methods the package adds that return the app itself: `express().http().io()`.
+    pub chain: Vec<String>,
+    /// A property path on the app (`io.session`) whose call registers `express-session` made
+    /// from its first argument at once, and hands the same middleware to socket.io.
+    #[serde(default)]
+    pub session_method: Option<String>,
+    pub version: String,
+    pub reason: String,
+}
+
+impl App {
+    /// `express.oi@0.0.21`: which entry decided, for `--explain`.
+    pub fn label(&self) -> String {
+        format!("{}@{}", self.module, self.version)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     middleware: Vec<Known>,
+    #[serde(default)]
+    app: Vec<App>,
 }
 
 /// Every entry, by module.
 #[derive(Debug)]
 pub struct Table {
     by_module: HashMap<String, Vec<Known>>,
+    apps: HashMap<String, App>,
 }
 
 /// The built-in table.
@@ -119,7 +145,42 @@ impl Table {
             }
             same.push(entry);
         }
-        Ok(Table { by_module })
+        let mut apps = HashMap::default();
+        for app in file.app {
+            let at = format!("app {}", app.module);
+            if app.reason.trim().len() < 10 {
+                return Err(format!("{at}: every entry needs a reason"));
+            }
+            if !app.version.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+                return Err(format!("{at}: `{}` is not the version read (x.y.z)", app.version));
+            }
+            let method_ok = app.session_method.as_ref().is_none_or(|m| m.split('.').count() == 2);
+            if !method_ok || app.chain.iter().any(|m| m.is_empty() || m.contains('.')) {
+                return Err(format!("{at}: a chain method is one name, a session method `object.method`"));
+            }
+            if apps.insert(app.module.clone(), app).is_some() {
+                return Err(format!("{at}: listed twice"));
+            }
+        }
+        Ok(Table { by_module, apps })
+    }
+
+    /// Whether some receiver factory's app has a method `method` that returns the app.
+    pub fn is_chain_method(&self, method: &str) -> bool {
+        self.apps.values().any(|app| app.chain.iter().any(|m| m == method))
+    }
+
+    /// Whether `object.method` is some receiver factory's session method (`io.session`).
+    pub fn is_session_method(&self, object: &str, method: &str) -> bool {
+        self.apps
+            .values()
+            .filter_map(|app| app.session_method.as_deref())
+            .any(|path| path.split_once('.') == Some((object, method)))
+    }
+
+    /// The receiver factory `module` is, if the table lists it.
+    pub fn app(&self, module: &str) -> Option<&App> {
+        self.apps.get(module)
     }
 
     /// The entry for middleware reached as `origin`, used as `used`; an exact export wins over `*`.
@@ -199,6 +260,16 @@ mod tests {
                 .contains("reason")
         );
         assert!(Table::parse(&entry("colour = 1\n")).is_err());
+        let app = |method: &str| {
+            format!(
+                "{}\n[[app]]\nmodule = \"a\"\nchain = [\"io\"]\nsession_method = \"{method}\"\nversion = \"1.0.0\"\nreason = \"io() returns the app\"\n",
+                entry("")
+            )
+        };
+        assert!(Table::parse(&app("io.session")).is_ok());
+        assert!(Table::parse(&app("session")).unwrap_err().contains("session method"));
+        let again = &app("io.session")[entry("").len()..];
+        assert!(Table::parse(&format!("{}{again}", app("io.session"))).unwrap_err().contains("listed twice"));
     }
 
     #[test]

@@ -889,4 +889,70 @@ mod tests {
         let app = block(vec![stmt(0, &[Kind::Session]), stmt(1, &[Kind::Static])]);
         assert!(!settles(&[app, router(&[Kind::Session])], &[lift]));
     }
+
+    #[test]
+    fn an_effect_names_for_each_unit_only_what_that_unit_crossed() {
+        let step = |mover, crossed, decision| Step { mover, crossed, decision };
+        let allowed = |kind| Decision::Allowed(kind);
+        // session(0), shaper A(1), consumer(2), shaper B(3), static(4): a lift carries both
+        // shapers; A passes only the session, B the session and the consumer.
+        let lift = Candidate {
+            direction: Direction::Lift,
+            moved: vec![1, 3, 4],
+            anchor: 0,
+            steps: vec![
+                step(4, 3, Decision::Carried(Kind::Shaper)),
+                step(4, 1, Decision::Carried(Kind::Shaper)),
+                step(1, 0, allowed(Kind::Session)),
+                step(3, 2, allowed(Kind::Consumer)),
+                step(3, 0, allowed(Kind::Session)),
+                step(4, 2, allowed(Kind::Consumer)),
+                step(4, 0, allowed(Kind::Session)),
+            ],
+            blocked: None,
+        };
+        let effect = lift.effect(|i| i == 4);
+        assert_eq!(effect.bypassed, [0, 2]);
+        assert_eq!(effect.shapers, [1, 3]);
+        assert_eq!(effect.reordered, [(1, vec![0]), (3, vec![0, 2])]);
+
+        // session(0), consumer(1), shaper(2), static(3): a sink moves the session and the
+        // consumer below the static; the shaper runs before both now, the static before none
+        // of the others for the requests it passes on.
+        let sink = Candidate {
+            direction: Direction::Sink,
+            moved: vec![0, 1],
+            anchor: 3,
+            steps: vec![
+                step(1, 2, allowed(Kind::Shaper)),
+                step(1, 3, allowed(Kind::Static)),
+                step(0, 2, allowed(Kind::Shaper)),
+                step(0, 3, allowed(Kind::Static)),
+            ],
+            blocked: None,
+        };
+        let effect = sink.effect(|i| i == 3);
+        assert_eq!(effect.bypassed, [0, 1]);
+        assert_eq!(effect.shapers, [2]);
+        assert_eq!(effect.reordered, [(2, vec![0, 1])]);
+
+        // session(0), shaper A(1), consumer(2), shaper B(3), static(4), sunk: A now runs before
+        // the session only, B before both.
+        let sink = Candidate {
+            direction: Direction::Sink,
+            moved: vec![0, 2],
+            anchor: 4,
+            steps: vec![
+                step(2, 3, allowed(Kind::Shaper)),
+                step(2, 4, allowed(Kind::Static)),
+                step(0, 1, allowed(Kind::Shaper)),
+                step(0, 3, allowed(Kind::Shaper)),
+                step(0, 4, allowed(Kind::Static)),
+            ],
+            blocked: None,
+        };
+        let effect = sink.effect(|i| i == 4);
+        assert_eq!(effect.shapers, [1, 3]);
+        assert_eq!(effect.reordered, [(1, vec![0]), (3, vec![0, 2])]);
+    }
 }
