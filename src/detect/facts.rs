@@ -27,7 +27,7 @@ use super::receivers::{ReceiverId, call_receiver, method_name, session_method, t
 use super::resolve::require_specifier;
 use super::statements::{Context, classify_link, first_argument_symbol, helper_of, helper_parts};
 use crate::budget;
-use crate::knowledge::{Kind, Origin, SHARED_GLOBALS};
+use crate::knowledge::{Kind, SHARED_GLOBALS};
 
 /// Per-statement facts: bindings touched, whether anything is called, and session or static
 /// registrations on the receiver nested below the statement's own calls.
@@ -301,9 +301,20 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
             && !on_receiver
             && !self.context.resolver.is_effect_free_call(&it.callee, specifier)
         {
-            self.bindings.opaque = true;
+            match self.context.resolver.pure_call(it) {
+                // `getPublicDir()` returning `PUBLIC_DIR` reads it.
+                Some(Some(constant)) => {
+                    let name = self.context.resolver.scoping.symbol_name(constant).to_string();
+                    self.bindings.reads.insert(constant);
+                    self.bindings.names.entry(constant).or_insert(name);
+                }
+                Some(None) => {}
+                None => self.bindings.opaque = true,
+            }
         }
-        if require_specifier(self.context.resolver, it).is_some_and(|m| Origin::new(m).is_relative()) {
+        if require_specifier(self.context.resolver, it)
+            .is_some_and(|m| self.context.resolver.modules.is_local(m))
+        {
             self.loads_local_module = true;
         }
         // A call may mutate anything it is passed, except modules.

@@ -17,9 +17,9 @@ pub trait Surroundings<'a> {
     /// The class of a middleware a path of the function hands the request to (`lusca.csrf()`
     /// in `lusca.csrf()(req, res, next)`), when it is known.
     fn forward(&self, callee: &Expression<'a>) -> Option<Kind>;
-    /// Whether `callee` names a function of this file that only computes a value from its
-    /// arguments ([`is_pure_function`]), so calling it cannot touch the request.
-    fn is_pure_function(&self, callee: &IdentifierReference<'_>) -> bool;
+    /// Whether `callee` names a function of this file or of a local module that only computes
+    /// a value from its arguments ([`is_pure_function`]), so calling it cannot touch the request.
+    fn is_pure_function(&self, callee: &Expression<'a>) -> bool;
 }
 
 /// The class of a middleware function and the rule that decided it.
@@ -429,7 +429,7 @@ pub(super) fn arrow_returns<'x, 'a>(f: &'x ArrowFunctionExpression<'a>) -> Optio
     }
 }
 
-fn only_return<'x, 'a>(statements: &'x [Statement<'a>]) -> Option<&'x Expression<'a>> {
+pub(super) fn only_return<'x, 'a>(statements: &'x [Statement<'a>]) -> Option<&'x Expression<'a>> {
     match statements {
         [Statement::ReturnStatement(r)] => r.argument.as_ref(),
         _ => None,
@@ -499,9 +499,13 @@ fn is_own_request_field(name: &str) -> bool {
 }
 
 /// Whether a function of `params` returning `returned` only computes a value from its
-/// arguments: literals, its parameters, operators, string and regular-expression methods. Called
-/// with plain values (strings read from the request), it has no effect and cannot throw.
+/// arguments: literals, its parameters, operators, string and regular-expression methods; or
+/// returns a constant of its module ([`returned_constant`]). Called with plain values (strings
+/// read from the request), it has no effect and cannot throw.
 pub fn is_pure_function(scoping: &Scoping, params: &FormalParameters<'_>, returned: &Expression<'_>) -> bool {
+    if returned_constant(scoping, returned).is_some() {
+        return true;
+    }
     let mut symbols = Vec::new();
     for p in &params.items {
         match &p.pattern {
@@ -510,6 +514,17 @@ pub fn is_pure_function(scoping: &Scoping, params: &FormalParameters<'_>, return
         }
     }
     params.rest.is_none() && symbols.len() == params.items.len() && is_pure(scoping, &symbols, returned)
+}
+
+/// The module-level `const` that `returned` is (`return PUBLIC_DIR`): its value was computed
+/// once, when the module loaded, and reading it has no effect.
+pub fn returned_constant(scoping: &Scoping, returned: &Expression<'_>) -> Option<SymbolId> {
+    let Expression::Identifier(id) = returned.get_inner_expression() else { return None };
+    let symbol = scoping.get_reference(id.reference_id.get()?).symbol_id()?;
+    let constant = scoping.symbol_flags(symbol).is_const_variable()
+        && scoping.symbol_scope_id(symbol) == scoping.root_scope_id()
+        && !scoping.symbol_is_mutated(symbol);
+    constant.then_some(symbol)
 }
 
 fn is_pure(scoping: &Scoping, params: &[SymbolId], expr: &Expression<'_>) -> bool {
@@ -649,9 +664,9 @@ impl<'a> Visit<'a> for Reader<'_, 'a> {
                 return;
             }
             callee if harmless_global(scoping, callee) => {}
-            // `isSafeRedirect(req.originalUrl)`: a function of this file computing a value.
-            Expression::Identifier(id)
-                if self.around.is_pure_function(id)
+            // `isSafeRedirect(req.originalUrl)`: a function computing a value.
+            callee
+                if self.around.is_pure_function(callee)
                     && it
                         .arguments
                         .iter()

@@ -133,7 +133,7 @@ pub(super) fn classify_middleware<'a>(
             (declared.kind, format!("{} (declared at {})", origin.display(), declared.at))
         }
         // `require('./auth/passport').session()` where the module re-exports passport.
-        Value::Made(origin) if origin.is_relative() => match resolver.reexported(&origin) {
+        Value::Made(origin) if resolver.is_local(&origin) => match resolver.reexported(&origin) {
             Some((module, path)) => {
                 let package = path.iter().fold(Origin::new(&module), |o, p| o.with(p));
                 match classify_made(&package) {
@@ -168,7 +168,7 @@ pub(super) fn classify_middleware<'a>(
             known = Some(class.entry);
             (class.kind, class.what)
         }
-        Value::Module(origin) if origin.is_relative() => {
+        Value::Module(origin) if resolver.is_local(&origin) => {
             let name = if origin.path.is_empty() {
                 "the export".to_string()
             } else {
@@ -331,9 +331,8 @@ impl<'a> function::Surroundings<'a> for Resolver<'a, '_> {
         }
     }
 
-    fn is_pure_function(&self, callee: &IdentifierReference<'_>) -> bool {
-        self.returned_expression(callee)
-            .is_some_and(|(params, returned)| function::is_pure_function(self.scoping, params, returned))
+    fn is_pure_function(&self, callee: &Expression<'a>) -> bool {
+        self.pure_function(callee).is_some()
     }
 }
 

@@ -23,8 +23,13 @@ use crate::knowledge::{Kind, Origin};
 
 /// Answers for the local modules of the file being analysed.
 pub trait Modules {
-    /// The module `specifier` (relative, as written) resolves to, summarised.
+    /// The module `specifier` (as written) resolves to, summarised.
     fn lookup(&self, specifier: &str) -> Lookup;
+    /// Whether `specifier` names a local module: a relative path, or a package of the
+    /// file's workspace.
+    fn is_local(&self, specifier: &str) -> bool {
+        Origin::new(specifier).is_relative()
+    }
 }
 
 /// A file without local modules to look at.
@@ -74,6 +79,9 @@ pub enum Exported {
     },
     /// A function that registers middleware on the app it is given first.
     Registers(Registrations),
+    /// A function that only computes a value from its arguments or returns a constant of its
+    /// module ([`function::is_pure_function`]): calling it with plain values has no effect.
+    Pure,
     Unknown,
 }
 
@@ -287,13 +295,18 @@ fn exported_value<'a>(resolver: &Resolver<'a, '_>, expr: &'a Expression<'a>) -> 
         Expression::FunctionExpression(f) => function_export(resolver, &f.params, f.body.as_deref()),
         Expression::ArrowFunctionExpression(f) => match &f.body {
             ArrowFunctionBody::FunctionBody(body) => function_export(resolver, &f.params, Some(body)),
-            _ => Exported::Unknown,
+            body => match body.as_expression() {
+                Some(returned) if function::is_pure_function(resolver.scoping, &f.params, returned) => {
+                    Exported::Pure
+                }
+                _ => Exported::Unknown,
+            },
         },
         Expression::Identifier(id) if let Some(f) = resolver.function_of(id) => {
             function_export(resolver, &f.params, f.body.as_deref())
         }
         _ => match resolver.resolve(expr, 0) {
-            Value::Module(origin) if !origin.is_relative() => Exported::Package {
+            Value::Module(origin) if !resolver.is_local(&origin) => Exported::Package {
                 module: origin.module.to_string(),
                 path: origin.path.iter().map(|p| p.to_string()).collect(),
             },
@@ -321,6 +334,11 @@ fn function_export<'a>(
     if params.items.len() == 3 {
         let (kind, rule) = function::classify(resolver.scoping, params, &body.statements, resolver);
         return Exported::Middleware { kind, rule };
+    }
+    if let Some(returned) = function::only_return(&body.statements)
+        && function::is_pure_function(resolver.scoping, params, returned)
+    {
+        return Exported::Pure;
     }
     registers.map_or(Exported::Unknown, Exported::Registers)
 }

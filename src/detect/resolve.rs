@@ -190,6 +190,11 @@ impl<'a> Resolver<'a, '_> {
         }
     }
 
+    /// Whether `origin` is in a local module: a relative path, or a workspace package.
+    pub(super) fn is_local(&self, origin: &Origin<'_>) -> bool {
+        self.modules.is_local(origin.module)
+    }
+
     /// Whether code inside `f` refers to `receiver`, declared outside it.
     pub(super) fn refers_to(&self, f: &Function<'_>, receiver: SymbolId) -> bool {
         let inside = |span: oxc_span::Span| f.span.start <= span.start && span.end <= f.span.end;
@@ -304,7 +309,7 @@ impl<'a> Resolver<'a, '_> {
     /// holding a literal, a middleware or the fresh result of an effect-free call.
     pub(super) fn is_stable(&self, symbol: SymbolId) -> bool {
         if let Some(origin) = self.origins.get(&symbol) {
-            return !origin.is_relative();
+            return !self.is_local(origin);
         }
         let flags = self.scoping.symbol_flags(symbol);
         if self.scoping.symbol_is_mutated(symbol) {
@@ -316,7 +321,7 @@ impl<'a> Resolver<'a, '_> {
         }
         if let Some((init, key)) = self.destructured.get(&symbol) {
             return match self.resolve(init, 0) {
-                Value::Module(origin) if origin.is_relative() => self.is_local_function(&origin.with(key)),
+                Value::Module(origin) if self.is_local(&origin) => self.is_local_function(&origin.with(key)),
                 Value::Module(_) => true,
                 _ => false,
             };
@@ -329,7 +334,7 @@ impl<'a> Resolver<'a, '_> {
             | Expression::NullLiteral(_) => true,
             Expression::TemplateLiteral(t) => t.expressions.is_empty(),
             _ => match self.resolve(init, 0) {
-                Value::Module(origin) if origin.is_relative() => self.is_local_function(&origin),
+                Value::Module(origin) if self.is_local(&origin) => self.is_local_function(&origin),
                 Value::Module(_) => true,
                 Value::Made(origin) if classify_made(&origin).is_some() || effect_free(&origin) => true,
                 _ => self.is_private(symbol, init),
@@ -355,7 +360,10 @@ impl<'a> Resolver<'a, '_> {
     /// binding that holds it never changes.
     fn is_local_function(&self, origin: &Origin<'_>) -> bool {
         let Lookup::Found(summary) = self.modules.lookup(origin.module) else { return false };
-        matches!(summary.export(&origin.path), Some(Exported::Middleware { .. } | Exported::Registers(_)))
+        matches!(
+            summary.export(&origin.path),
+            Some(Exported::Middleware { .. } | Exported::Registers(_) | Exported::Pure)
+        )
     }
 
     /// Whether `symbol` holds a fresh object (`new RedisStore(...)`, `{ ... }`, a call's
@@ -422,7 +430,7 @@ impl<'a> Resolver<'a, '_> {
     pub(super) fn is_effect_free_call(&self, call_callee: &Expression<'a>, specifier: Option<&str>) -> bool {
         if let Some(specifier) = specifier {
             let origin = Origin::new(specifier);
-            return !origin.is_relative()
+            return !self.is_local(&origin)
                 && (TABLE.entries().any(|e| e.module == origin.module) || effect_free(&origin.with("*")));
         }
         let global = |id: &IdentifierReference<'_>| {
@@ -440,7 +448,7 @@ impl<'a> Resolver<'a, '_> {
             _ => {}
         }
         match self.resolve(call_callee, 0) {
-            Value::Module(origin) if origin.is_relative() => {
+            Value::Module(origin) if self.is_local(&origin) => {
                 // `localPassport.initialize()` where the module re-exports passport.
                 self.reexported(&origin).is_some_and(|(module, path)| {
                     let package = path.iter().map(String::as_str).fold(Origin::new(&module), Origin::with);
@@ -450,6 +458,44 @@ impl<'a> Resolver<'a, '_> {
             Value::Module(origin) => classify_made(&origin).is_some() || effect_free(&origin),
             _ => false,
         }
+    }
+}
+
+impl<'a> Resolver<'a, '_> {
+    /// Whether `callee` names a pure function ([`function::is_pure_function`]) of this file
+    /// or of a local module. `Some(constant)` is the module-level constant of this file it
+    /// returns, which the call reads (before its declaration, the call throws).
+    pub(super) fn pure_function(&self, callee: &Expression<'a>) -> Option<Option<SymbolId>> {
+        if let Expression::Identifier(id) = callee.get_inner_expression()
+            && let Some((params, returned)) = self.returned_expression(id)
+        {
+            return function::is_pure_function(self.scoping, params, returned)
+                .then(|| function::returned_constant(self.scoping, returned));
+        }
+        match self.resolve(callee, 0) {
+            Value::Module(origin) if self.is_local(&origin) => {
+                let Lookup::Found(summary) = self.modules.lookup(origin.module) else { return None };
+                matches!(summary.export(&origin.path), Some(Exported::Pure)).then_some(None)
+            }
+            _ => None,
+        }
+    }
+
+    /// [`Resolver::pure_function`] for a call whose arguments are all literals: it has no
+    /// effect.
+    pub(super) fn pure_call(&self, call: &CallExpression<'a>) -> Option<Option<SymbolId>> {
+        let literal = |a: &Argument<'_>| match a {
+            Argument::StringLiteral(_)
+            | Argument::NumericLiteral(_)
+            | Argument::BooleanLiteral(_)
+            | Argument::NullLiteral(_) => true,
+            Argument::TemplateLiteral(t) => t.expressions.is_empty(),
+            _ => false,
+        };
+        if !call.arguments.iter().all(literal) {
+            return None;
+        }
+        self.pure_function(&call.callee)
     }
 }
 

@@ -558,7 +558,7 @@ pub(super) fn helper_of<'a>(
         }
         callee => match resolver.resolve(callee, 0) {
             // A method of what a module made is not one of its exports.
-            Value::Module(origin) if origin.is_relative() && !origin.instance => {
+            Value::Module(origin) if resolver.is_local(&origin) && !origin.instance => {
                 let Lookup::Found(summary) = resolver.modules.lookup(origin.module) else {
                     return None;
                 };
@@ -627,7 +627,7 @@ fn instance_method<'a>(
         return Some(found.map(|r| (name, r)));
     }
     Some(match resolver.resolve(&made.callee, 0) {
-        Value::Module(origin) if origin.is_relative() && !origin.instance => {
+        Value::Module(origin) if resolver.is_local(&origin) && !origin.instance => {
             match resolver.modules.lookup(origin.module) {
                 Lookup::Found(summary) => match summary.method(&origin.path, method) {
                     Some(Exported::Registers(r)) => Some((name, r.clone())),

@@ -13,6 +13,7 @@ mod serve;
 mod stdin;
 pub mod text;
 mod worker;
+mod workspace;
 mod write;
 
 use std::fs;

@@ -1,6 +1,8 @@
 //! Reads the local modules that files import, once per run: resolves a relative specifier as
 //! Node and TypeScript do, parses the file in an arena of its own (TypeScript through the
-//! worker's probe first), and keeps its summary for every importer. Never edits them.
+//! worker's probe first), and keeps its summary for every importer. A bare specifier that
+//! names a package of the importer's workspace is a local module too ([`super::workspace`]).
+//! Never edits them.
 
 use std::cell::RefCell;
 use std::fs;
@@ -10,8 +12,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 use oxc_allocator::Allocator;
 use rustc_hash::FxHashMap as HashMap;
 
+use super::workspace::{Resolved, Workspaces, split_specifier};
 use crate::config::Config;
 use crate::detect::{Lookup, Modules, summarize};
+use crate::knowledge::{EFFECT_FREE_CALLS, TABLE};
 use crate::parse::probe::{self, Prober};
 use crate::parse::{parse, scopes, source_type};
 use crate::source::Source;
@@ -24,11 +28,16 @@ const EXTENSIONS: &[&str] = &["js", "cjs", "mjs", "ts", "tsx", "cts", "mts"];
 pub struct ModuleCache {
     max_filesize: u64,
     loaded: Mutex<HashMap<PathBuf, Arc<OnceLock<Lookup>>>>,
+    workspaces: Workspaces,
 }
 
 impl ModuleCache {
     pub fn new(max_filesize: u64) -> ModuleCache {
-        ModuleCache { max_filesize, loaded: Mutex::new(HashMap::default()) }
+        ModuleCache {
+            max_filesize,
+            loaded: Mutex::new(HashMap::default()),
+            workspaces: Workspaces::new(max_filesize),
+        }
     }
 
     /// The local modules of the file at `importer`, read with the rules in `config`.
@@ -39,7 +48,7 @@ impl ModuleCache {
         prober: &'c mut Prober,
     ) -> FileModules<'c> {
         let dir = importer.parent().map(Path::to_path_buf).unwrap_or_default();
-        FileModules { cache: self, dir, config, prober: RefCell::new(prober) }
+        FileModules { cache: self, dir, config, prober: RefCell::new(prober), bare: RefCell::default() }
     }
 
     fn load(&self, path: &Path, config: &Config, prober: &RefCell<&mut Prober>) -> Lookup {
@@ -78,19 +87,50 @@ pub struct FileModules<'c> {
     dir: PathBuf,
     config: &'c Config,
     prober: RefCell<&'c mut Prober>,
+    /// Where each bare specifier of the file leads, asked once.
+    bare: RefCell<HashMap<String, Resolved>>,
+}
+
+impl FileModules<'_> {
+    /// Where a bare specifier leads: never to a workspace package when the knowledge base
+    /// knows a package of that name (it is classified as that package, whatever the layout).
+    fn workspace(&self, specifier: &str) -> Resolved {
+        if let Some(known) = self.bare.borrow().get(specifier) {
+            return known.clone();
+        }
+        let Some((name, _)) = split_specifier(specifier) else { return Resolved::NotWorkspace };
+        let known =
+            TABLE.entries().any(|e| e.module == name) || EFFECT_FREE_CALLS.iter().any(|(m, _)| *m == name);
+        let resolved =
+            if known { Resolved::NotWorkspace } else { self.cache.workspaces.resolve(&self.dir, specifier) };
+        self.bare.borrow_mut().insert(specifier.to_string(), resolved.clone());
+        resolved
+    }
 }
 
 impl Modules for FileModules<'_> {
     fn lookup(&self, specifier: &str) -> Lookup {
+        if !specifier.starts_with(['.', '/']) {
+            return match self.workspace(specifier) {
+                Resolved::Entry(path) => self.cache.load(&path, self.config, &self.prober),
+                Resolved::Missing(looked_for) => Lookup::Missing { looked_for },
+                Resolved::Broken(path) => Lookup::Unreadable { path },
+                Resolved::NotWorkspace => Lookup::NotLoaded,
+            };
+        }
         match resolve(&self.dir, specifier) {
             Ok(path) => self.cache.load(&path, self.config, &self.prober),
             Err(looked_for) => Lookup::Missing { looked_for },
         }
     }
+
+    fn is_local(&self, specifier: &str) -> bool {
+        specifier.starts_with(['.', '/']) || self.workspace(specifier) != Resolved::NotWorkspace
+    }
 }
 
 /// The file `specifier` names from `dir`, or the first place looked at.
-fn resolve(dir: &Path, specifier: &str) -> Result<PathBuf, String> {
+pub(super) fn resolve(dir: &Path, specifier: &str) -> Result<PathBuf, String> {
     let base = dir.join(specifier);
     let file = |p: PathBuf| p.is_file().then(|| p.canonicalize().unwrap_or(p));
     let with_extension = |p: &Path| {
@@ -168,5 +208,29 @@ mod tests {
         assert_eq!(found("./auth.js"), Ok(PathBuf::from("auth.ts")));
         assert_eq!(found("./lib/pkg"), Ok(PathBuf::from("lib/pkg/src/main.cjs")));
         assert!(resolve(d, "./missing").unwrap_err().contains("missing(.js, .ts, /index.*)"));
+    }
+
+    #[test]
+    fn a_workspace_package_is_a_local_module_unless_the_knowledge_base_knows_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir_all(d.join("packages/web")).unwrap();
+        fs::create_dir_all(d.join("packages/session")).unwrap();
+        fs::create_dir_all(d.join("server")).unwrap();
+        fs::write(d.join("package.json"), r#"{ "workspaces": ["packages/*"] }"#).unwrap();
+        fs::write(d.join("packages/web/package.json"), r#"{ "name": "@acme/web", "main": "index.cjs" }"#)
+            .unwrap();
+        fs::write(d.join("packages/web/index.cjs"), "exports.dir = () => 'public';\n").unwrap();
+        fs::write(d.join("packages/session/package.json"), r#"{ "name": "express-session" }"#).unwrap();
+        fs::write(d.join("packages/session/index.js"), "module.exports = 1;\n").unwrap();
+        let cache = ModuleCache::new(1 << 20);
+        let config = Config::default();
+        let mut prober = Prober::new(1 << 20, None);
+        let modules = cache.for_file(&d.join("server/main.js"), &config, &mut prober);
+        assert!(modules.is_local("@acme/web") && modules.is_local("./x"));
+        assert!(matches!(modules.lookup("@acme/web"), Lookup::Found(s) if s.export(&["dir"]).is_some()));
+        assert!(!modules.is_local("express-session") && !modules.is_local("left-pad"));
+        assert!(matches!(modules.lookup("express-session"), Lookup::NotLoaded));
+        assert!(matches!(modules.lookup("left-pad"), Lookup::NotLoaded));
     }
 }
