@@ -273,7 +273,9 @@ impl Lists<'_> {
     /// The stretch a nested list occupies: its statements and the blanks and comments around
     /// them, up to the code that encloses it.
     fn region(&self, start: u32, end: u32) -> Span {
-        let is_blank = |c: char| c.is_whitespace();
+        // JavaScript's whitespace: Unicode's, and U+FEFF, which JavaScript counts anywhere in a
+        // file and Rust's `char::is_whitespace` does not.
+        let is_blank = |c: char| c.is_whitespace() || c == '\u{feff}';
         let mut start = start as usize;
         loop {
             start = self.text[..start].trim_end_matches(is_blank).len();
