@@ -52,8 +52,8 @@ const CHILD_PANICKED: i32 = 4;
 
 /// Whether the pipeline runs to an answer on `text` without the process aborting.
 fn survives_in_a_child(text: &str, source_type: SourceType) -> bool {
-    // SAFETY: libFuzzer runs inputs on one thread; the child only runs the pipeline and exits
-    // without unwinding into the parent's state.
+    // SAFETY: one input runs at a time (on its own thread, while libFuzzer's waits for it); the
+    // child only runs the pipeline and exits without unwinding into the parent's state.
     match unsafe { libc::fork() } {
         0 => {
             // An abort must end the child by its signal, not through libFuzzer's crash report.
@@ -87,37 +87,54 @@ fuzz_target!(
         }));
     },
     |data: &[u8]| {
-        let Some((&mode, rest)) = data.split_first() else { return };
-        if mode % 2 == 0 {
-            generate::check(&generate::generate(rest));
-            return;
-        }
-        let Ok(text) = std::str::from_utf8(rest) else { return };
-        let grown;
-        let text = if mode & 8 == 0 {
-            text
-        } else {
-            let Some(shape) = hostile(text) else { return };
-            grown = shape;
-            grown.as_str()
-        };
-        let source_type = if mode & 2 == 0 { SourceType::cjs() } else { SourceType::tsx() };
-        // oxc's blow-ups need long chains of `<` (the three known have 40 or more); forking for
-        // every TypeScript input would cost the fuzzer 10x its speed.
-        let angles = text.bytes().filter(|&b| b == b'<').count();
-        if source_type.is_typescript() && angles >= 16 && !survives_in_a_child(text, source_type) {
-            return;
-        }
-        match generate::run(text, source_type) {
-            Ok((Some(fixed), _)) => match generate::run(&fixed, source_type) {
-                Ok((None, 0)) => {}
-                other => panic!("a second run changed more: {other:?}"),
-            },
-            // Nesting too deep for name resolution is refused, as a file too complex to parse is.
-            Ok((None, _))
-            | Err(FileError::Syntax { .. } | FileError::TooComplex { .. } | FileError::TooDeep(_)) => {}
-            Err(FileError::TooComplexToAnalyze(limit)) => panic!("over the time budget ({limit:?})"),
-            Err(e) => panic!("{e}"),
-        }
+        // On a thread with a worker's stack, as the binary runs every file: deep nesting that
+        // a worker parses overflows libFuzzer's main thread, under AddressSanitizer's larger
+        // frames sooner still, and that overflow would be the harness's, not the tool's.
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, || one_input(data))
+                .expect("a thread with a worker's stack starts")
+                .join()
+                .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+        })
     }
 );
+
+/// The stack of the binary's workers (`walk::WORKER_STACK`, which the library keeps private).
+const WORKER_STACK: usize = 1 << 30;
+
+fn one_input(data: &[u8]) {
+    let Some((&mode, rest)) = data.split_first() else { return };
+    if mode % 2 == 0 {
+        generate::check(&generate::generate(rest));
+        return;
+    }
+    let Ok(text) = std::str::from_utf8(rest) else { return };
+    let grown;
+    let text = if mode & 8 == 0 {
+        text
+    } else {
+        let Some(shape) = hostile(text) else { return };
+        grown = shape;
+        grown.as_str()
+    };
+    let source_type = if mode & 2 == 0 { SourceType::cjs() } else { SourceType::tsx() };
+    // oxc's blow-ups need long chains of `<` (the three known have 40 or more); forking for
+    // every TypeScript input would cost the fuzzer 10x its speed.
+    let angles = text.bytes().filter(|&b| b == b'<').count();
+    if source_type.is_typescript() && angles >= 16 && !survives_in_a_child(text, source_type) {
+        return;
+    }
+    match generate::run(text, source_type) {
+        Ok((Some(fixed), _)) => match generate::run(&fixed, source_type) {
+            Ok((None, 0)) => {}
+            other => panic!("a second run changed more: {other:?}"),
+        },
+        // Nesting too deep for name resolution is refused, as a file too complex to parse is.
+        Ok((None, _))
+        | Err(FileError::Syntax { .. } | FileError::TooComplex { .. } | FileError::TooDeep(_)) => {}
+        Err(FileError::TooComplexToAnalyze(limit)) => panic!("over the time budget ({limit:?})"),
+        Err(e) => panic!("{e}"),
+    }
+}
