@@ -278,10 +278,13 @@ impl Lists<'_> {
         let is_blank = |c: char| c.is_whitespace() || c == '\u{feff}';
         let mut start = start as usize;
         loop {
+            let before = start;
             start = self.text[..start].trim_end_matches(is_blank).len();
+            // A comment that ends where the blanks begin, or among them: a line comment's own
+            // last characters may be blanks (`//` and a vertical tab, or U+FEFF).
             let ends_here = self.comments.partition_point(|c| (c.end as usize) < start);
             match self.comments.get(ends_here) {
-                Some(c) if c.end as usize == start => start = c.start as usize,
+                Some(c) if c.end as usize <= before && (c.start as usize) < start => start = c.start as usize,
                 _ => break,
             }
         }
