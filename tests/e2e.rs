@@ -413,6 +413,13 @@ e2e! {
     call_after_the_app_escaped_blocks_the_move: App { dir: "blocked-escaped-app", fixed: false, ..App::DEFAULT };
 }
 
+/// passport before 0.5 (`tests/e2e/passport04`: 0.4.1), whose `initialize()` copies the login
+/// out of the session: the session sinks below static with it, and the login still holds.
+#[test]
+fn legacy_passport_initialize_sinks_with_the_session() {
+    run_in(App { dir: "sink-passport-legacy", ..App::DEFAULT }, "e2e/passport04", "passport 0.4.1");
+}
+
 /// NestJS on Express (`tests/e2e/nest`: Nest 11, which runs on Express 5).
 mod nest {
     use super::*;

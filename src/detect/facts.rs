@@ -22,7 +22,7 @@ use oxc_syntax::symbol::SymbolId;
 
 use super::middleware::use_parts;
 use super::model::{Bindings, Part};
-use super::modules::{Registrations, body_registrations};
+use super::modules::{Registered, Registrations, body_registrations};
 use super::receivers::{ReceiverId, call_receiver, method_name, session_method, this_field, this_property};
 use super::resolve::require_specifier;
 use super::statements::{Context, classify_link, first_argument_symbol, helper_of, helper_parts};
@@ -352,8 +352,8 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
                 .parts
                 .iter()
                 .chain(&registers.nested)
-                .filter(|(k, _)| matches!(k, Kind::Session | Kind::Static));
-            let found: Vec<(Kind, String)> = found.cloned().collect();
+                .filter(|r| matches!(r.kind, Kind::Session | Kind::Static));
+            let found: Vec<Registered> = found.cloned().collect();
             if !found.is_empty() {
                 self.nested.extend(helper_parts(&found, &name, it.span, false));
             }
@@ -368,8 +368,8 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
             && self.context.resolver.refers_to(f, receiver)
             && let Some(registers) = closure_registrations(self.context, f, receiver)
         {
-            let found: Vec<(Kind, String)> = (registers.parts.iter().chain(&registers.nested))
-                .filter(|(k, _)| matches!(k, Kind::Session | Kind::Static))
+            let found: Vec<Registered> = (registers.parts.iter().chain(&registers.nested))
+                .filter(|r| matches!(r.kind, Kind::Session | Kind::Static))
                 .cloned()
                 .collect();
             if !found.is_empty() {

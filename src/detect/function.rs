@@ -22,22 +22,37 @@ pub trait Surroundings<'a> {
     fn is_pure_function(&self, callee: &Expression<'a>) -> bool;
 }
 
-/// The class of a middleware function and the rule that decided it.
+/// The class of a middleware function, the rule that decided it, and why no move may involve
+/// it when none may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    pub kind: Kind,
+    pub rule: &'static str,
+    pub refusal: Option<&'static str>,
+}
+
+impl Verdict {
+    const fn new(kind: Kind, rule: &'static str) -> Self {
+        Verdict { kind, rule, refusal: None }
+    }
+}
+
+/// Classifies a middleware function by its body.
 pub fn classify<'a>(
     scoping: &Scoping,
     params: &FormalParameters<'a>,
     statements: &[Statement<'a>],
     around: &dyn Surroundings<'a>,
-) -> (Kind, &'static str) {
+) -> Verdict {
     let param = |i: usize| match params.items.get(i).map(|p| &p.pattern) {
         Some(BindingPattern::BindingIdentifier(id)) => id.symbol_id.get(),
         _ => None,
     };
     let (Some(req), Some(res), Some(next)) = (param(0), param(1), param(2)) else {
-        return (Kind::Unknown, "a function that does not take (req, res, next)");
+        return Verdict::new(Kind::Unknown, "a function that does not take (req, res, next)");
     };
     if params.items.len() != 3 || params.rest.is_some() {
-        return (Kind::Unknown, "a function with an unusual signature (an error handler?)");
+        return Verdict::new(Kind::Unknown, "a function with an unusual signature (an error handler?)");
     }
     let mut reader = Reader {
         scoping,
@@ -55,7 +70,7 @@ pub fn classify<'a>(
         around,
     };
     if statements.is_empty() {
-        return (Kind::Guard, "a function that never calls next()");
+        return Verdict::new(Kind::Guard, "a function that never calls next()");
     }
     // Every path must end by calling `next()` once (or handing the request on) and leaving.
     let ends_with_next = reader.ends_all(statements, true);
@@ -67,35 +82,44 @@ pub fn classify<'a>(
             || reader.other.is_some()
             || reader.sets_headers
             || reader.session);
-        return (Kind::Session, if only { SESSION_OR_NEXT } else { SESSION_AND_MORE });
+        return match only {
+            true => Verdict::new(Kind::Session, SESSION_OR_NEXT),
+            false => {
+                Verdict { refusal: Some(CANNOT_SEPARATE), ..Verdict::new(Kind::Session, SESSION_AND_MORE) }
+            }
+        };
     }
     if reader.ends_response || reader.next_with_error || reader.exits || !ends_with_next {
-        return (Kind::Guard, "a function that may end the response instead of calling next()");
+        return Verdict::new(Kind::Guard, "a function that may end the response instead of calling next()");
     }
     if let Some(rule) = reader.other {
-        return (Kind::Unknown, rule);
+        return Verdict::new(Kind::Unknown, rule);
     }
     match (reader.session, reader.sets_headers) {
-        (false, true) => (Kind::Shaper, "a function that sets headers and always calls next()"),
-        (true, false) => (
+        (false, true) => Verdict::new(Kind::Shaper, "a function that sets headers and always calls next()"),
+        (true, false) => Verdict::new(
             Kind::Consumer,
             "a function that only uses the session, reads the request or fills res.locals, and always calls next()",
         ),
-        (false, false) => (
+        (false, false) => Verdict::new(
             Kind::Inert,
             "a function that only reads the request or fills res.locals, and always calls next()",
         ),
-        (true, true) => (Kind::Unknown, "a function that uses the session and sets headers"),
+        (true, true) => Verdict::new(Kind::Unknown, "a function that uses the session and sets headers"),
     }
 }
 
 /// A function whose every path hands the request to session middleware or calls `next()`:
 /// a session registration (on the requests it picks).
-pub const SESSION_OR_NEXT: &str = "a function that hands requests to session middleware or calls next()";
+const SESSION_OR_NEXT: &str = "a function that hands requests to session middleware or calls next()";
 
 /// A function that hands some requests to session middleware and does more besides: it
 /// registers session, and no move may involve it.
-pub const SESSION_AND_MORE: &str = "a function that hands some requests to session middleware and does more";
+const SESSION_AND_MORE: &str = "a function that hands some requests to session middleware and does more";
+
+/// Why no move may involve such a function.
+const CANNOT_SEPARATE: &str =
+    "it runs session middleware on some requests and does more on them, which the tool cannot separate";
 
 /// What a function body does with `req`, `res` and `next`.
 struct Reader<'s, 'a> {

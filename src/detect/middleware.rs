@@ -175,8 +175,9 @@ pub(super) fn classify_middleware<'a>(
                 format!("`{}`", origin.path.join("."))
             };
             match local_export(&resolver.modules.lookup(origin.module), &origin) {
-                Ok(Exported::Middleware { kind, rule }) => {
-                    (kind, format!("{name} of local module {} ({rule})", origin.module))
+                Ok(Exported::Middleware(verdict)) => {
+                    refusal = verdict.refusal;
+                    (verdict.kind, format!("{name} of local module {} ({})", origin.module, verdict.rule))
                 }
                 Ok(Exported::Package { module, path }) => {
                     let package = path.iter().fold(Origin::new(&module), |o, p| o.with(p));
@@ -213,6 +214,7 @@ pub(super) fn classify_middleware<'a>(
                 Some(body) => function_class(
                     "inline function",
                     function::classify(resolver.scoping, &f.params, &body.statements, resolver),
+                    &mut refusal,
                 ),
                 None => (Kind::Unknown, "inline function middleware".into()),
             },
@@ -220,6 +222,7 @@ pub(super) fn classify_middleware<'a>(
                 ArrowFunctionBody::FunctionBody(body) => function_class(
                     "inline function",
                     function::classify(resolver.scoping, &f.params, &body.statements, resolver),
+                    &mut refusal,
                 ),
                 _ => (Kind::Unknown, "inline arrow function with an expression body".into()),
             },
@@ -228,6 +231,7 @@ pub(super) fn classify_middleware<'a>(
                     Some(body) => function_class(
                         &format!("function `{}`", id.name),
                         function::classify(resolver.scoping, &f.params, &body.statements, resolver),
+                        &mut refusal,
                     ),
                     None => (Kind::Unknown, format!("middleware `{}`", id.name)),
                 },
@@ -236,11 +240,6 @@ pub(super) fn classify_middleware<'a>(
             _ => (Kind::Unknown, "unrecognised middleware".into()),
         },
     };
-    if kind == Kind::Session && what.ends_with(&format!("({})", function::SESSION_AND_MORE)) {
-        refusal = Some(
-            "it runs session middleware on some requests and does more on them, which the tool cannot separate",
-        );
-    }
     let scope = mount.filter(|_| kind != Kind::Static || !answers_all).map(str::to_string);
     let session = (kind == Kind::Session).then(|| session_facts(resolver, expr));
     Part { kind, what, span, refusal, scope, known, session }
@@ -369,8 +368,14 @@ pub(super) fn path_prefix(path: &str) -> Option<String> {
 }
 
 /// `(Consumer, "inline function: a function that only uses req.session ...")`.
-pub(super) fn function_class(name: &str, (kind, rule): (Kind, &'static str)) -> (Kind, String) {
-    (kind, format!("{name} ({rule})"))
+/// A function middleware's class and what it is; its refusal, if any, goes to `refusal`.
+pub(super) fn function_class(
+    name: &str,
+    verdict: function::Verdict,
+    refusal: &mut Option<&'static str>,
+) -> (Kind, String) {
+    *refusal = verdict.refusal;
+    (verdict.kind, format!("{name} ({})", verdict.rule))
 }
 
 pub(super) fn first_argument_is(expr: &Expression<'_>, value: &str) -> bool {

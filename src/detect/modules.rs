@@ -14,7 +14,8 @@ use oxc_ast::ast::*;
 use oxc_semantic::SemanticBuilder;
 
 use super::facts::DeferredCache;
-use super::function;
+use super::function::{self, Verdict};
+use super::model::{Part, SessionFacts};
 use super::receivers::{Receiver, ReceiverId};
 use super::resolve::{Resolver, Value};
 use super::statements::{Context, classify_statement};
@@ -73,10 +74,7 @@ pub enum Exported {
         path: Vec<String>,
     },
     /// Function middleware, classified by its body.
-    Middleware {
-        kind: Kind,
-        rule: &'static str,
-    },
+    Middleware(Verdict),
     /// A function that registers middleware on the app it is given first.
     Registers(Registrations),
     /// A function that only computes a value from its arguments or returns a constant of its
@@ -91,16 +89,36 @@ pub enum Exported {
 pub struct Registrations {
     /// The classes of its top-level statements in order (inert ones left out), each with
     /// what it is: `express-session`, `a call to app.set`.
-    pub parts: Vec<(Kind, String)>,
+    pub parts: Vec<Registered>,
     /// Session or static registrations below its top level: in an `if`, a callback, a loop.
-    pub nested: Vec<(Kind, String)>,
+    pub nested: Vec<Registered>,
     /// Setting it up calls nothing unknown and reads nothing such a call could change.
     pub pure: bool,
 }
 
+/// One thing a helper registers: its class, what it is, and for a session, what its options
+/// do to static responses (read where the helper calls it, so a caller keeps them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registered {
+    pub kind: Kind,
+    pub what: String,
+    pub session: Option<SessionFacts>,
+}
+
+impl Registered {
+    /// A registration with no session facts: `Kind::Unknown` for what the tool cannot read.
+    pub fn plain(kind: Kind, what: String) -> Self {
+        Registered { kind, what, session: None }
+    }
+
+    fn of(part: &Part) -> Self {
+        Registered { kind: part.kind, what: part.what.clone(), session: part.session }
+    }
+}
+
 impl Registrations {
     pub fn registers(&self, kind: Kind) -> bool {
-        self.parts.iter().chain(&self.nested).any(|(k, _)| *k == kind)
+        self.parts.iter().chain(&self.nested).any(|r| r.kind == kind)
     }
 }
 
@@ -332,8 +350,12 @@ fn function_export<'a>(
         return Exported::Registers(registers.unwrap());
     }
     if params.items.len() == 3 {
-        let (kind, rule) = function::classify(resolver.scoping, params, &body.statements, resolver);
-        return Exported::Middleware { kind, rule };
+        return Exported::Middleware(function::classify(
+            resolver.scoping,
+            params,
+            &body.statements,
+            resolver,
+        ));
     }
     if let Some(returned) = function::only_return(&body.statements)
         && function::is_pure_function(resolver.scoping, params, returned)
@@ -406,15 +428,15 @@ pub(super) fn body_registrations<'a>(
         found.pure &= !bindings.opaque && !shared && bindings.shared_state.is_none();
         refused |= classified.parts.iter().chain(&classified.nested).any(|p| p.refusal.is_some());
         let own = classified.parts.iter().filter(|p| p.kind != Kind::Inert);
-        found.parts.extend(own.map(|p| (p.kind, p.what.clone())));
-        found.nested.extend(classified.nested.iter().map(|p| (p.kind, p.what.clone())));
+        found.parts.extend(own.map(Registered::of));
+        found.nested.extend(classified.nested.iter().map(Registered::of));
     }
     resolver.helper_depth.set(resolver.helper_depth.get() - 1);
     let registers = found
         .parts
         .iter()
         .chain(&found.nested)
-        .any(|(k, _)| matches!(k, Kind::Session | Kind::Static | Kind::Shaper | Kind::Consumer));
+        .any(|r| matches!(r.kind, Kind::Session | Kind::Static | Kind::Shaper | Kind::Consumer));
     let quiet = found.parts.is_empty() && found.nested.is_empty();
     if refused || !(registers || quiet) {
         return None;

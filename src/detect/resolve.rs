@@ -362,7 +362,7 @@ impl<'a> Resolver<'a, '_> {
         let Lookup::Found(summary) = self.modules.lookup(origin.module) else { return false };
         matches!(
             summary.export(&origin.path),
-            Some(Exported::Middleware { .. } | Exported::Registers(_) | Exported::Pure)
+            Some(Exported::Middleware(_) | Exported::Registers(_) | Exported::Pure)
         )
     }
 

@@ -12,7 +12,7 @@ use oxc_syntax::symbol::SymbolId;
 use super::facts::{DeferredCache, Facts};
 use super::middleware::{call_falls_through, express_session_risk, mount_argument, path_prefix, use_parts};
 use super::model::{Bindings, Block, Part, SessionFacts, Stmt, Window};
-use super::modules::{Exported, Lookup, Registrations, body_registrations, registrations};
+use super::modules::{Exported, Lookup, Registered, Registrations, body_registrations, registrations};
 use super::reach::Reach;
 use super::receivers::{Receiver, ReceiverId, call_receiver, method_name, session_method, unawaited};
 use super::resolve::{Resolver, Value, require_specifier};
@@ -448,23 +448,23 @@ fn helper_call<'a>(
 
 /// A helper call's parts, one for each class it registers, all at the call: what a move of
 /// the call crosses or carries.
-pub(super) fn helper_parts(registered: &[(Kind, String)], name: &str, span: Span, whole: bool) -> Vec<Part> {
+pub(super) fn helper_parts(registered: &[Registered], name: &str, span: Span, whole: bool) -> Vec<Part> {
     let what = |kind: Kind, what: &str| match registered {
         [_] if whole => format!("{name}() (a helper that only registers {kind})"),
         _ => format!("{what}, registered by the helper {name}()"),
     };
-    let inert = [(Kind::Inert, String::new())];
+    let inert = [Registered::plain(Kind::Inert, String::new())];
     let registered = if registered.is_empty() { &inert[..] } else { registered };
     registered
         .iter()
-        .map(|(kind, w)| Part {
-            kind: *kind,
-            what: what(*kind, w),
+        .map(|r| Part {
+            kind: r.kind,
+            what: what(r.kind, &r.what),
             span,
             refusal: None,
             scope: None,
             known: None,
-            session: None,
+            session: r.session,
         })
         .collect()
 }
@@ -499,7 +499,7 @@ fn method_call<'a>(
     // A subclass may override a method that is not private: then it registers anything.
     let mut found = found?;
     if !private {
-        found.parts.push((Kind::Unknown, "a method a subclass may override".to_string()));
+        found.parts.push(Registered::plain(Kind::Unknown, "a method a subclass may override".to_string()));
     }
     Some((format!("this.{name}"), found))
 }
