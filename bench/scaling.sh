@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # How static-first's cost grows on hostile files: each shape of bench/make-hostile.py at 1x, 2x,
-# 4x and 8x its base size, one file per run (`--check`, one thread), median wall time and peak
-# RSS of 3 whole-process runs with GNU time. Writes bench/SCALING.md. Not a test: the clock-free
+# 4x and 8x its base size, one file per run (`--check`, one thread), median wall time, CPU time
+# and peak RSS of 3 whole-process runs (bench/rusage.py: microseconds, where GNU time counts in
+# 10 ms steps that a 1x file does not fill). Writes bench/SCALING.md. Not a test: the clock-free
 # bound is src/pipeline/work.rs; this shows the time. 8x the file must cost at most 10x the time.
 #
 #   bash bench/scaling.sh
@@ -22,9 +23,9 @@ OUT="$ROOT/bench/SCALING.md"
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(uname -sr)," \
     "$(date -u +%Y-%m-%d). Produced by \`bash bench/scaling.sh\`: median of $RUNS runs of" \
-    "\`static-first -j1 --check FILE\` (GNU time). The machine was shared: other engineers were" \
-    "building at the same time, so wall times are noisy (the load average when the run ended is" \
-    "below); the CPU time (user + system, median) is what to compare. The shapes ran one after another." \
+    "\`static-first -j1 --check FILE\` (bench/rusage.py: wall clock and the child's user + system" \
+    "time from getrusage, in microseconds). The load average when the run ended is below; on a" \
+    "shared machine the CPU time (median) is what to compare. The shapes ran one after another." \
     "\"8x result\" is what the 8x file got: its findings, or the per-file error (a nest that deep" \
     "is refused before name resolution, see src/parse/scopes.rs). What remains superlinear in" \
     "\`nest\` and \`callbacks\` is oxc_semantic's name resolution, which walks out through every scope around each" \
@@ -45,12 +46,11 @@ for spec in nest:1000 nest:2000 callbacks:1000 callbacks-two:1000 elseif:2000 ro
     python3 "$ROOT/bench/make-hostile.py" "$shape" $((base * k)) "$file"
     : > "$WORK/runs.txt"
     for _ in $(seq "$RUNS"); do
-      /usr/bin/time -f "%e %M %U %S" -o "$WORK/time.txt" "$SF" -j1 --check "$file" > /dev/null 2> "$WORK/err.txt" || true
-      tail -n 1 "$WORK/time.txt" >> "$WORK/runs.txt"
+      python3 "$ROOT/bench/rusage.py" "$SF" -j1 --check "$file" >> "$WORK/runs.txt" 2> "$WORK/err.txt"
     done
     wall=$(cut -d' ' -f1 < "$WORK/runs.txt" | median)
     mem=$(cut -d' ' -f2 < "$WORK/runs.txt" | median)
-    cpu=$(awk '{ printf "%.2f\n", $3 + $4 }' < "$WORK/runs.txt" | median)
+    cpu=$(cut -d' ' -f3 < "$WORK/runs.txt" | median)
     row="$row | $wall"
     [ -n "$first" ] || { first=$wall; mem1=$mem; cpu1=$cpu; }
     mem8=$mem size8=$(( $(stat -c %s "$file") / 1024 ))
