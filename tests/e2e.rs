@@ -420,6 +420,15 @@ fn legacy_passport_initialize_sinks_with_the_session() {
     run_in(App { dir: "sink-passport-legacy", ..App::DEFAULT }, "e2e/passport04", "passport 0.4.1");
 }
 
+/// connect-roles 3.1.2 (`tests/e2e/connect-roles`), whose `middleware()` copies `req.user` into
+/// `res.locals.user` when it runs: the session sinks below static with it and passport, and the
+/// templates still see the login.
+#[test]
+fn connect_roles_middleware_sinks_with_the_session() {
+    let app = App { dir: "sink-connect-roles", locals_user: true, ..App::DEFAULT };
+    run_in(app, "e2e/connect-roles", "connect-roles 3.1.2");
+}
+
 /// NestJS on Express (`tests/e2e/nest`: Nest 11, which runs on Express 5).
 mod nest {
     use super::*;
