@@ -51,10 +51,16 @@ pub fn may_hold_finding(bytes: &[u8], config: &Config) -> bool {
     let names = |kind| config.modules(kind).any(|m| memchr::memmem::find(bytes, m.as_bytes()).is_some());
     let [session, statics] = &*NEEDLES;
     let found = |finders: &[Finder<'_>]| finders.iter().any(|f| f.find(bytes).is_some());
-    let session = found(session) || names(Kind::Session);
-    let statics = found(statics) || names(Kind::Static);
-    let local = found(&LOCAL);
-    session && (statics || local) || statics && local && found(&REGISTERS)
+    let statics = || found(statics) || names(Kind::Static);
+    let local = || found(&LOCAL);
+    // A needle that is absent, as most are from most files, costs a scan of the whole file: no
+    // group is searched once the answer is known, and without a session module the two
+    // needles of the rarest condition go first.
+    if found(session) || names(Kind::Session) {
+        statics() || local()
+    } else {
+        found(&REGISTERS) && statics() && local()
+    }
 }
 
 /// Why a file of `size` bytes is not read: over `--max-filesize`.
