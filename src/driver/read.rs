@@ -77,9 +77,16 @@ pub fn binary(bytes: &[u8]) -> Option<String> {
 
 /// Why text is not parsed: a line this long means minified or generated code.
 fn minified(raw: &str) -> Option<String> {
-    raw.split('\n').map(str::len).max().filter(|&n| n > MAX_LINE).map(|longest| {
+    longest_line(raw.as_bytes()).filter(|&n| n > MAX_LINE).map(|longest| {
         format!("looks minified or generated (a line of {longest} bytes); fix the source it is built from")
     })
+}
+
+/// The length in bytes of the longest line (`\n` ends a line); memchr finds the line breaks
+/// a vector at a time, where `str::split` looks at every character.
+fn longest_line(bytes: &[u8]) -> Option<usize> {
+    let ends = memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]);
+    ends.scan(0, |start, end| Some(end - std::mem::replace(start, end + 1))).max()
 }
 
 /// Reads, screens and fixes one file, and writes the fix when asked to.
@@ -223,6 +230,13 @@ mod tests {
             "{} is stale: run STATIC_FIRST_UPDATE_NEEDLES=1 cargo test --lib needles",
             copy.display()
         );
+    }
+
+    #[test]
+    fn the_longest_line_counts_bytes_between_line_breaks() {
+        for text in ["", "\n", "ab", "ab\n", "a\nbcd\n\nef", "\n\nabc", "é\nab", "x\r\ny"] {
+            assert_eq!(longest_line(text.as_bytes()), text.split('\n').map(str::len).max(), "{text:?}");
+        }
     }
 
     #[test]
