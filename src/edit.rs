@@ -5,6 +5,7 @@ use oxc_span::Span;
 
 use crate::detect::Block;
 use crate::plan::{Candidate, Direction};
+use crate::source::{is_blank, is_js_blank};
 
 /// Replace `start..end` of the text with `insert` (an empty range inserts).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,7 +142,7 @@ impl Layout<'_> {
         for (i, line) in text.split_inclusive('\n').enumerate() {
             let in_verbatim =
                 self.verbatim.iter().any(|v| (v.start as usize) < offset && offset < v.end as usize);
-            let kept = in_verbatim || (continuation && (i == 0 || line.trim().is_empty()));
+            let kept = in_verbatim || (continuation && (i == 0 || is_blank(line)));
             match line.strip_prefix(own) {
                 _ if kept => out.push_str(line),
                 Some(rest) => {
@@ -166,9 +167,9 @@ impl Layout<'_> {
             let (c_start, c_end) = (comment.start as usize, comment.end as usize);
             let gap = &self.text[c_end..start];
             let line_start = self.line_start(c_start);
-            let own_line = c_start >= floor && self.text[line_start..c_start].trim().is_empty();
+            let own_line = c_start >= floor && is_blank(&self.text[line_start..c_start]);
             let beside = same_line && c_start >= floor && !gap.contains('\n');
-            if !gap.trim().is_empty() || gap.matches('\n').count() > 1 || !(own_line || beside) {
+            if !is_blank(gap) || gap.matches('\n').count() > 1 || !(own_line || beside) {
                 break;
             }
             start = c_start;
@@ -187,11 +188,11 @@ impl Layout<'_> {
         let rest = &self.text[ext.end..];
         let next_is_blank_or_end = {
             let next_line = rest.split('\n').next().unwrap_or("");
-            next_line.trim().is_empty() || rest.trim_start().starts_with('}') || rest.trim().is_empty()
+            is_blank(next_line) || rest.trim_start_matches(is_js_blank).starts_with('}') || is_blank(rest)
         };
         if next_is_blank_or_end {
             while let Some(prev) = self.previous_line(start)
-                && self.text[prev..start].trim().is_empty()
+                && is_blank(&self.text[prev..start])
             {
                 start = prev;
             }
@@ -228,7 +229,7 @@ impl Layout<'_> {
             false => self.comments_before(list_start, span.start as usize, false),
         };
         let line_start = self.line_start(start);
-        if !self.text[line_start..start].trim().is_empty() || line_start < list_start {
+        if !is_blank(&self.text[line_start..start]) || line_start < list_start {
             return Err(shares);
         }
 

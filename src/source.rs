@@ -3,6 +3,19 @@
 /// The UTF-8 byte order mark.
 const BOM: &str = "\u{feff}";
 
+/// The blanks the parser skips between tokens, which every span and comment is measured
+/// against: Unicode's whitespace and U+FEFF, which JavaScript counts as whitespace anywhere in
+/// a file and Rust's `char::is_whitespace` (and so `str::trim`) does not. (oxc also skips
+/// U+0085, which the language does not list; it follows the parser.)
+pub fn is_js_blank(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
+}
+
+/// Whether `text` holds nothing but JavaScript blanks ([`is_js_blank`]).
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(is_js_blank)
+}
+
 /// A file's text, split into the part the parser sees and what must be put back around it.
 #[derive(Debug, Clone, Copy)]
 pub struct Source<'a> {
@@ -86,6 +99,28 @@ impl<'a> LineIndex<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The parser is the oracle: a blank between two tokens parses, anything else is a syntax
+    /// error there.
+    #[test]
+    fn js_blanks_are_what_the_parser_skips() {
+        let candidates = (0..=0x3000u32).chain([0xfeff, 0x1_0000]).filter_map(char::from_u32);
+        let candidates =
+            candidates.filter(|c| c.is_whitespace() || c.is_control() || *c == '\u{feff}' || *c == '@');
+        for c in candidates {
+            let text = format!("let a ={c}1;");
+            let allocator = oxc_allocator::Allocator::default();
+            let parsed = oxc_parser::Parser::new(&allocator, &text, oxc_span::SourceType::mjs()).parse();
+            assert_eq!(
+                is_js_blank(c),
+                parsed.diagnostics.is_empty() && !parsed.panicked,
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        assert!(is_blank(" \t\u{feff}\u{2028}\r\n") && is_blank(""));
+        assert!(!is_blank(" x") && !is_blank("//"));
+    }
 
     #[test]
     fn bom_and_crlf_are_detected() {

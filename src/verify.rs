@@ -10,6 +10,7 @@ use oxc_span::{GetSpan, Span};
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::budget;
+use crate::source::{is_blank, is_js_blank};
 
 /// What stands for a nested statement list in the text of the statement holding it: the list
 /// is checked on its own, so a move inside it does not change the statement around it.
@@ -211,9 +212,9 @@ impl Shape {
         for comment in self.comment_spans[..before].iter().rev() {
             let gap = &text[comment.end as usize..start as usize];
             let line_start = text[..comment.start as usize].rfind('\n').map_or(0, |i| i + 1);
-            let own_line = text[line_start..comment.start as usize].trim().is_empty();
+            let own_line = is_blank(&text[line_start..comment.start as usize]);
             let fits = comment.start >= floor
-                && gap.trim().is_empty()
+                && is_blank(gap)
                 && gap.matches('\n').count() <= 1
                 && (own_line || !gap.contains('\n'));
             if !fits {
@@ -273,13 +274,10 @@ impl Lists<'_> {
     /// The stretch a nested list occupies: its statements and the blanks and comments around
     /// them, up to the code that encloses it.
     fn region(&self, start: u32, end: u32) -> Span {
-        // JavaScript's whitespace: Unicode's, and U+FEFF, which JavaScript counts anywhere in a
-        // file and Rust's `char::is_whitespace` does not.
-        let is_blank = |c: char| c.is_whitespace() || c == '\u{feff}';
         let mut start = start as usize;
         loop {
             let before = start;
-            start = self.text[..start].trim_end_matches(is_blank).len();
+            start = self.text[..start].trim_end_matches(is_js_blank).len();
             // A comment that ends where the blanks begin, or among them: a line comment's own
             // last characters may be blanks (`//` and a vertical tab, or U+FEFF).
             let ends_here = self.comments.partition_point(|c| (c.end as usize) < start);
@@ -290,7 +288,7 @@ impl Lists<'_> {
         }
         let mut end = end as usize;
         loop {
-            end = self.text.len() - self.text[end..].trim_start_matches(is_blank).len();
+            end = self.text.len() - self.text[end..].trim_start_matches(is_js_blank).len();
             let starts_here = self.comments.partition_point(|c| (c.start as usize) < end);
             match self.comments.get(starts_here) {
                 Some(c) if c.start as usize == end => end = c.end as usize,
