@@ -201,6 +201,8 @@ mod tests {
         let helper = "require('serve-static'); const auth = require('./auth'); auth(app); app.use(s('www'))";
         assert!(may_hold_finding(helper.as_bytes(), &Config::default()));
         assert!(!may_hold_finding(b"class A { static x = require('./a') }", &Config::default()));
+        // Registering static middleware with no session module and no local module.
+        assert!(!may_hold_finding(b"require('serve-static'); app.use(s('www'))", &Config::default()));
     }
 
     /// The ESLint plugin's prefilter (JavaScript) reads the same needles from a copy; set
