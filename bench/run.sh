@@ -16,7 +16,7 @@ SLOW_RUNS="${SLOW_RUNS:-1}"
 mkdir -p "$WORK"
 
 cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
-SF="$ROOT/target/release/static-first"
+SF="${CARGO_TARGET_DIR:-$ROOT/target}/release/static-first"
 [ -d "$WORK/corpus" ] || bash "$SHARED/make-corpus.sh" "$WORK/corpus"
 [ -d "$WORK/tools/node_modules/@ast-grep" ] || bash "$SHARED/install-peers.sh" "$WORK/tools"
 SG="$WORK/tools/node_modules/@ast-grep/cli-linux-x64-gnu/ast-grep"

@@ -430,8 +430,7 @@ impl<'a> Resolver<'a, '_> {
     pub(super) fn is_effect_free_call(&self, call_callee: &Expression<'a>, specifier: Option<&str>) -> bool {
         if let Some(specifier) = specifier {
             let origin = Origin::new(specifier);
-            return !self.is_local(&origin)
-                && (TABLE.entries().any(|e| e.module == origin.module) || effect_free(&origin.with("*")));
+            return !self.is_local(&origin) && (TABLE.knows(origin.module) || effect_free(&origin.with("*")));
         }
         let global = |id: &IdentifierReference<'_>| {
             EFFECT_FREE_GLOBALS.contains(&id.name.as_str()) && self.symbol_of(id).is_none()

@@ -99,8 +99,7 @@ impl FileModules<'_> {
             return known.clone();
         }
         let Some((name, _)) = split_specifier(specifier) else { return Resolved::NotWorkspace };
-        let known =
-            TABLE.entries().any(|e| e.module == name) || EFFECT_FREE_CALLS.iter().any(|(m, _)| *m == name);
+        let known = TABLE.knows(name) || EFFECT_FREE_CALLS.iter().any(|(m, _)| *m == name);
         let resolved =
             if known { Resolved::NotWorkspace } else { self.cache.workspaces.resolve(&self.dir, specifier) };
         self.bare.borrow_mut().insert(specifier.to_string(), resolved.clone());

@@ -51,10 +51,16 @@ pub fn may_hold_finding(bytes: &[u8], config: &Config) -> bool {
     let names = |kind| config.modules(kind).any(|m| memchr::memmem::find(bytes, m.as_bytes()).is_some());
     let [session, statics] = &*NEEDLES;
     let found = |finders: &[Finder<'_>]| finders.iter().any(|f| f.find(bytes).is_some());
-    let session = found(session) || names(Kind::Session);
-    let statics = found(statics) || names(Kind::Static);
-    let local = found(&LOCAL);
-    session && (statics || local) || statics && local && found(&REGISTERS)
+    let statics = || found(statics) || names(Kind::Static);
+    let local = || found(&LOCAL);
+    // A needle that is absent, as most are from most files, costs a scan of the whole file: no
+    // group is searched once the answer is known, and without a session module the two
+    // needles of the rarest condition go first.
+    if found(session) || names(Kind::Session) {
+        statics() || local()
+    } else {
+        found(&REGISTERS) && statics() && local()
+    }
 }
 
 /// Why a file of `size` bytes is not read: over `--max-filesize`.
@@ -71,9 +77,16 @@ pub fn binary(bytes: &[u8]) -> Option<String> {
 
 /// Why text is not parsed: a line this long means minified or generated code.
 fn minified(raw: &str) -> Option<String> {
-    raw.split('\n').map(str::len).max().filter(|&n| n > MAX_LINE).map(|longest| {
+    longest_line(raw.as_bytes()).filter(|&n| n > MAX_LINE).map(|longest| {
         format!("looks minified or generated (a line of {longest} bytes); fix the source it is built from")
     })
+}
+
+/// The length in bytes of the longest line (`\n` ends a line); memchr finds the line breaks
+/// a vector at a time, where `str::split` looks at every character.
+fn longest_line(bytes: &[u8]) -> Option<usize> {
+    let ends = memchr::memchr_iter(b'\n', bytes).chain([bytes.len()]);
+    ends.scan(0, |start, end| Some(end - std::mem::replace(start, end + 1))).max()
 }
 
 /// Reads, screens and fixes one file, and writes the fix when asked to.
@@ -188,6 +201,8 @@ mod tests {
         let helper = "require('serve-static'); const auth = require('./auth'); auth(app); app.use(s('www'))";
         assert!(may_hold_finding(helper.as_bytes(), &Config::default()));
         assert!(!may_hold_finding(b"class A { static x = require('./a') }", &Config::default()));
+        // Registering static middleware with no session module and no local module.
+        assert!(!may_hold_finding(b"require('serve-static'); app.use(s('www'))", &Config::default()));
     }
 
     /// The ESLint plugin's prefilter (JavaScript) reads the same needles from a copy; set
@@ -217,6 +232,13 @@ mod tests {
             "{} is stale: run STATIC_FIRST_UPDATE_NEEDLES=1 cargo test --lib needles",
             copy.display()
         );
+    }
+
+    #[test]
+    fn the_longest_line_counts_bytes_between_line_breaks() {
+        for text in ["", "\n", "ab", "ab\n", "a\nbcd\n\nef", "\n\nabc", "é\nab", "x\r\ny"] {
+            assert_eq!(longest_line(text.as_bytes()), text.split('\n').map(str::len).max(), "{text:?}");
+        }
     }
 
     #[test]

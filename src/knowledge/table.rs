@@ -191,6 +191,12 @@ impl Table {
         Some(if first.export == "*" { matching.next().unwrap_or(first) } else { first })
     }
 
+    /// Whether the table lists any middleware of `module`: one hash lookup, for code that asks
+    /// for every specifier of every file.
+    pub fn knows(&self, module: &str) -> bool {
+        self.by_module.contains_key(module)
+    }
+
     pub fn entries(&self) -> impl Iterator<Item = &Known> {
         self.by_module.values().flatten()
     }
@@ -285,6 +291,15 @@ mod tests {
         let single = Origin::new("multer").instance_member("single");
         assert_eq!(table.lookup(&single, Use::Call).map(Known::kind), Some(Kind::Inert));
         assert_eq!(table.lookup(&Origin::new("multer").with("single"), Use::Call), None);
+    }
+
+    #[test]
+    fn the_table_knows_the_modules_its_entries_name_and_no_other() {
+        let table = &*TABLE;
+        assert!(table.entries().all(|e| table.knows(&e.module)));
+        for unknown in ["left-pad", "express-sessio", "", "./helmet"] {
+            assert!(!table.knows(unknown), "{unknown}");
+        }
     }
 
     #[test]
