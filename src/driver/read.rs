@@ -177,8 +177,8 @@ mod tests {
         let modules = |kind| {
             let named = TABLE.entries().filter(move |e| e.kind() == kind);
             named.map(|e| {
-                if e.module == "express" {
-                    format!("express.{}", e.export)
+                if matches!(e.module.as_str(), "express" | "connect") {
+                    format!("{}.{}", e.module, e.export)
                 } else {
                     format!("'{}'", e.module)
                 }
