@@ -429,6 +429,18 @@ fn connect_roles_middleware_sinks_with_the_session() {
     run_in(app, "e2e/connect-roles", "connect-roles 3.1.2");
 }
 
+/// Asset compilers (`tests/e2e/compilers`: stylus 0.64.0, less-middleware 3.1.0): each app's
+/// stylesheet exists only as a source the compiler turns into `style.css` when it is asked
+/// for, so the static serves it only while the compiler still runs first.
+#[test]
+fn asset_compilers_move_with_the_static_or_are_crossed_by_the_session() {
+    let apps = [
+        ("stylus_lifted_with_its_static", App { dir: "lift-stylus", locals_user: true, ..App::DEFAULT }),
+        ("less_crossed_by_the_sinking_session", App { dir: "sink-less", ..App::DEFAULT }),
+    ];
+    run_all(&apps, "e2e/compilers", "stylus and less-middleware");
+}
+
 /// NestJS on Express (`tests/e2e/nest`: Nest 11, which runs on Express 5).
 mod nest {
     use super::*;

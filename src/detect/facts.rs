@@ -317,12 +317,13 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
         {
             self.loads_local_module = true;
         }
-        // A call may mutate anything it is passed, except modules.
+        // A call may mutate anything it is passed, except modules and primitives.
         for arg in &it.arguments {
             if let Some(Expression::Identifier(id)) =
                 arg.as_expression().map(Expression::get_inner_expression)
                 && let Some(symbol) = self.context.resolver.symbol_of(id)
                 && !self.context.resolver.origins.contains_key(&symbol)
+                && !self.context.resolver.holds_primitive(symbol)
             {
                 self.write(symbol, id.name.as_str());
             }

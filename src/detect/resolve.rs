@@ -12,7 +12,9 @@ use oxc_syntax::symbol::SymbolId;
 use super::function;
 use super::modules::{Exported, Lookup, Modules};
 use crate::config::Config;
-use crate::knowledge::{EFFECT_FREE_CALLS, EFFECT_FREE_GLOBALS, Origin, TABLE, classify_made};
+use crate::knowledge::{
+    EFFECT_FREE_CALLS, EFFECT_FREE_GLOBALS, Origin, PRIMITIVE_CALLS, PRIMITIVE_GLOBALS, TABLE, classify_made,
+};
 
 /// What an expression evaluates to, as far as imports and constant bindings tell.
 #[derive(Debug, Clone)]
@@ -342,6 +344,62 @@ impl<'a> Resolver<'a, '_> {
         }
     }
 
+    /// Whether `symbol` is never reassigned and holds a primitive (a string, number, boolean,
+    /// `null` or `undefined`): no call it is passed to can change it. `const dir =
+    /// path.join(__dirname, 'public')`, `const port = process.env.PORT || 3000`.
+    pub(super) fn holds_primitive(&self, symbol: SymbolId) -> bool {
+        self.primitive_binding(symbol, 0)
+    }
+
+    fn primitive_binding(&self, symbol: SymbolId, hops: u8) -> bool {
+        hops <= MAX_HOPS
+            && !self.scoping.symbol_is_mutated(symbol)
+            && !self.origins.contains_key(&symbol)
+            && self.inits.get(&symbol).is_some_and(|init| self.is_primitive(init, hops + 1))
+    }
+
+    /// Whether evaluating `expr` always gives a primitive.
+    fn is_primitive(&self, expr: &Expression<'a>, hops: u8) -> bool {
+        let global = |id: &IdentifierReference<'_>| self.symbol_of(id).is_none();
+        match expr.get_inner_expression() {
+            Expression::StringLiteral(_)
+            | Expression::NumericLiteral(_)
+            | Expression::BigIntLiteral(_)
+            | Expression::BooleanLiteral(_)
+            | Expression::NullLiteral(_)
+            | Expression::TemplateLiteral(_)
+            // Every unary and binary operator gives a primitive (`+` converts objects).
+            | Expression::UnaryExpression(_)
+            | Expression::BinaryExpression(_) => true,
+            Expression::LogicalExpression(l) => self.is_primitive(&l.left, hops) && self.is_primitive(&l.right, hops),
+            Expression::ConditionalExpression(c) => {
+                self.is_primitive(&c.consequent, hops) && self.is_primitive(&c.alternate, hops)
+            }
+            Expression::Identifier(id) => match self.symbol_of(id) {
+                Some(symbol) => self.primitive_binding(symbol, hops),
+                None => matches!(id.name.as_str(), "undefined" | "NaN" | "Infinity" | "__dirname" | "__filename"),
+            },
+            // `process.env.PORT`: Node turns whatever is stored there into a string.
+            Expression::StaticMemberExpression(m) => matches!(
+                m.object.get_inner_expression(),
+                Expression::StaticMemberExpression(env) if env.property.name == "env"
+                    && matches!(env.object.get_inner_expression(), Expression::Identifier(p) if p.name == "process" && global(p))
+            ),
+            Expression::CallExpression(call) => match call.callee.get_inner_expression() {
+                Expression::Identifier(id) if global(id) => PRIMITIVE_GLOBALS.contains(&id.name.as_str()),
+                callee => match self.resolve(callee, hops) {
+                    Value::Module(origin) => {
+                        !origin.instance
+                            && matches!(origin.path.as_slice(), [f] | ["posix" | "win32", f]
+                                if PRIMITIVE_CALLS.contains(&(origin.module, *f)))
+                    }
+                    _ => false,
+                },
+            },
+            _ => false,
+        }
+    }
+
     /// The package value a local module re-exports at (a prefix of) `origin`'s path, with the
     /// rest of the path after it: `require('./passport').session` where `./passport` exports
     /// `require('passport')` gives `passport` and `session`.
@@ -525,5 +583,64 @@ pub(super) fn require_specifier<'a>(
         Argument::StringLiteral(s) => Some(s.value.as_str()),
         Argument::TemplateLiteral(t) => t.single_quasi().map(|q| q.as_str()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+    use crate::detect::{NoModules, analyze};
+    use crate::parse::parse;
+    use oxc_allocator::Allocator;
+    use oxc_span::SourceType;
+
+    /// Whether passing `X` (declared as `init`) to an unknown call counts as writing it.
+    fn written_when_passed(declaration: &str) -> bool {
+        let text = format!(
+            "const express = require('express');\nconst session = require('express-session');\n\
+             const path = require('path');\nconst url = require('node:url');\n{declaration}\n\
+             const app = express();\napp.use(session({{ secret: 's' }}));\ntune(X);\n\
+             app.use(express.static('public'));\n"
+        );
+        let allocator = Allocator::default();
+        let program = parse(&allocator, &text, SourceType::cjs()).unwrap();
+        let analysis = analyze(&program, &Config::default(), &NoModules);
+        let block = analysis.blocks.first().expect("a block");
+        let call = block.stmts.iter().find(|s| text[s.span.start as usize..].starts_with("tune(X)")).unwrap();
+        !call.bindings.writes.is_empty()
+    }
+
+    #[test]
+    fn a_call_cannot_change_a_primitive_it_is_passed() {
+        for primitive in [
+            "const X = 'public';",
+            "const X = `${__dirname}/public`;",
+            "const X = path.join(__dirname, 'public');",
+            "var X = require('path').resolve('public');",
+            "const X = url.fileURLToPath(here);",
+            "const X = process.env.PORT || 3000;",
+            "const X = process.env.DEV ? 'src' : 'dist';",
+            "const D = path.join(__dirname, 'p');\nconst X = D;",
+            "const X = __dirname + '/public';",
+            "const X = String(Date.now());",
+            "let X = typeof window;",
+        ] {
+            assert!(!written_when_passed(primitive), "{primitive}");
+        }
+        for object in [
+            "const X = { index: false };",
+            "const X = [];",
+            "const X = /x/;",
+            "const X = new String('s');",
+            "const X = path.parse(__dirname);",
+            "const X = process.env;",
+            "const X = process.env.A || {};",
+            "const X = make();",
+            "let X = 'a';\nX = {};",
+            "const String = (s) => ({ s });\nconst X = String('a');",
+            "const process = { env: { A: {} } };\nconst X = process.env.A;",
+        ] {
+            assert!(written_when_passed(object), "{object}");
+        }
     }
 }

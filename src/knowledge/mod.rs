@@ -21,6 +21,10 @@ pub enum Kind {
     Consumer,
     /// Shapes every response: `helmet`, `cors`, `compression`, loggers.
     Shaper,
+    /// Makes the files static middleware serves, or answers those asset requests itself, and
+    /// never reads the session: `stylus.middleware()`, `less-middleware`. Moves with a static
+    /// that crosses it, so it still runs first.
+    Compiler,
     /// Changes the request before routing: `method-override`, history fallback, `vhost`.
     Rewriter,
     /// May end the request instead of calling `next()`.
@@ -42,6 +46,7 @@ impl fmt::Display for Kind {
             Kind::Static => "static middleware",
             Kind::Consumer => "session consumer",
             Kind::Shaper => "response shaper",
+            Kind::Compiler => "asset compiler",
             Kind::Rewriter => "request rewriter",
             Kind::Guard => "guard",
             Kind::Route => "route or router",
@@ -141,6 +146,25 @@ pub const EFFECT_FREE_CALLS: &[(&str, &str)] = &[
     ("passport", "serializeUser"),
     ("passport", "deserializeUser"),
 ];
+
+/// Module functions that always return a string (or another primitive): a binding that holds
+/// their result is a value no call it is passed to can change. `path.join(__dirname, 'public')`.
+pub const PRIMITIVE_CALLS: &[(&str, &str)] = &[
+    ("path", "join"),
+    ("path", "resolve"),
+    ("path", "normalize"),
+    ("path", "relative"),
+    ("path", "dirname"),
+    ("path", "basename"),
+    ("path", "extname"),
+    ("path", "format"),
+    ("url", "fileURLToPath"),
+    ("util", "format"),
+];
+
+/// Global functions whose result is a primitive: `String(x)`, `parseInt(s, 10)`.
+pub const PRIMITIVE_GLOBALS: &[&str] =
+    &["String", "Number", "Boolean", "parseInt", "parseFloat", "encodeURIComponent"];
 
 /// Global functions and namespaces whose calls change nothing: `JSON.stringify`, `Math.max`.
 pub const EFFECT_FREE_GLOBALS: &[&str] = &[

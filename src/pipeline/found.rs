@@ -80,6 +80,7 @@ pub fn change(block: &Block, finding: &Finding, candidate: &Candidate, lines: &L
     Change {
         bypassed: named(&effect.bypassed),
         shapers: named(&effect.shapers),
+        compilers: named(&effect.compilers),
         reordered: effect
             .reordered
             .iter()
@@ -95,7 +96,7 @@ pub fn change(block: &Block, finding: &Finding, candidate: &Candidate, lines: &L
 /// Whether a part is middleware a request passes through and a reviewer knows by name.
 fn is_middleware(part: &Part) -> bool {
     match part.kind {
-        Kind::Session | Kind::Consumer | Kind::Shaper => true,
+        Kind::Session | Kind::Consumer | Kind::Shaper | Kind::Compiler => true,
         Kind::Inert => part.known.is_some(),
         _ => false,
     }

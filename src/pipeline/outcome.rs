@@ -86,6 +86,8 @@ pub struct Change {
     pub bypassed: Vec<Named>,
     /// The response shapers static responses still pass through.
     pub shapers: Vec<Named>,
+    /// The asset compilers that moved up with the static middleware.
+    pub compilers: Vec<Named>,
     /// For every other request: middleware that now runs before the middleware it used to
     /// follow (the static middleware itself, which passes those requests on, left out).
     pub reordered: Vec<(Named, Vec<Named>)>,

@@ -225,6 +225,8 @@ pub struct Effect {
     /// The response shapers static responses still pass through: carried by a lift, crossed
     /// (and so left before the static middleware) by a sink.
     pub shapers: Vec<usize>,
+    /// The asset compilers a lift carries, so they still run before the static middleware.
+    pub compilers: Vec<usize>,
     /// For the requests static middleware passes on: a unit that now runs before the units
     /// it used to follow (the static units, which only pass those requests on, left out).
     pub reordered: Vec<(usize, Vec<usize>)>,
@@ -249,14 +251,22 @@ impl Candidate {
                     .filter(allowed)
                     .map(|s| s.crossed)
                     .collect();
-                effect.shapers = self
-                    .steps
-                    .iter()
-                    .filter(|s| matches!(s.decision, Decision::Carried(_)))
-                    .map(|s| s.crossed)
-                    .collect();
-                distinct(&mut effect.shapers);
-                for &shaper in &effect.shapers {
+                let carried = |kind: Kind| -> Vec<usize> {
+                    let mut units: Vec<usize> = self
+                        .steps
+                        .iter()
+                        .filter(|s| matches!(s.decision, Decision::Carried(k) if k == kind))
+                        .map(|s| s.crossed)
+                        .collect();
+                    distinct(&mut units);
+                    units
+                };
+                effect.shapers = carried(Kind::Shaper);
+                effect.compilers = carried(Kind::Compiler);
+                let mut carried: Vec<usize> =
+                    effect.shapers.iter().chain(&effect.compilers).copied().collect();
+                distinct(&mut carried);
+                for shaper in carried {
                     let mut crossed: Vec<usize> = self
                         .steps
                         .iter()
@@ -507,9 +517,14 @@ fn partial(stmts: &[Stmt], session: usize, last_static: usize, mut plan: Plan) -
 /// A lift of exactly `moved` (static registrations) and the shapers they carry.
 fn lift_only(stmts: &[Stmt], session: usize, mut moved: BTreeSet<usize>) -> Candidate {
     let mover = |i: usize| {
-        if stmts[i].has_static() { Mover::Static } else { Mover::Shaper }
+        if stmts[i].has_static() { Mover::Static } else { carried(&stmts[i]) }
     };
     solve(stmts, Direction::Lift, session, &mut moved, None, Side::Static, mover, |m| session..m)
+}
+
+/// The role of a statement a lift carries along with the statics: the parts it holds.
+fn carried(stmt: &Stmt) -> Mover {
+    if stmt.parts.iter().any(|p| p.kind == Kind::Compiler) { Mover::Compiler } else { Mover::Shaper }
 }
 
 fn first_part(stmt: &Stmt, kind: Kind) -> Part {
@@ -545,6 +560,7 @@ fn unmovable_reason(stmt: &Stmt, side: Side) -> Reason {
 pub enum Mover {
     Static,
     Shaper,
+    Compiler,
     Session,
     Consumer,
 }
@@ -555,9 +571,9 @@ fn judge(mover: Mover, part: &Part, carriable: bool) -> Result<Decision, Reason>
     let k = part.kind;
     match (mover, k) {
         (_, Inert) => Ok(Decision::Allowed(k)),
-        (Mover::Static | Mover::Shaper, Session | Consumer) => Ok(Decision::Allowed(k)),
-        (Mover::Static, Shaper) if carriable => Ok(Decision::Carried(k)),
-        (Mover::Session | Mover::Consumer, Static | Shaper) => Ok(Decision::Allowed(k)),
+        (Mover::Static | Mover::Shaper | Mover::Compiler, Session | Consumer) => Ok(Decision::Allowed(k)),
+        (Mover::Static, Shaper | Compiler) if carriable => Ok(Decision::Carried(k)),
+        (Mover::Session | Mover::Consumer, Static | Shaper | Compiler) => Ok(Decision::Allowed(k)),
         (Mover::Session | Mover::Consumer, Consumer) if carriable => Ok(Decision::Carried(k)),
         _ => Err(Reason::Crossing { mover, what: part.what.clone(), kind: k }),
     }
@@ -569,7 +585,8 @@ fn cross(stmts: &[Stmt], mover: Mover, m: usize, c: usize) -> Result<Decision, R
     crate::budget::tick(1);
     let crossed = &stmts[c];
     let carriable = match mover {
-        Mover::Static | Mover::Shaper => crossed.only(Kind::Shaper),
+        Mover::Static => crossed.only(Kind::Shaper) || crossed.only(Kind::Compiler),
+        Mover::Shaper | Mover::Compiler => false,
         Mover::Session | Mover::Consumer => crossed.only(Kind::Consumer),
     };
     let mut result = Decision::Allowed(Kind::Inert);
@@ -588,6 +605,11 @@ fn cross(stmts: &[Stmt], mover: Mover, m: usize, c: usize) -> Result<Decision, R
         if !matches!(decision, Decision::Allowed(_)) || matches!(result, Decision::Allowed(Kind::Inert)) {
             result = decision;
         }
+    }
+    // A carried statement keeps its place relative to the mover, so the bindings both touch
+    // are seen in the same order; its own crossings are judged once it is carried.
+    if matches!(result, Decision::Carried(_)) {
+        return Ok(result);
     }
     if let Some(name) = stmts[m].bindings.conflict(&crossed.bindings) {
         return Err(Reason::Binding { name });
@@ -613,7 +635,7 @@ fn disjoint(mover: &Stmt, part: &Part) -> Option<(String, String)> {
 fn lift(stmts: &[Stmt], session: usize, last_static: usize) -> Candidate {
     let mut moved: BTreeSet<usize> = (session + 1..=last_static).filter(|&i| stmts[i].has_static()).collect();
     let mover = |i: usize| {
-        if stmts[i].has_static() { Mover::Static } else { Mover::Shaper }
+        if stmts[i].has_static() { Mover::Static } else { carried(&stmts[i]) }
     };
     let unmovable = moved.iter().copied().find(|&i| !stmts[i].is_static_registration());
     let ranges = |m: usize| session..m;

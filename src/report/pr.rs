@@ -203,6 +203,13 @@ fn details(path: &str, f: &Found, direction: Direction, change: &Change) -> Stri
             if change.shapers.len() == 1 { "stays" } else { "stay" }
         ),
     };
+    if !change.compilers.is_empty() {
+        let _ = writeln!(
+            out,
+            "- **Stylesheets are still compiled first**: {} moved up with the static middleware.",
+            list(&change.compilers, true)
+        );
+    }
     out.push_str(
         "- **Every other request** passes through the same middleware in the same order (the static \
          middleware passes on what it does not serve)",
@@ -215,12 +222,14 @@ fn details(path: &str, f: &Found, direction: Direction, change: &Change) -> Stri
             .iter()
             .map(|(first, after)| format!("`{}` now runs before {}", first.what, list(after, false)))
             .collect();
+        let compiler = change.reordered.iter().any(|(first, _)| first.kind == Kind::Compiler);
         let _ = writeln!(
             out,
             ", except that {}: the crossing rules let these pass each other because neither reads or \
-             changes what the other does (a response shaper sets response headers, inert middleware \
+             changes what the other does (a response shaper sets response headers, {}inert middleware \
              parses the request or sets up the app).",
-            pairs.join("; ")
+            pairs.join("; "),
+            if compiler { "an asset compiler writes stylesheets and never reads the session, " } else { "" }
         );
     }
     if let Some(partial) = f.partial() {

@@ -73,6 +73,7 @@ fn moving(mover: Mover) -> &'static str {
     match mover {
         Mover::Static => "static middleware may not move above",
         Mover::Shaper => "a response shaper may not move above",
+        Mover::Compiler => "an asset compiler may not move above",
         Mover::Session => "session middleware may not move below",
         Mover::Consumer => "a session consumer may not move below",
     }
@@ -87,11 +88,12 @@ fn crossing_rule(mover: Mover, kind: Kind) -> &'static str {
         (_, Kind::Rewriter) => "it changes the request before static middleware sees it",
         (_, Kind::RouterSetting) => "Express reads it when the router is first created",
         (Mover::Static, Kind::Shaper) => "static responses would lose its headers",
+        (Mover::Static, Kind::Compiler) => "it makes files static serves, so it must stay before static",
         (Mover::Static, Kind::Static) => {
             "both may serve the same paths, and the first registered answers a file both hold"
         }
         (Mover::Session | Mover::Consumer, Kind::Consumer) => "it needs the session",
-        (Mover::Shaper, _) => "it would change those responses",
+        (Mover::Shaper | Mover::Compiler, _) => "it would change those responses",
         _ => "the crossing rules forbid it",
     }
 }
