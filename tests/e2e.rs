@@ -402,6 +402,7 @@ e2e! {
     routing_setting_blocks_the_move: App { dir: "blocked-router-setting", entry: "server.js", fixed: false, shaper_header: None, protected: None, asset: ASSET, ..App::DEFAULT };
     guard_in_the_chain_blocks_the_reorder: App { dir: "blocked-chain-guard", entry: "server.js", fixed: false, shaper_header: None, protected: Some("/private/secret.txt"), asset: ASSET, ..App::DEFAULT };
     connect_flash_round_trips_after_the_lift: App { dir: "flash-connect", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, flash: true, ..App::DEFAULT };
+    express_messages_helper_renders_after_the_lift: App { dir: "flash-messages-helper", flash: true, ..App::DEFAULT };
     express_flash_renders_after_the_lift: App { dir: "flash-express", entry: "server.js", fixed: true, shaper_header: None, protected: None, asset: ASSET, flash: true, ..App::DEFAULT };
     home_made_flash_and_early_next_are_crossed: App { dir: "flash-home-made", fixed: true, flash: true, ..App::DEFAULT };
     lusca_csrf_stays_after_session_and_xframe_stays_on_static: App { dir: "lusca-csrf-xframe", entry: "server.js", fixed: true, shaper_header: XFRAME, protected: None, asset: ASSET, csrf: true, ..App::DEFAULT };

@@ -20,6 +20,9 @@ pub trait Surroundings<'a> {
     /// Whether `callee` names a function of this file or of a local module that only computes
     /// a value from its arguments ([`is_pure_function`]), so calling it cannot touch the request.
     fn is_pure_function(&self, callee: &Expression<'a>) -> bool;
+    /// The class of a package export that, called with the request and the response, only
+    /// makes a template helper (`require('express-messages')(req, res)`), when it is known.
+    fn helper(&self, callee: &Expression<'a>) -> Option<Kind>;
 }
 
 /// The class of a middleware function, the rule that decided it, and why no move may involve
@@ -209,10 +212,7 @@ impl<'s, 'a> Reader<'s, 'a> {
     /// then counts as the function's own on that path.
     fn forwards(&mut self, expr: &Expression<'a>) -> bool {
         let Expression::CallExpression(call) = expr.get_inner_expression() else { return false };
-        let passes = |i: usize, symbol: SymbolId| {
-            matches!(call.arguments.get(i).and_then(Argument::as_expression).map(Expression::get_inner_expression),
-                Some(Expression::Identifier(id)) if self.symbol(id) == Some(symbol))
-        };
+        let passes = |i: usize, symbol: SymbolId| self.passes(call, i, symbol);
         if call.arguments.len() != 3 || !passes(0, self.req) || !passes(1, self.res) || !passes(2, self.next)
         {
             return false;
@@ -226,6 +226,12 @@ impl<'s, 'a> Reader<'s, 'a> {
             _ => self.cannot_read("a function that hands the request to a middleware the tool does not know"),
         }
         true
+    }
+
+    /// Whether the call's argument `i` is the parameter `symbol` itself.
+    fn passes(&self, call: &CallExpression<'_>, i: usize, symbol: SymbolId) -> bool {
+        matches!(call.arguments.get(i).and_then(Argument::as_expression).map(Expression::get_inner_expression),
+            Some(Expression::Identifier(id)) if self.symbol(id) == Some(symbol))
     }
 
     fn symbol(&self, id: &IdentifierReference<'_>) -> Option<SymbolId> {
@@ -417,6 +423,14 @@ impl<'a> Reader<'_, 'a> {
         target && self.is_deferred(value)
     }
 
+    /// The class of a known template helper factory's call given exactly `(req, res)`.
+    fn template_helper(&self, value: &Expression<'a>) -> Option<Kind> {
+        let Expression::CallExpression(call) = value.get_inner_expression() else { return None };
+        (call.arguments.len() == 2 && self.passes(call, 0, self.req) && self.passes(call, 1, self.res))
+            .then(|| self.around.helper(&call.callee))
+            .flatten()
+    }
+
     /// A function expression, or a call of one whose body only returns a function
     /// (`((render) => function (...args) { ... })(res.render)`), passed fields of `req`/`res`.
     fn is_deferred(&self, value: &Expression<'_>) -> bool {
@@ -598,6 +612,17 @@ impl<'a> Visit<'a> for Reader<'_, 'a> {
             if it.operator == AssignmentOperator::Assign && self.installs_helper(member, &it.right) {
                 // The helper is there for later handlers, which may use the session with it.
                 self.session = true;
+                return;
+            }
+            if it.operator == AssignmentOperator::Assign
+                && self.in_locals(member.object())
+                && let Some(kind) = self.template_helper(&it.right)
+            {
+                match kind {
+                    Kind::Consumer => self.session = true,
+                    Kind::Inert => {}
+                    _ => self.cannot_read("a function that makes a template helper the rules cannot cross"),
+                }
                 return;
             }
             self.check_write(member);

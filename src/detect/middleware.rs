@@ -8,7 +8,7 @@ use super::function;
 use super::model::{Part, Risk, RiskWhy, SessionFacts};
 use super::modules::{Exported, local_export};
 use super::resolve::{MAX_HOPS, Resolver, Value};
-use crate::knowledge::{Kind, Origin, classify_made, classify_value};
+use crate::knowledge::{Kind, Known, Origin, TABLE, Use, classify_made, classify_value};
 
 /// The middleware of a `use` call, in the order Express runs them (arrays flattened).
 pub(super) fn use_parts<'a>(resolver: &Resolver<'a, '_>, call: &CallExpression<'a>) -> Vec<Part> {
@@ -332,6 +332,13 @@ impl<'a> function::Surroundings<'a> for Resolver<'a, '_> {
 
     fn is_pure_function(&self, callee: &Expression<'a>) -> bool {
         self.pure_function(callee).is_some()
+    }
+
+    fn helper(&self, callee: &Expression<'a>) -> Option<Kind> {
+        match self.resolve(callee, 0) {
+            Value::Module(origin) => TABLE.lookup(&origin, Use::Helper).map(Known::kind),
+            _ => None,
+        }
     }
 }
 

@@ -17,6 +17,10 @@ pub enum Use {
     Call,
     /// The export is the middleware: `app.use(i18n.init)`.
     Value,
+    /// Calling the export with the request and the response only makes a template helper, put
+    /// in `res.locals` by a middleware function (`res.locals.messages = messages(req, res)`); the
+    /// class is what the helper needs when a template calls it.
+    Helper,
 }
 
 /// One package export, classified.
