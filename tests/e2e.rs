@@ -411,6 +411,7 @@ e2e! {
     helper_from_a_local_module_lifted_over_local_consumers: App { dir: "multi-file", fixed: true, flash: true, ..App::DEFAULT };
     calls_that_cannot_reach_the_app_are_crossed: App { dir: "unreachable-calls", fixed: true, ..App::DEFAULT };
     res_locals_fillers_are_crossed_and_still_see_the_session: App { dir: "res-locals", fixed: true, locals_user: true, ..App::DEFAULT };
+    app_stored_in_a_shared_module_blocks_the_move: App { dir: "blocked-shared-registry", fixed: false, protected: Some("/private/secret.txt"), ..App::DEFAULT };
     call_after_the_app_escaped_blocks_the_move: App { dir: "blocked-escaped-app", fixed: false, ..App::DEFAULT };
 }
 

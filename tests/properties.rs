@@ -8,7 +8,7 @@ use static_first::error::FileError;
 use crate::generate::{check, generate, run, run_counting};
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn generated_setups_are_fixed_safely(choices in proptest::collection::vec(any::<u8>(), 0..48)) {

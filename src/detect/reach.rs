@@ -37,7 +37,12 @@ impl Reach {
             for reference in scoping.get_resolved_references(symbol) {
                 let node = reference.node_id();
                 let mut child = nodes.kind(node).span();
-                let at = child.start;
+                let mut at = child.start;
+                // `export { app }`: a live binding, which a module importing this one back
+                // can read as soon as the binding holds the app, wherever the export is written.
+                if matches!(nodes.parent_kind(node), AstKind::ExportSpecifier(_)) {
+                    at = nodes.kind(scoping.symbol_declaration(symbol)).span().start;
+                }
                 // `app.locals` is template data: reading it hands out no reference to the app.
                 if let AstKind::StaticMemberExpression(m) = nodes.parent_kind(node)
                     && m.property.name == "locals"
@@ -66,7 +71,12 @@ impl Reach {
                         }
                     };
                     let escapes = match kind {
-                        AstKind::CallExpression(call) => !contains(call.callee.span(), child),
+                        // `app.get('/x', (req, res) => app.render(...))`: what the app's own
+                        // methods are given stays in the app, which only the holders reach.
+                        AstKind::CallExpression(call) => {
+                            !contains(call.callee.span(), child)
+                                && !own_method(scoping, &call.callee, receiver)
+                        }
                         AstKind::NewExpression(call) => !contains(call.callee.span(), child),
                         AstKind::VariableDeclarator(d) => {
                             if d.init.as_ref().is_some_and(|init| contains(init.span(), child)) {
@@ -80,6 +90,9 @@ impl Reach {
                         }
                         AstKind::AssignmentExpression(a) if contains(a.right.span(), child) => {
                             match assignment_root(scoping, &a.left) {
+                                // `holder.app = app` into an object another module may hold
+                                // (`require('./state')`, a parameter): that module can reach it.
+                                Some(s) if a.left.is_member_expression() && !owned(scoping, nodes, s) => true,
                                 Some(s) => {
                                     holds(s);
                                     false
@@ -122,6 +135,36 @@ impl Reach {
             }
         }
         reach
+    }
+}
+
+/// Whether `callee` is a method of the receiver itself: `app.get`, `app.use`.
+fn own_method(scoping: &Scoping, callee: &Expression<'_>, receiver: SymbolId) -> bool {
+    let Expression::StaticMemberExpression(m) = callee.get_inner_expression() else { return false };
+    let Expression::Identifier(id) = m.object.get_inner_expression() else { return false };
+    id.reference_id.get().and_then(|r| scoping.get_reference(r).symbol_id()) == Some(receiver)
+}
+
+/// Whether the binding holds an object this file made and no one else was handed at its
+/// declaration: an object, array, function or class literal, never reassigned (storing into
+/// it keeps the app inside the file until the object itself escapes, which is tracked).
+fn owned(scoping: &Scoping, nodes: &AstNodes<'_>, symbol: SymbolId) -> bool {
+    match nodes.kind(scoping.symbol_declaration(symbol)) {
+        AstKind::VariableDeclarator(d) => {
+            !scoping.symbol_is_mutated(symbol)
+                && matches!(
+                    d.init.as_ref().map(Expression::get_inner_expression),
+                    Some(
+                        Expression::ObjectExpression(_)
+                            | Expression::ArrayExpression(_)
+                            | Expression::FunctionExpression(_)
+                            | Expression::ArrowFunctionExpression(_)
+                            | Expression::ClassExpression(_)
+                    )
+                )
+        }
+        AstKind::Function(_) | AstKind::Class(_) => true,
+        _ => false,
     }
 }
 

@@ -57,6 +57,7 @@ const HEADER: &[&str] = &[
     "const history = require('connect-history-api-fallback');",
     "const { ensureLoggedIn } = require('connect-ensure-login');",
     "const db = require('mongoose');",
+    "const registry = require('app-registry');",
     "const settings = { flags: {} };",
     "function sessionHelper(app) { app.use(session({ secret: 'h' })); }",
     "function assetsHelper(app) { app.use(express.static('h')); }",
@@ -193,6 +194,11 @@ pub fn generate(choices: &[u8]) -> Generated {
             21 if !two_apps => {
                 escaped = true;
                 (Class::Static(None), format!("assetsHelper(app){semi}"))
+            }
+            // Stored in an object a package handed out: whoever else holds it reaches the app.
+            22 if !two_apps => {
+                escaped = true;
+                (Class::Inert, format!("registry.app = app{semi}"))
             }
             0 | 1 => (Class::Session, format!("app.use(session({{ secret: 's{id}' }})){semi}")),
             2 | 3 if next() % 2 == 0 => {
