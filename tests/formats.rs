@@ -66,6 +66,27 @@ fn json_carries_locations_plan_and_diff() {
     assert_eq!(document["summary"]["fixable"], 1);
 }
 
+/// A file named by its absolute path is reported by that path, so a bot can open it: JSON and
+/// GitHub keep it, SARIF makes it a `file://` URI; only diff headers drop the leading `/`, as
+/// git's do.
+#[test]
+fn an_absolute_path_stays_absolute_outside_diff_headers() {
+    let p = Project::new(&[("app.js", BAD)]);
+    let path = p.file("app.js");
+    let absolute = path.to_str().unwrap();
+    assert!(absolute.starts_with('/'));
+    let document = json_of(&stdout(&p.run(&["--format=json", absolute])));
+    let file = &document["files"][0];
+    assert_eq!(file["path"], absolute);
+    let header = format!("--- a/{}\n", absolute.trim_start_matches('/'));
+    assert!(file["diff"].as_str().unwrap().starts_with(&header), "{}", file["diff"]);
+    let sarif = json_of(&stdout(&p.run(&["--format=sarif", absolute])));
+    let location = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(location["uri"], format!("file://{absolute}"));
+    let github = stdout(&p.run(&["--format=github", absolute]));
+    assert!(github.contains(&format!("file={absolute},")), "{github}");
+}
+
 #[test]
 fn sarif_passes_the_multitool_and_fingerprints_survive_unrelated_edits() {
     let modules = npm_ci("sarif");

@@ -55,15 +55,21 @@ pub struct Pending {
     pub bom: bool,
 }
 
-/// The path as diffs and reports show it: forward slashes, no leading `./` or `/`.
+/// The path as reports show it: as the run was given it (an absolute path stays absolute, so a
+/// bot can open it), with forward slashes and without a leading `./`.
 pub fn display_name(path: &Path) -> String {
     let name = path.to_string_lossy().replace('\\', "/");
-    name.trim_start_matches("./").trim_start_matches('/').to_string()
+    name.trim_start_matches("./").to_string()
+}
+
+/// The path in a diff's `a/` and `b/` headers, as git writes it: also without a leading `/`.
+pub fn diff_name(path: &Path) -> String {
+    display_name(path).trim_start_matches('/').to_string()
 }
 
 /// A unified diff of a fix with `a/` and `b/` headers and three lines of context.
 pub fn unified_diff(path: &Path, before: &str, after: &str) -> String {
-    let name = display_name(path);
+    let name = diff_name(path);
     let diff = similar::TextDiff::from_lines(before, after);
     diff.unified_diff().context_radius(3).header(&format!("a/{name}"), &format!("b/{name}")).to_string()
 }

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{FileReport, Reporter, display_name};
+use super::{FileReport, Reporter, diff_name};
 
 pub struct Patch;
 
@@ -36,7 +36,7 @@ impl Reporter for Patch {
             writeln!(err, "{}:{}:{}: {partial}", report.path.display(), f.at.line, f.at.col)?;
         }
         let Some(diff) = &report.diff else { return Ok(()) };
-        let name = display_name(&report.path);
+        let name = diff_name(&report.path);
         let (a, b) = (git_path("a/", &name), git_path("b/", &name));
         writeln!(out, "diff --git {a} {b}")?;
         // The unified diff's own header lines, with git's quoting.

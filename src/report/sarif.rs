@@ -45,15 +45,26 @@ fn rule() -> Value {
 
 /// A relative path as a URI reference: every byte outside RFC 3986's unreserved set and `/`
 /// is percent-encoded.
+/// A relative path stays a relative reference (to the run's directory); an absolute one becomes
+/// a `file://` URI, as SARIF wants for an artifact outside any base.
 fn uri(path: &str) -> String {
-    path.bytes()
+    let absolute = path.starts_with('/') || path.as_bytes().get(1) == Some(&b':');
+    let scheme = match (absolute, path.starts_with('/')) {
+        (false, _) => "",
+        (true, true) => "file://",
+        (true, false) => "file:///",
+    };
+    let encoded: String = path
+        .bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 (b as char).to_string()
             }
+            b':' if absolute => ":".to_string(),
             b => format!("%{b:02X}"),
         })
-        .collect()
+        .collect();
+    format!("{scheme}{encoded}")
 }
 
 /// FNV-1a: a hash whose value never changes between builds, for fingerprints.
@@ -169,6 +180,8 @@ mod tests {
     #[test]
     fn uris_are_percent_encoded() {
         assert_eq!(uri("src/my app/é.js"), "src/my%20app/%C3%A9.js");
+        assert_eq!(uri("/srv/my app/a.js"), "file:///srv/my%20app/a.js");
+        assert_eq!(uri("C:/work/a.js"), "file:///C:/work/a.js");
     }
 
     #[test]
