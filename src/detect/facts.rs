@@ -181,6 +181,38 @@ impl<'a, 'c> Facts<'a, 'c> {
         }
     }
 
+    /// A call may change anything it is passed, and anything inside an object or array
+    /// literal it is passed (`new Store({ client })` may add listeners to `client`), except
+    /// modules and primitives.
+    fn mark_passed(&mut self, arguments: &[Argument<'a>]) {
+        let mut values: Vec<&Expression<'a>> = arguments.iter().filter_map(Argument::as_expression).collect();
+        while let Some(value) = values.pop() {
+            match value.get_inner_expression() {
+                Expression::Identifier(id) => {
+                    if let Some(symbol) = self.context.resolver.symbol_of(id)
+                        && !self.context.resolver.origins.contains_key(&symbol)
+                        && !self.context.resolver.holds_primitive(symbol)
+                    {
+                        self.write(symbol, id.name.as_str());
+                    }
+                }
+                Expression::ObjectExpression(object) => {
+                    values.extend(object.properties.iter().map(|p| match p {
+                        ObjectPropertyKind::ObjectProperty(p) => &p.value,
+                        ObjectPropertyKind::SpreadProperty(s) => &s.argument,
+                    }));
+                }
+                Expression::ArrayExpression(array) => {
+                    values.extend(array.elements.iter().filter_map(|e| match e {
+                        ArrayExpressionElement::SpreadElement(s) => Some(&s.argument),
+                        e => e.as_expression(),
+                    }));
+                }
+                _ => {}
+            }
+        }
+    }
+
     pub(super) fn write(&mut self, symbol: SymbolId, name: &'a str) {
         self.touch(Touch::Write(symbol));
         self.touch(Touch::Name(symbol, name));
@@ -317,17 +349,7 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
         {
             self.loads_local_module = true;
         }
-        // A call may mutate anything it is passed, except modules and primitives.
-        for arg in &it.arguments {
-            if let Some(Expression::Identifier(id)) =
-                arg.as_expression().map(Expression::get_inner_expression)
-                && let Some(symbol) = self.context.resolver.symbol_of(id)
-                && !self.context.resolver.origins.contains_key(&symbol)
-                && !self.context.resolver.holds_primitive(symbol)
-            {
-                self.write(symbol, id.name.as_str());
-            }
-        }
+        self.mark_passed(&it.arguments);
         if self.collect_nested
             && !self.direct.contains(&it.span)
             && call_receiver(self.context.resolver, it, self.this) == Some(self.context.receiver)
@@ -383,6 +405,7 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
 
     fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
         self.enter_call();
+        self.mark_passed(&it.arguments);
         if self.depth == 0 && !self.context.resolver.is_effect_free_call(&it.callee, None) {
             self.bindings.opaque = true;
         }

@@ -259,11 +259,12 @@ fn session_facts<'a>(resolver: &Resolver<'a, '_>, expr: &Expression<'a>) -> Sess
             None => break,
         }
     }
-    let module = match resolver.resolve(expr, 0) {
-        Value::Made(origin) => origin.module,
-        _ => "",
+    let (module, cookie_session) = match resolver.resolve(expr, 0) {
+        Value::Made(origin) => (origin.module, origin.path.as_slice() == ["cookieSession"]),
+        _ => ("", false),
     };
     let (risk, why) = match module {
+        "express" | "connect" if cookie_session => (Risk::High, RiskWhy::NewSessionCookie),
         "express-session" => {
             let options = match made {
                 Expression::CallExpression(call) => call.arguments.first().and_then(Argument::as_expression),

@@ -116,6 +116,9 @@ pub enum RiskWhy {
     Touches,
     /// cookie-session, client-sessions: a cookie only when the session changes.
     WritesWhenChanged,
+    /// connect 2's cookieSession (Express 3's `express.cookieSession`): it compares the new
+    /// session with the cookie it came in, so a first visit's empty session is a change.
+    NewSessionCookie,
 }
 
 /// The bindings a statement touches, for the temporal-dead-zone and reassignment checks.

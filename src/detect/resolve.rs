@@ -513,7 +513,9 @@ impl<'a> Resolver<'a, '_> {
                 })
             }
             Value::Module(origin) => classify_made(&origin).is_some() || effect_free(&origin),
-            _ => false,
+            // `new (require('connect-mongo')(session))(options)`: what the factory made.
+            Value::Made(origin) => !origin.instance && effect_free(&origin),
+            Value::Unknown => false,
         }
     }
 }

@@ -141,6 +141,27 @@ pub const EFFECT_FREE_CALLS: &[(&str, &str)] = &[
     ("querystring", "*"),
     ("util", "format"),
     ("util", "inspect"),
+    // Session stores: making one (its factory given the session module, its constructor or
+    // `create`) only sets up the store: it may read and change what it is passed, open a
+    // connection or start a timer, but writes no global, registers nothing on an app and
+    // calls no user code at once (docs/knowledge-audit.md: the versions read). Not here:
+    // connect-session-sequelize (it defines a model, which runs the app's hooks), connect-dynamodb
+    // (2.x writes the aws-sdk's global config).
+    ("connect-mongo", "*"),
+    ("connect-redis", "*"),
+    ("connect-mongodb-session", "*"),
+    ("connect-pg-simple", "*"),
+    ("express-mysql-session", "*"),
+    ("memorystore", "*"),
+    ("connect-sqlite3", "*"),
+    ("connect-session-knex", "*"),
+    ("connect-typeorm", "*"),
+    ("@quixo3/prisma-session-store", "*"),
+    ("session-file-store", "*"),
+    ("connect-memcached", "*"),
+    ("connect-loki", "*"),
+    ("cassandra-store", "*"),
+    ("nedb-session-store", "*"),
     // Strategies and (de)serialisers go into passport's own registry.
     ("passport", "use"),
     ("passport", "serializeUser"),

@@ -125,6 +125,9 @@ impl fmt::Display for RiskWhy {
             }
             RiskWhy::SaveUninitialized => "saveUninitialized is true, so a first visit's static responses carry Set-Cookie",
             RiskWhy::Rolling => "the session rolls, so every static response carries Set-Cookie",
+            RiskWhy::NewSessionCookie => {
+                "a new session differs from the (missing) cookie, so a first visit's static responses carry Set-Cookie"
+            }
             RiskWhy::OptionsUnreadable => {
                 "the tool cannot read the session's options, so it assumes static responses carry Set-Cookie"
             }
