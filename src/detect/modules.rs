@@ -320,8 +320,9 @@ fn exported_value<'a>(resolver: &Resolver<'a, '_>, expr: &'a Expression<'a>) -> 
                 _ => Exported::Unknown,
             },
         },
-        Expression::Identifier(id) if let Some(f) = resolver.function_of(id) => {
-            function_export(resolver, &f.params, f.body.as_deref())
+        // `function setup(app) {...}` or `const setup = (app) => {...}`, then `module.exports = setup`.
+        Expression::Identifier(id) if let Some((params, body, _)) = resolver.function_body(id) => {
+            function_export(resolver, params, Some(body))
         }
         _ => match resolver.resolve(expr, 0) {
             Value::Module(origin) if !resolver.is_local(&origin) => Exported::Package {

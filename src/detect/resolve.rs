@@ -172,6 +172,30 @@ impl<'a> Resolver<'a, '_> {
         }
     }
 
+    /// The parameters, body and start of a function of this file a binding names, if it is
+    /// never reassigned: a declaration, or a `const` holding a function or an arrow with a
+    /// block body (`const setup = (app) => { ... }`).
+    pub(super) fn function_body(
+        &self,
+        id: &IdentifierReference<'_>,
+    ) -> Option<(&'a FormalParameters<'a>, &'a FunctionBody<'a>, u32)> {
+        if let Some(f) = self.function_of(id) {
+            return f.body.as_deref().map(|b| (&*f.params, b, f.span.start));
+        }
+        let symbol = self.symbol_of(id)?;
+        if self.scoping.symbol_is_mutated(symbol) {
+            return None;
+        }
+        match self.inits.get(&symbol)?.get_inner_expression() {
+            Expression::ArrowFunctionExpression(f) => match &f.body {
+                ArrowFunctionBody::FunctionBody(body) => Some((&*f.params, &**body, f.span.start)),
+                _ => None,
+            },
+            Expression::FunctionExpression(f) => f.body.as_deref().map(|b| (&*f.params, b, f.span.start)),
+            _ => None,
+        }
+    }
+
     /// The parameters and the value of a function of this file that is one `return` (or an
     /// arrow's expression), if its binding is never reassigned: `const isSafe = (url) => ...`.
     pub(super) fn returned_expression(

@@ -544,13 +544,14 @@ pub(super) fn helper_of<'a>(
     call: &CallExpression<'a>,
 ) -> Option<(String, Registrations)> {
     match call.callee.get_inner_expression() {
-        Expression::Identifier(callee) if let Some(f) = resolver.function_of(callee) => {
-            let body = f.body.as_ref()?;
-            if let Some(known) = resolver.helpers.borrow().get(&f.span.start) {
+        Expression::Identifier(callee)
+            if let Some((params, body, start)) = resolver.function_body(callee) =>
+        {
+            if let Some(known) = resolver.helpers.borrow().get(&start) {
                 return known.clone().map(|r| (callee.name.to_string(), r));
             }
-            let found = registrations(resolver, &f.params, &body.statements);
-            resolver.helpers.borrow_mut().insert(f.span.start, found.clone());
+            let found = registrations(resolver, params, &body.statements);
+            resolver.helpers.borrow_mut().insert(start, found.clone());
             found.map(|r| (callee.name.to_string(), r))
         }
         Expression::StaticMemberExpression(member) if let Some(found) = instance_method(resolver, member) => {
