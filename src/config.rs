@@ -1,5 +1,5 @@
 //! A project's own middleware (`static-first.toml`): wrappers it declares as session, static,
-//! guard, consumer, shaper or inert middleware, by module specifier and export. Found by walking
+//! guard, consumer, shaper, compiler or inert middleware, by module specifier and export. Found by walking
 //! up from each file, or named with `--config`; `--print-config` shows what applies.
 //!
 //! ```toml
@@ -87,24 +87,27 @@ struct Middleware {
     #[serde(default)]
     shaper: Vec<Spanned<String>>,
     #[serde(default)]
+    compiler: Vec<Spanned<String>>,
+    #[serde(default)]
     inert: Vec<Spanned<String>>,
 }
 
 /// The `[middleware]` keys and the class each declares, in the order `--print-config` shows.
-const KEYS: [(Kind, &str); 6] = [
+const KEYS: [(Kind, &str); 7] = [
     (Kind::Session, "session"),
     (Kind::Static, "static"),
     (Kind::Guard, "guard"),
     (Kind::Consumer, "consumer"),
     (Kind::Shaper, "shaper"),
+    (Kind::Compiler, "compiler"),
     (Kind::Inert, "inert"),
 ];
 
 impl Middleware {
     /// Each key's entries, in the order of [`KEYS`].
-    fn by_kind(self) -> [(Kind, Vec<Spanned<String>>); 6] {
-        let Middleware { session, statics, guard, consumer, shaper, inert } = self;
-        let mut lists = [session, statics, guard, consumer, shaper, inert].into_iter();
+    fn by_kind(self) -> [(Kind, Vec<Spanned<String>>); 7] {
+        let Middleware { session, statics, guard, consumer, shaper, compiler, inert } = self;
+        let mut lists = [session, statics, guard, consumer, shaper, compiler, inert].into_iter();
         KEYS.map(|(kind, _)| (kind, lists.next().unwrap_or_default()))
     }
 }
