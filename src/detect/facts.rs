@@ -41,6 +41,9 @@ pub(super) struct Facts<'a, 'c> {
     pub(super) has_call: bool,
     /// `require('./x')` or `import('./x')`: running a local module can register middleware.
     pub(super) loads_local_module: bool,
+    /// `process.chdir(...)`: relative static roots are resolved against the working directory
+    /// when the static middleware is made, so no static registration may cross it.
+    pub(super) changes_cwd: bool,
     /// A call inside a call's arguments (so even `console.log(f())` may do something).
     pub(super) nested_call_in_args: bool,
     pub(super) call_depth: u32,
@@ -96,6 +99,7 @@ impl<'a, 'c> Facts<'a, 'c> {
             bindings: Bindings::default(),
             has_call: false,
             loads_local_module: false,
+            changes_cwd: false,
             nested_call_in_args: false,
             call_depth: 0,
             this: context.this,
@@ -325,6 +329,13 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
 
     fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
         self.enter_call();
+        if let Expression::StaticMemberExpression(m) = it.callee.get_inner_expression()
+            && m.property.name == "chdir"
+            && matches!(m.object.get_inner_expression(), Expression::Identifier(p)
+                if p.name == "process" && self.context.resolver.symbol_of(p).is_none())
+        {
+            self.changes_cwd = true;
+        }
         let specifier = require_specifier(self.context.resolver, it);
         // A call on an app or router changes its stack, which classification accounts for.
         let on_receiver = call_receiver(self.context.resolver, it, self.this)

@@ -540,7 +540,14 @@ fn is_own_request_field(name: &str) -> bool {
 /// arguments: literals, its parameters, operators, string and regular-expression methods; or
 /// returns a constant of its module ([`returned_constant`]). Called with plain values (strings
 /// read from the request), it has no effect and cannot throw.
-pub fn is_pure_function(scoping: &Scoping, params: &FormalParameters<'_>, returned: &Expression<'_>) -> bool {
+/// `primitive_call` says which calls are of a module function that only computes a string from
+/// its arguments (`path.resolve`): such a call of pure values is pure too.
+pub fn is_pure_function<'a>(
+    scoping: &Scoping,
+    params: &FormalParameters<'a>,
+    returned: &Expression<'a>,
+    primitive_call: &dyn Fn(&CallExpression<'a>) -> bool,
+) -> bool {
     if returned_constant(scoping, returned).is_some() {
         return true;
     }
@@ -551,7 +558,9 @@ pub fn is_pure_function(scoping: &Scoping, params: &FormalParameters<'_>, return
             _ => return false,
         }
     }
-    params.rest.is_none() && symbols.len() == params.items.len() && is_pure(scoping, &symbols, returned)
+    params.rest.is_none()
+        && symbols.len() == params.items.len()
+        && is_pure(scoping, &symbols, returned, primitive_call)
 }
 
 /// The module-level `const` that `returned` is (`return PUBLIC_DIR`): its value was computed
@@ -565,8 +574,13 @@ pub fn returned_constant(scoping: &Scoping, returned: &Expression<'_>) -> Option
     constant.then_some(symbol)
 }
 
-fn is_pure(scoping: &Scoping, params: &[SymbolId], expr: &Expression<'_>) -> bool {
-    let pure = |e: &Expression<'_>| is_pure(scoping, params, e);
+fn is_pure<'a>(
+    scoping: &Scoping,
+    params: &[SymbolId],
+    expr: &Expression<'a>,
+    primitive_call: &dyn Fn(&CallExpression<'a>) -> bool,
+) -> bool {
+    let pure = |e: &Expression<'a>| is_pure(scoping, params, e, primitive_call);
     match expr.get_inner_expression() {
         Expression::StringLiteral(_)
         | Expression::NumericLiteral(_)
@@ -577,7 +591,7 @@ fn is_pure(scoping: &Scoping, params: &[SymbolId], expr: &Expression<'_>) -> boo
         Expression::Identifier(id) => {
             match id.reference_id.get().and_then(|r| scoping.get_reference(r).symbol_id()) {
                 Some(symbol) => params.contains(&symbol),
-                None => id.name == "undefined",
+                None => matches!(id.name.as_str(), "undefined" | "__dirname" | "__filename"),
             }
         }
         Expression::UnaryExpression(u) => {
@@ -598,8 +612,9 @@ fn is_pure(scoping: &Scoping, params: &[SymbolId], expr: &Expression<'_>) -> boo
         Expression::ConditionalExpression(c) => pure(&c.test) && pure(&c.consequent) && pure(&c.alternate),
         Expression::StaticMemberExpression(m) => m.property.name == "length" && pure(&m.object),
         Expression::CallExpression(call) => {
-            matches!(call.callee.get_inner_expression(), Expression::StaticMemberExpression(m)
-                if PURE_METHODS.contains(&m.property.name.as_str()) && pure(&m.object))
+            (primitive_call(call)
+                || matches!(call.callee.get_inner_expression(), Expression::StaticMemberExpression(m)
+                    if PURE_METHODS.contains(&m.property.name.as_str()) && pure(&m.object)))
                 && call.arguments.iter().all(|a| a.as_expression().is_some_and(pure))
         }
         _ => false,

@@ -314,7 +314,11 @@ fn exported_value<'a>(resolver: &Resolver<'a, '_>, expr: &'a Expression<'a>) -> 
         Expression::ArrowFunctionExpression(f) => match &f.body {
             ArrowFunctionBody::FunctionBody(body) => function_export(resolver, &f.params, Some(body)),
             body => match body.as_expression() {
-                Some(returned) if function::is_pure_function(resolver.scoping, &f.params, returned) => {
+                Some(returned)
+                    if function::is_pure_function(resolver.scoping, &f.params, returned, &|c| {
+                        resolver.primitive_call(c)
+                    }) =>
+                {
                     Exported::Pure
                 }
                 _ => Exported::Unknown,
@@ -359,7 +363,7 @@ fn function_export<'a>(
         ));
     }
     if let Some(returned) = function::only_return(&body.statements)
-        && function::is_pure_function(resolver.scoping, params, returned)
+        && function::is_pure_function(resolver.scoping, params, returned, &|c| resolver.primitive_call(c))
     {
         return Exported::Pure;
     }

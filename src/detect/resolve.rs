@@ -411,15 +411,21 @@ impl<'a> Resolver<'a, '_> {
             ),
             Expression::CallExpression(call) => match call.callee.get_inner_expression() {
                 Expression::Identifier(id) if global(id) => PRIMITIVE_GLOBALS.contains(&id.name.as_str()),
-                callee => match self.resolve(callee, hops) {
-                    Value::Module(origin) => {
-                        !origin.instance
-                            && matches!(origin.path.as_slice(), [f] | ["posix" | "win32", f]
-                                if PRIMITIVE_CALLS.contains(&(origin.module, *f)))
-                    }
-                    _ => false,
-                },
+                _ => self.primitive_call(call),
             },
+            _ => false,
+        }
+    }
+
+    /// Whether `call` is of a module function that always returns a primitive, computed from
+    /// its arguments only ([`PRIMITIVE_CALLS`]: `path.join`, `path.resolve`, ...).
+    pub(super) fn primitive_call(&self, call: &CallExpression<'a>) -> bool {
+        match self.resolve(&call.callee, 0) {
+            Value::Module(origin) => {
+                !origin.instance
+                    && matches!(origin.path.as_slice(), [f] | ["posix" | "win32", f]
+                        if PRIMITIVE_CALLS.contains(&(origin.module, *f)))
+            }
             _ => false,
         }
     }
@@ -552,7 +558,7 @@ impl<'a> Resolver<'a, '_> {
         if let Expression::Identifier(id) = callee.get_inner_expression()
             && let Some((params, returned)) = self.returned_expression(id)
         {
-            return function::is_pure_function(self.scoping, params, returned)
+            return function::is_pure_function(self.scoping, params, returned, &|c| self.primitive_call(c))
                 .then(|| function::returned_constant(self.scoping, returned));
         }
         match self.resolve(callee, 0) {

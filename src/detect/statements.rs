@@ -666,6 +666,9 @@ pub(super) fn classify_expression<'a>(
     if !facts.has_call {
         return one(Kind::Inert, "a statement without calls".into());
     }
+    if facts.changes_cwd {
+        return one(Kind::Unknown, "process.chdir, which changes where relative static roots are".into());
+    }
     let reaching = context.may_reach(facts, span);
     let unreachable = reaching.is_none();
     let cannot_reach = || one(Kind::Inert, format!("code that cannot reach `{}`", context.name()));
