@@ -44,6 +44,9 @@ pub(super) struct Facts<'a, 'c> {
     /// `process.chdir(...)`: relative static roots are resolved against the working directory
     /// when the static middleware is made, so no static registration may cross it.
     pub(super) changes_cwd: bool,
+    /// The statement itself waits (`await`, `yield`): other code, request handlers included,
+    /// may run meanwhile.
+    pub(super) waits: bool,
     /// A call inside a call's arguments (so even `console.log(f())` may do something).
     pub(super) nested_call_in_args: bool,
     pub(super) call_depth: u32,
@@ -100,6 +103,7 @@ impl<'a, 'c> Facts<'a, 'c> {
             has_call: false,
             loads_local_module: false,
             changes_cwd: false,
+            waits: false,
             nested_call_in_args: false,
             call_depth: 0,
             this: context.this,
@@ -435,12 +439,14 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
         self.has_call = true;
         // While it waits, other code runs.
         self.bindings.opaque |= self.depth == 0;
+        self.waits |= self.depth == 0;
         walk::walk_await_expression(self, it);
     }
 
     fn visit_yield_expression(&mut self, it: &YieldExpression<'a>) {
         self.has_call = true;
         self.bindings.opaque |= self.depth == 0;
+        self.waits |= self.depth == 0;
         walk::walk_yield_expression(self, it);
     }
 

@@ -19,6 +19,10 @@ pub struct Reach {
     pub holders: HashSet<SymbolId>,
     /// Where the receiver (or a holder) first leaves what the file can see.
     pub escape: Option<u32>,
+    /// Where code referring to the receiver is first handed to one of its own methods (a route
+    /// handler, a `listen` callback): it stays in the app, but it may run, and register, while
+    /// the setup code waits (`await`) once the app serves requests.
+    pub handler: Option<u32>,
 }
 
 impl Reach {
@@ -54,6 +58,7 @@ impl Reach {
                 let mut path: Vec<(NodeId, bool)> = Vec::new();
                 let mut from = node;
                 let mut above = false;
+                let mut handed = false;
                 for id in nodes.ancestor_ids(node) {
                     crate::budget::tick(1);
                     if let Some(&escapes) = walked.get(&from) {
@@ -74,8 +79,10 @@ impl Reach {
                         // `app.get('/x', (req, res) => app.render(...))`: what the app's own
                         // methods are given stays in the app, which only the holders reach.
                         AstKind::CallExpression(call) => {
-                            !contains(call.callee.span(), child)
-                                && !own_method(scoping, &call.callee, receiver)
+                            let argument = !contains(call.callee.span(), child);
+                            let own = own_method(scoping, &call.callee, receiver);
+                            handed |= argument && own;
+                            argument && !own
                         }
                         AstKind::NewExpression(call) => !contains(call.callee.span(), child),
                         AstKind::VariableDeclarator(d) => {
@@ -127,6 +134,9 @@ impl Reach {
                 }
                 if above || path.iter().any(|&(_, escapes)| escapes) {
                     reach.escape = Some(reach.escape.map_or(at, |e| e.min(at)));
+                }
+                if handed {
+                    reach.handler = Some(reach.handler.map_or(at, |e| e.min(at)));
                 }
                 for &(id, escapes) in path.iter().rev() {
                     above |= escapes;

@@ -95,6 +95,10 @@ impl Context<'_, '_, '_> {
         if facts.has_call && reach.escape.is_some_and(|at| at < span.start) {
             return Some(Reaching::AfterEscape);
         }
+        // A handler the app was given may run while this statement waits.
+        if facts.waits && reach.handler.is_some_and(|at| at < span.start) {
+            return Some(Reaching::AfterEscape);
+        }
         None
     }
 
