@@ -172,6 +172,17 @@ impl<'a> Resolver<'a, '_> {
         }
     }
 
+    /// The value of a never-reassigned binding, when it is an arrow or a function expression.
+    fn function_value(&self, id: &IdentifierReference<'_>) -> Option<&'a Expression<'a>> {
+        let symbol = self.symbol_of(id)?;
+        if self.scoping.symbol_is_mutated(symbol) {
+            return None;
+        }
+        let value = self.inits.get(&symbol)?.get_inner_expression();
+        matches!(value, Expression::ArrowFunctionExpression(_) | Expression::FunctionExpression(_))
+            .then_some(value)
+    }
+
     /// The parameters, body and start of a function of this file a binding names, if it is
     /// never reassigned: a declaration, or a `const` holding a function or an arrow with a
     /// block body (`const setup = (app) => { ... }`).
@@ -182,11 +193,7 @@ impl<'a> Resolver<'a, '_> {
         if let Some(f) = self.function_of(id) {
             return f.body.as_deref().map(|b| (&*f.params, b, f.span.start));
         }
-        let symbol = self.symbol_of(id)?;
-        if self.scoping.symbol_is_mutated(symbol) {
-            return None;
-        }
-        match self.inits.get(&symbol)?.get_inner_expression() {
+        match self.function_value(id)? {
             Expression::ArrowFunctionExpression(f) => match &f.body {
                 ArrowFunctionBody::FunctionBody(body) => Some((&*f.params, &**body, f.span.start)),
                 _ => None,
@@ -205,11 +212,7 @@ impl<'a> Resolver<'a, '_> {
         if let Some(f) = self.function_of(id) {
             return function::function_returns(f).map(|e| (&*f.params, e));
         }
-        let symbol = self.symbol_of(id)?;
-        if self.scoping.symbol_is_mutated(symbol) {
-            return None;
-        }
-        match self.inits.get(&symbol)?.get_inner_expression() {
+        match self.function_value(id)? {
             Expression::ArrowFunctionExpression(f) => function::arrow_returns(f).map(|e| (&*f.params, e)),
             Expression::FunctionExpression(f) => function::function_returns(f).map(|e| (&*f.params, e)),
             _ => None,

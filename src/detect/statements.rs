@@ -144,6 +144,13 @@ pub(super) fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &State
     let reaching = context.may_reach(&facts, span);
     let unreachable = || part(Kind::Inert, &format!("code that cannot reach `{}`", context.name()));
 
+    // Whatever else it is (an `if`, a declaration, a call): declaring a function runs nothing.
+    if facts.changes_cwd
+        && !matches!(stmt, Statement::FunctionDeclaration(_) | Statement::ClassDeclaration(_))
+    {
+        let parts = part(Kind::Unknown, "process.chdir, which changes where relative static roots are");
+        return Stmt { span, parts, nested: Vec::new(), bindings: facts.bindings, arguments: None };
+    }
     if let Statement::IfStatement(branching) = stmt
         && let Some(parts) = classify_if(context, branching)
     {
@@ -669,9 +676,6 @@ pub(super) fn classify_expression<'a>(
     };
     if !facts.has_call {
         return one(Kind::Inert, "a statement without calls".into());
-    }
-    if facts.changes_cwd {
-        return one(Kind::Unknown, "process.chdir, which changes where relative static roots are".into());
     }
     let reaching = context.may_reach(facts, span);
     let unreachable = reaching.is_none();

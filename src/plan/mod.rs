@@ -251,7 +251,7 @@ impl Candidate {
                     .filter(allowed)
                     .map(|s| s.crossed)
                     .collect();
-                let carried = |kind: Kind| -> Vec<usize> {
+                let carried_of = |kind: Kind| -> Vec<usize> {
                     let mut units: Vec<usize> = self
                         .steps
                         .iter()
@@ -261,12 +261,12 @@ impl Candidate {
                     distinct(&mut units);
                     units
                 };
-                effect.shapers = carried(Kind::Shaper);
-                effect.compilers = carried(Kind::Compiler);
-                let mut carried: Vec<usize> =
+                effect.shapers = carried_of(Kind::Shaper);
+                effect.compilers = carried_of(Kind::Compiler);
+                let mut moved_along: Vec<usize> =
                     effect.shapers.iter().chain(&effect.compilers).copied().collect();
-                distinct(&mut carried);
-                for shaper in carried {
+                distinct(&mut moved_along);
+                for shaper in moved_along {
                     let mut crossed: Vec<usize> = self
                         .steps
                         .iter()
@@ -517,13 +517,13 @@ fn partial(stmts: &[Stmt], session: usize, last_static: usize, mut plan: Plan) -
 /// A lift of exactly `moved` (static registrations) and the shapers they carry.
 fn lift_only(stmts: &[Stmt], session: usize, mut moved: BTreeSet<usize>) -> Candidate {
     let mover = |i: usize| {
-        if stmts[i].has_static() { Mover::Static } else { carried(&stmts[i]) }
+        if stmts[i].has_static() { Mover::Static } else { carried_mover(&stmts[i]) }
     };
     solve(stmts, Direction::Lift, session, &mut moved, None, Side::Static, mover, |m| session..m)
 }
 
 /// The role of a statement a lift carries along with the statics: the parts it holds.
-fn carried(stmt: &Stmt) -> Mover {
+fn carried_mover(stmt: &Stmt) -> Mover {
     if stmt.parts.iter().any(|p| p.kind == Kind::Compiler) { Mover::Compiler } else { Mover::Shaper }
 }
 
@@ -635,7 +635,7 @@ fn disjoint(mover: &Stmt, part: &Part) -> Option<(String, String)> {
 fn lift(stmts: &[Stmt], session: usize, last_static: usize) -> Candidate {
     let mut moved: BTreeSet<usize> = (session + 1..=last_static).filter(|&i| stmts[i].has_static()).collect();
     let mover = |i: usize| {
-        if stmts[i].has_static() { Mover::Static } else { carried(&stmts[i]) }
+        if stmts[i].has_static() { Mover::Static } else { carried_mover(&stmts[i]) }
     };
     let unmovable = moved.iter().copied().find(|&i| !stmts[i].is_static_registration());
     let ranges = |m: usize| session..m;
