@@ -9,7 +9,7 @@
 //! guard = ["@acme/auth#requireLogin"]     # called or used as it is: app.use(requireLogin)
 //! ```
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -227,7 +227,7 @@ fn split_entry(entry: &str) -> Result<(String, Vec<String>), String> {
 pub struct Configs {
     explicit: Option<Arc<Config>>,
     /// Each directory visited, with the configuration that applies there.
-    found: Mutex<HashMap<PathBuf, Result<Arc<Config>, ConfigError>>>,
+    found: Mutex<FxHashMap<PathBuf, Result<Arc<Config>, ConfigError>>>,
     none: Arc<Config>,
 }
 
@@ -235,7 +235,7 @@ impl Configs {
     /// With `explicit`, every file gets that configuration (read now: an error stops the run).
     pub fn new(explicit: Option<&Path>) -> Result<Configs, ConfigError> {
         let explicit = explicit.map(Config::load).transpose()?.map(Arc::new);
-        Ok(Configs { explicit, found: Mutex::new(HashMap::new()), none: Arc::new(Config::default()) })
+        Ok(Configs { explicit, found: Mutex::new(FxHashMap::default()), none: Arc::new(Config::default()) })
     }
 
     /// The configuration for `path`, a file or a directory (whose own file counts).

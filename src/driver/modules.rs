@@ -28,6 +28,8 @@ const EXTENSIONS: &[&str] = &["js", "cjs", "mjs", "ts", "tsx", "cts", "mts"];
 pub struct ModuleCache {
     max_filesize: u64,
     loaded: Mutex<HashMap<PathBuf, Arc<OnceLock<Lookup>>>>,
+    /// Where each relative specifier leads from each importing directory.
+    resolved: Mutex<HashMap<(PathBuf, String), Result<PathBuf, String>>>,
     workspaces: Workspaces,
 }
 
@@ -36,6 +38,7 @@ impl ModuleCache {
         ModuleCache {
             max_filesize,
             loaded: Mutex::new(HashMap::default()),
+            resolved: Mutex::new(HashMap::default()),
             workspaces: Workspaces::new(max_filesize),
         }
     }
@@ -49,6 +52,17 @@ impl ModuleCache {
     ) -> FileModules<'c> {
         let dir = importer.parent().map(Path::to_path_buf).unwrap_or_default();
         FileModules { cache: self, dir, config, prober: RefCell::new(prober), bare: RefCell::default() }
+    }
+
+    /// [`resolve`], asked once per directory and specifier.
+    fn resolve(&self, dir: &Path, specifier: &str) -> Result<PathBuf, String> {
+        let key = (dir.to_path_buf(), specifier.to_string());
+        if let Some(known) = self.resolved.lock().expect("no panic while the lock is held").get(&key) {
+            return known.clone();
+        }
+        let found = resolve(&self.workspaces.files, dir, specifier);
+        self.resolved.lock().expect("no panic while the lock is held").insert(key, found.clone());
+        found
     }
 
     fn load(&self, path: &Path, config: &Config, prober: &RefCell<&mut Prober>) -> Lookup {
@@ -117,7 +131,7 @@ impl Modules for FileModules<'_> {
                 Resolved::NotWorkspace => Lookup::NotLoaded,
             };
         }
-        match resolve(&self.dir, specifier) {
+        match self.cache.resolve(&self.dir, specifier) {
             Ok(path) => self.cache.load(&path, self.config, &self.prober),
             Err(looked_for) => Lookup::Missing { looked_for },
         }
@@ -128,10 +142,46 @@ impl Modules for FileModules<'_> {
     }
 }
 
+/// What the file system answered about paths, kept for the run: module resolution asks about
+/// the same directories for every file that imports something.
+#[derive(Default)]
+pub(super) struct Files {
+    /// Each directory's canonical path (`None`: it has none).
+    dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+}
+
+impl Files {
+    /// The canonical path of `path` when it is a file (through a symbolic link or not). A file
+    /// that is no link is its canonical directory joined with its name, so only the directory
+    /// pays for resolving links, once.
+    fn file(&self, path: PathBuf) -> Option<PathBuf> {
+        let meta = fs::symlink_metadata(&path).ok()?;
+        if meta.is_file()
+            && let (Some(parent), Some(name)) = (path.parent(), path.file_name())
+            && let Some(dir) = self.dir(parent)
+        {
+            return Some(dir.join(name));
+        }
+        (meta.is_file() || path.is_file()).then(|| path.canonicalize().unwrap_or(path))
+    }
+
+    fn dir(&self, dir: &Path) -> Option<PathBuf> {
+        if let Some(known) = self.dirs.lock().expect("no panic while the lock is held").get(dir) {
+            return known.clone();
+        }
+        let canonical = dir.canonicalize().ok();
+        self.dirs
+            .lock()
+            .expect("no panic while the lock is held")
+            .insert(dir.to_path_buf(), canonical.clone());
+        canonical
+    }
+}
+
 /// The file `specifier` names from `dir`, or the first place looked at.
-pub(super) fn resolve(dir: &Path, specifier: &str) -> Result<PathBuf, String> {
+pub(super) fn resolve(files: &Files, dir: &Path, specifier: &str) -> Result<PathBuf, String> {
     let base = dir.join(specifier);
-    let file = |p: PathBuf| p.is_file().then(|| p.canonicalize().unwrap_or(p));
+    let file = |p: PathBuf| files.file(p);
     let with_extension = |p: &Path| {
         EXTENSIONS.iter().find_map(|ext| {
             let mut name = p.as_os_str().to_owned();
@@ -200,13 +250,15 @@ mod tests {
         fs::write(d.join("auth.ts"), "").unwrap();
         fs::write(d.join("lib/pkg/package.json"), r#"{ "main": "src/main" }"#).unwrap();
         fs::write(d.join("lib/pkg/src/main.cjs"), "").unwrap();
-        let found =
-            |s: &str| resolve(d, s).map(|p| p.strip_prefix(d.canonicalize().unwrap()).unwrap().to_path_buf());
+        let files = Files::default();
+        let found = |s: &str| {
+            resolve(&files, d, s).map(|p| p.strip_prefix(d.canonicalize().unwrap()).unwrap().to_path_buf())
+        };
         assert_eq!(found("./config/flash"), Ok(PathBuf::from("config/flash.js")));
         assert_eq!(found("./config"), Ok(PathBuf::from("config/index.ts")));
         assert_eq!(found("./auth.js"), Ok(PathBuf::from("auth.ts")));
         assert_eq!(found("./lib/pkg"), Ok(PathBuf::from("lib/pkg/src/main.cjs")));
-        assert!(resolve(d, "./missing").unwrap_err().contains("missing(.js, .ts, /index.*)"));
+        assert!(resolve(&files, d, "./missing").unwrap_err().contains("missing(.js, .ts, /index.*)"));
     }
 
     #[test]

@@ -98,29 +98,27 @@ pub fn process_file(
     modules: &ModuleCache,
     writer: &Writer,
 ) -> FileReport {
-    // One open and one fstat per file: the size check and the read share the handle.
-    let opened = fs::File::open(path).and_then(|f| f.metadata().map(|meta| (f, meta.len())));
-    let (file, size) = match opened {
-        Ok(opened) => opened,
-        Err(e) => return FileReport::failed(path, FileError::Read(e)),
-    };
-    if let Some(why) = too_large(size, options.max_filesize) {
-        return FileReport::skipped(path, why);
-    }
-    worker.buffer.clear();
-    worker.buffer.reserve(usize::try_from(size).unwrap_or(0));
-    // Read through `take` so std does not stat the file again for a size hint; one byte more
-    // than the limit shows a file that grew past it.
-    if let Err(e) = file.take(options.max_filesize.saturating_add(1)).read_to_end(&mut worker.buffer) {
-        return FileReport::failed(path, FileError::Read(e));
-    }
-    if worker.buffer.len() as u64 > options.max_filesize {
-        return FileReport::skipped(path, "grew past --max-filesize while it was read; run again".into());
-    }
-    let bytes = &worker.buffer[..];
     let Some(source_type) = source_type(path) else {
         return FileReport::failed(path, FileError::Unsupported);
     };
+    let mut file = match fs::File::open(path) {
+        Ok(file) => file,
+        Err(e) => return FileReport::failed(path, FileError::Read(e)),
+    };
+    // No fstat before reading: the buffer is reused, so its capacity already fits most files,
+    // and reading one byte more than the limit tells a file over it. Only such a file is
+    // measured, for the message.
+    worker.buffer.clear();
+    if let Err(e) = (&mut file).take(options.max_filesize.saturating_add(1)).read_to_end(&mut worker.buffer) {
+        return FileReport::failed(path, FileError::Read(e));
+    }
+    if worker.buffer.len() as u64 > options.max_filesize {
+        let size = file.metadata().map_or(worker.buffer.len() as u64, |meta| meta.len());
+        let why = too_large(size, options.max_filesize)
+            .unwrap_or_else(|| "grew past --max-filesize while it was read; run again".into());
+        return FileReport::skipped(path, why);
+    }
+    let bytes = &worker.buffer[..];
     let config = match configs.for_file(path) {
         Ok(config) => config,
         Err(error) => return FileReport::failed(path, FileError::Config(error)),

@@ -10,6 +10,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::Value;
 
+use super::modules::Files;
+
 /// Where a bare specifier leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolved {
@@ -43,11 +45,18 @@ pub struct Workspaces {
     max_filesize: u64,
     folders: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Folder>>>>>,
     roots: Mutex<HashMap<PathBuf, Arc<OnceLock<Arc<Members>>>>>,
+    /// What the file system said about the paths modules resolve to.
+    pub(super) files: Files,
 }
 
 impl Workspaces {
     pub fn new(max_filesize: u64) -> Workspaces {
-        Workspaces { max_filesize, folders: Mutex::default(), roots: Mutex::default() }
+        Workspaces {
+            max_filesize,
+            folders: Mutex::default(),
+            roots: Mutex::default(),
+            files: Files::default(),
+        }
     }
 
     /// Where the bare `specifier`, imported from a file in `dir`, leads.
@@ -145,7 +154,11 @@ impl Workspaces {
             return Resolved::Broken(package.join("package.json").display().to_string());
         };
         let looked_for = |what: &str| Resolved::Missing(format!("{} ({what})", package.display()));
-        let file = |target: &str| match super::modules::resolve(package, target.trim_start_matches("./")) {
+        let file = |target: &str| match super::modules::resolve(
+            &self.files,
+            package,
+            target.trim_start_matches("./"),
+        ) {
             Ok(path) => Resolved::Entry(path),
             Err(looked_for) => Resolved::Missing(looked_for),
         };

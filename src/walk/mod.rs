@@ -171,7 +171,9 @@ fn discover(roots: &[PathBuf], options: WalkOptions, batches: &Sender<(usize, Ve
         let walker = builder
             .follow_links(options.follow)
             .filter_entry(|entry| entry.depth() == 0 || entry.file_name() != "node_modules")
-            .sort_by_file_name(|a, b| a.cmp(b))
+            // Siblings share their parent's path, so comparing whole paths compares their names;
+            // asking each entry for its name parses the path again, once per comparison.
+            .sort_by_file_path(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()))
             .build();
         for entry in walker {
             let found = match entry {
