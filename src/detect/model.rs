@@ -223,9 +223,21 @@ impl Stmt {
             && self.parts.iter().all(|p| matches!(p.kind, Kind::Session | Kind::Consumer | Kind::Inert))
     }
 
-    /// A registration of static middleware only: the planner may lift it as a unit.
-    pub fn is_static_registration(&self) -> bool {
-        self.nested.is_empty() && !self.parts.is_empty() && self.parts.iter().all(|p| p.kind == Kind::Static)
+    /// Static middleware with nothing beside it but shapers, compilers and inert parts, nothing
+    /// nested or refused (`if (prod) { app.use(express.static(d)); app.use(morgan('dev')) }`):
+    /// the planner may lift it as a unit, under the shapers' rules when it holds one.
+    pub fn is_static_unit(&self) -> bool {
+        self.has_static() && self.lifts_with_static()
+    }
+
+    /// Whether every part may travel with a static registration (static, shaper, compiler,
+    /// inert), with nothing nested or refused.
+    pub fn lifts_with_static(&self) -> bool {
+        self.nested.is_empty()
+            && self.parts.iter().all(|p| {
+                p.refusal.is_none()
+                    && matches!(p.kind, Kind::Static | Kind::Shaper | Kind::Compiler | Kind::Inert)
+            })
     }
 
     /// Whether every part is one of `kinds` (inert parts always fit): such a statement can be

@@ -283,7 +283,7 @@ pub(super) fn branch<'a>(context: &Context<'_, 'a, '_>, stmt: Option<&Statement<
         Branch::Empty
     } else if parts.iter().any(|p| p.refusal.is_some()) {
         Branch::Other
-    } else if stmts.iter().all(Stmt::is_static_registration) {
+    } else if stmts.iter().any(Stmt::has_static) && stmts.iter().all(Stmt::lifts_with_static) {
         Branch::Static
     } else if stmts.iter().any(Stmt::has_session)
         && stmts.iter().all(|s| {
@@ -298,8 +298,8 @@ pub(super) fn branch<'a>(context: &Context<'_, 'a, '_>, stmt: Option<&Statement<
     (kind, parts)
 }
 
-/// An `if` with a side-effect-free test whose branches only register static middleware (the
-/// `if` moves as one static registration), or that registers session in both branches (one
+/// An `if` with a side-effect-free test whose branches register static middleware with at most
+/// shapers, compilers and inert statements beside it (the `if` moves as one static unit), or that registers session in both branches (one
 /// session registration at the `if`). Anything else is classified as any statement is.
 ///
 /// An `else if` chain is judged link by link: static when every branch is (a last `else` may
@@ -342,7 +342,15 @@ pub(super) fn classify_if<'a>(
     }
     let (last, thens) = kinds.split_last()?;
     if thens.iter().all(|&k| k == Branch::Static) && matches!(last, Branch::Static | Branch::Empty) {
-        return Some(vec![summary(Kind::Static, &parts[0])]);
+        // One static part, and one for each other class that moves with it: a shaper or a
+        // compiler in a branch makes the unit move under their rules.
+        let mut summarised = Vec::new();
+        for kind in [Kind::Static, Kind::Shaper, Kind::Compiler] {
+            if let Some(first) = parts.iter().find(|p| p.kind == kind) {
+                summarised.push(summary(kind, first));
+            }
+        }
+        return Some(summarised);
     }
     if thens.iter().all(|&k| k == Branch::Session) && *last == Branch::Session {
         let session = parts.iter().find(|p| p.kind == Kind::Session)?;

@@ -484,7 +484,7 @@ fn partial(stmts: &[Stmt], session: usize, last_static: usize, mut plan: Plan) -
     let mut chosen: BTreeSet<usize> = BTreeSet::new();
     let mut stayed = Vec::new();
     for s in (session + 1..=last_static).filter(|&i| stmts[i].has_static()) {
-        let blocker = if stmts[s].is_static_registration() {
+        let blocker = if stmts[s].is_static_unit() {
             let mut trial = chosen.clone();
             trial.insert(s);
             let candidate = lift_only(stmts, session, trial);
@@ -516,10 +516,19 @@ fn partial(stmts: &[Stmt], session: usize, last_static: usize, mut plan: Plan) -
 
 /// A lift of exactly `moved` (static registrations) and the shapers they carry.
 fn lift_only(stmts: &[Stmt], session: usize, mut moved: BTreeSet<usize>) -> Candidate {
-    let mover = |i: usize| {
-        if stmts[i].has_static() { Mover::Static } else { carried_mover(&stmts[i]) }
-    };
+    let mover = |i: usize| lift_mover(&stmts[i]);
     solve(stmts, Direction::Lift, session, &mut moved, None, Side::Static, mover, |m| session..m)
+}
+
+/// The role of a statement a lift moves: a static registration alone moves as static; one
+/// that also holds a shaper or a compiler (a static unit), or a carried statement, moves under
+/// the rules of what it holds besides static.
+fn lift_mover(stmt: &Stmt) -> Mover {
+    if stmt.parts.iter().chain(&stmt.nested).all(|p| matches!(p.kind, Kind::Static | Kind::Inert)) {
+        Mover::Static
+    } else {
+        carried_mover(stmt)
+    }
 }
 
 /// The role of a statement a lift carries along with the statics: the parts it holds.
@@ -634,10 +643,8 @@ fn disjoint(mover: &Stmt, part: &Part) -> Option<(String, String)> {
 
 fn lift(stmts: &[Stmt], session: usize, last_static: usize) -> Candidate {
     let mut moved: BTreeSet<usize> = (session + 1..=last_static).filter(|&i| stmts[i].has_static()).collect();
-    let mover = |i: usize| {
-        if stmts[i].has_static() { Mover::Static } else { carried_mover(&stmts[i]) }
-    };
-    let unmovable = moved.iter().copied().find(|&i| !stmts[i].is_static_registration());
+    let mover = |i: usize| lift_mover(&stmts[i]);
+    let unmovable = moved.iter().copied().find(|&i| !stmts[i].is_static_unit());
     let ranges = |m: usize| session..m;
     solve(stmts, Direction::Lift, session, &mut moved, unmovable, Side::Static, mover, ranges)
 }
