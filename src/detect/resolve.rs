@@ -337,8 +337,10 @@ impl<'a> Resolver<'a, '_> {
     /// package (or a property path into one), a function or class declaration, a constant
     /// holding a literal, a middleware or the fresh result of an effect-free call.
     pub(super) fn is_stable(&self, symbol: SymbolId) -> bool {
+        // An import or `require` binding: a package, or a local module's function (a helper or
+        // middleware the module summary knows), which no call can change.
         if let Some(origin) = self.origins.get(&symbol) {
-            return !self.is_local(origin);
+            return !self.is_local(origin) || self.is_local_function(origin);
         }
         let flags = self.scoping.symbol_flags(symbol);
         if self.scoping.symbol_is_mutated(symbol) {
