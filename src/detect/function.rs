@@ -398,7 +398,14 @@ impl<'a> Reader<'_, 'a> {
                 }
                 root => {
                     let allowed = if self.is(root, self.req) {
-                        first.is_some_and(|name| name == "session" || is_own_request_field(name))
+                        // The session's own fields: what writes them must stay after the
+                        // session, as a consumer does; static middleware never reads them.
+                        if first.is_some_and(|name| SESSION_FIELDS.contains(&name)) {
+                            self.session = true;
+                        }
+                        first.is_some_and(|name| {
+                            name == "session" || SESSION_FIELDS.contains(&name) || is_own_request_field(name)
+                        })
                     } else if self.is(root, self.res) {
                         first == Some("locals")
                     } else {
@@ -483,6 +490,12 @@ fn is_function(expr: Option<&Expression<'_>>) -> bool {
 
 /// Request fields that Express, Node or static middleware define or read: writing one rewrites
 /// the request (`req.url`), its parsing caches (`req._parsedUrl`) or its stream.
+/// Request fields that belong to the session and the login state built on it: express-session
+/// sets `sessionStore` and `sessionID` on every request (1.19.0); passport's `initialize()`
+/// makes `_passport` for strategies written against older versions (0.7.0). Express, Node and
+/// static middleware read none of them.
+const SESSION_FIELDS: &[&str] = &["sessionStore", "sessionID", "_passport"];
+
 const REQUEST_FIELDS: &[&str] = &[
     "res",
     "app",
@@ -746,6 +759,7 @@ impl<'a> Visit<'a> for Reader<'_, 'a> {
         {
             match it.property.name.as_str() {
                 "session" | "user" => self.session = true,
+                field if SESSION_FIELDS.contains(&field) => self.session = true,
                 // `req.flash ? req.flash('info') : []`: whether a session helper is there.
                 method if SESSION_METHODS.contains(&method) => self.session = true,
                 field if REQUEST_READS.contains(&field) || is_own_request_field(field) => {}

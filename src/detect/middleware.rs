@@ -148,7 +148,14 @@ pub(super) fn classify_middleware<'a>(
                     None => (Kind::Unknown, format!("middleware from {}", origin.display())),
                 }
             }
-            None => (Kind::Unknown, format!("middleware from {}", origin.display())),
+            None => match local_export(&resolver.modules.lookup(origin.module), &origin) {
+                Ok(Exported::Factory(verdict)) => {
+                    refusal = verdict.refusal;
+                    let name = origin.path.join(".");
+                    (verdict.kind, format!("`{name}()` of local module {} ({})", origin.module, verdict.rule))
+                }
+                _ => (Kind::Unknown, format!("middleware from {}", origin.display())),
+            },
         },
         Value::Made(origin) => match classify_made(&origin) {
             Some(class) => {

@@ -75,6 +75,10 @@ pub enum Exported {
     },
     /// Function middleware, classified by its body.
     Middleware(Verdict),
+    /// A function whose body only returns function middleware (`exports.init = (store) =>
+    /// function (req, res, next) { ... }`): calling it runs nothing else, and what it returns
+    /// is classified by its body.
+    Factory(Verdict),
     /// A function that registers middleware on the app it is given first.
     Registers(Registrations),
     /// A function that only computes a value from its arguments or returns a constant of its
@@ -314,6 +318,9 @@ fn exported_value<'a>(resolver: &Resolver<'a, '_>, expr: &'a Expression<'a>) -> 
         Expression::ArrowFunctionExpression(f) => match &f.body {
             ArrowFunctionBody::FunctionBody(body) => function_export(resolver, &f.params, Some(body)),
             body => match body.as_expression() {
+                Some(returned) if let Some((inner, statements)) = middleware_function(returned) => {
+                    Exported::Factory(function::classify(resolver.scoping, inner, statements, resolver))
+                }
                 Some(returned)
                     if function::is_pure_function(resolver.scoping, &f.params, returned, &|c| {
                         resolver.primitive_call(c)
@@ -362,12 +369,30 @@ fn function_export<'a>(
             resolver,
         ));
     }
-    if let Some(returned) = function::only_return(&body.statements)
-        && function::is_pure_function(resolver.scoping, params, returned, &|c| resolver.primitive_call(c))
-    {
-        return Exported::Pure;
+    if let Some(returned) = function::only_return(&body.statements) {
+        if let Some((inner, statements)) = middleware_function(returned) {
+            return Exported::Factory(function::classify(resolver.scoping, inner, statements, resolver));
+        }
+        if function::is_pure_function(resolver.scoping, params, returned, &|c| resolver.primitive_call(c)) {
+            return Exported::Pure;
+        }
     }
     registers.map_or(Exported::Unknown, Exported::Registers)
+}
+
+/// A function expression of `(req, res, next)` with a block body: its parameters and statements.
+fn middleware_function<'x, 'a>(
+    expr: &'x Expression<'a>,
+) -> Option<(&'x FormalParameters<'a>, &'x [Statement<'a>])> {
+    let (params, body) = match expr.get_inner_expression() {
+        Expression::FunctionExpression(f) => (&*f.params, f.body.as_deref()?),
+        Expression::ArrowFunctionExpression(f) => match &f.body {
+            ArrowFunctionBody::FunctionBody(body) => (&*f.params, &**body),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    (params.items.len() == 3).then_some((params, &body.statements[..]))
 }
 
 /// How deep helpers may call helpers before the tool stops looking (a helper that calls
