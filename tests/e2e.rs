@@ -43,6 +43,9 @@ struct App {
     /// The app has `/whoami`, which sends `res.locals.user` as a middleware filled it from the
     /// session (`nobody` when empty): after a login it must still be the user.
     locals_user: bool,
+    /// The app has `/store`, `shared` when a middleware after the session handed the request
+    /// the session's store as `req.sessionStore`.
+    session_store: bool,
 }
 
 impl App {
@@ -60,6 +63,7 @@ impl App {
         csrf: false,
         method_override: false,
         locals_user: false,
+        session_store: false,
     };
 }
 
@@ -216,6 +220,15 @@ fn check_behaviour(app: &App, server: &Server, stage: &str) {
         assert_eq!(overridden.status, 200, "{name}: a POST overridden to GET reaches static");
         assert!(overridden.body.contains("rebeccapurple"), "{name}: a POST overridden to GET reaches static");
         assert_eq!(request(server, "POST", app.asset, &[]).status, 404, "{name}: a plain POST of the asset");
+    }
+
+    if app.session_store {
+        let store = format!("{routes}/store");
+        assert_eq!(
+            get(server, &store, Some(&cookie)).body,
+            "shared",
+            "{name}: req.sessionStore is the store"
+        );
     }
 
     if app.locals_user {
@@ -413,6 +426,8 @@ e2e! {
     res_locals_fillers_are_crossed_and_still_see_the_session: App { dir: "res-locals", fixed: true, locals_user: true, ..App::DEFAULT };
     app_stored_in_a_shared_module_blocks_the_move: App { dir: "blocked-shared-registry", fixed: false, protected: Some("/private/secret.txt"), ..App::DEFAULT };
     call_after_the_app_escaped_blocks_the_move: App { dir: "blocked-escaped-app", fixed: false, ..App::DEFAULT };
+    static_branch_with_a_setting_and_a_shaper_lifts_whole: App { dir: "if-static-with-a-shaper", partial: true, ..App::DEFAULT };
+    session_state_writers_are_crossed_and_keep_the_store: App { dir: "session-state-consumers", session_store: true, ..App::DEFAULT };
 }
 
 /// passport before 0.5 (`tests/e2e/passport04`: 0.4.1), whose `initialize()` copies the login

@@ -38,7 +38,7 @@ fn the_e2e_apps_get_a_pull_request_that_says_what_changes_for_whom() {
     let p = Project::new(&[]);
     copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/apps"), &p.file("apps"));
     let (title, message, body) = pr_text(&p, &[]);
-    assert_eq!(title, "Serve static files before sessions in 29 files\n");
+    assert_eq!(title, "Serve static files before sessions in 31 files\n");
     assert!(message.starts_with(&format!("{title}\n")), "{message}");
     insta::with_settings!({
         snapshot_path => "../snapshots",

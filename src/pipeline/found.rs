@@ -68,7 +68,10 @@ fn found_at(
 /// What the chosen move changes, naming the middleware of each unit it concerns: sessions,
 /// consumers, shapers and the table's inert middleware (parsers), not settings or declarations.
 pub fn change(block: &Block, finding: &Finding, candidate: &Candidate, lines: &LineIndex<'_>) -> Change {
-    let effect = candidate.effect(|i| finding.unit_has_static(block, i));
+    let effect = candidate.effect(
+        |i| finding.unit_has_static(block, i),
+        |i| finding.unit_parts(block, i).iter().any(|p| matches!(p.kind, Kind::Shaper | Kind::Compiler)),
+    );
     let named = |units: &[usize]| -> Vec<Named> {
         units
             .iter()
@@ -86,6 +89,7 @@ pub fn change(block: &Block, finding: &Finding, candidate: &Candidate, lines: &L
             .iter()
             .flat_map(|(first, after)| {
                 let after = named(after);
+                // A static unit's own static part is not named: only its shaper runs earlier.
                 let first = if after.is_empty() { Vec::new() } else { named(std::slice::from_ref(first)) };
                 first.into_iter().map(move |n| (n, after.clone()))
             })

@@ -235,7 +235,9 @@ pub struct Effect {
 impl Candidate {
     /// What this move changes, from its crossings; `is_static` tells which units register
     /// static middleware.
-    pub fn effect(&self, is_static: impl Fn(usize) -> bool) -> Effect {
+    /// `moves_shaper` tells which static units also hold a shaper or compiler (an `if` unit with
+    /// a logger beside the static): it runs at the unit's new place for every other request.
+    pub fn effect(&self, is_static: impl Fn(usize) -> bool, moves_shaper: impl Fn(usize) -> bool) -> Effect {
         let allowed = |s: &&Step| matches!(s.decision, Decision::Allowed(_));
         let distinct = |items: &mut Vec<usize>| {
             items.sort_unstable();
@@ -265,6 +267,7 @@ impl Candidate {
                 effect.compilers = carried_of(Kind::Compiler);
                 let mut moved_along: Vec<usize> =
                     effect.shapers.iter().chain(&effect.compilers).copied().collect();
+                moved_along.extend(self.moved.iter().copied().filter(|&m| is_static(m) && moves_shaper(m)));
                 distinct(&mut moved_along);
                 for shaper in moved_along {
                     let mut crossed: Vec<usize> = self
@@ -286,8 +289,13 @@ impl Candidate {
                     .filter(|s| matches!(s.decision, Decision::Allowed(Kind::Shaper)))
                     .map(|s| s.crossed)
                     .collect();
-                let mut crossed: Vec<usize> =
-                    self.steps.iter().filter(allowed).map(|s| s.crossed).filter(|&c| !is_static(c)).collect();
+                let mut crossed: Vec<usize> = self
+                    .steps
+                    .iter()
+                    .filter(allowed)
+                    .map(|s| s.crossed)
+                    .filter(|&c| !is_static(c) || moves_shaper(c))
+                    .collect();
                 distinct(&mut crossed);
                 for c in crossed {
                     let mut movers: Vec<usize> = self
@@ -814,17 +822,40 @@ mod tests {
         let is_static = |i: usize| stmts[i].has_static();
         let lift = lift(&stmts, 0, 4);
         assert!(lift.blocked.is_none());
-        let effect = lift.effect(is_static);
+        let effect = lift.effect(is_static, |_| false);
         assert_eq!(effect.bypassed, [0, 1, 2]);
         assert_eq!(effect.shapers, [3]);
         assert_eq!(effect.reordered, [(3, vec![0, 1, 2])]);
         // The sink carries the consumer down; the shaper and the parser now run before both.
         let sink = sink(&stmts, 0, 4);
         assert!(sink.blocked.is_none());
-        let effect = sink.effect(is_static);
+        let effect = sink.effect(is_static, |_| false);
         assert_eq!(effect.bypassed, [0, 1]);
         assert_eq!(effect.shapers, [3]);
         assert_eq!(effect.reordered, [(2, vec![0, 1]), (3, vec![0, 1])]);
+    }
+
+    #[test]
+    fn a_static_unit_with_a_shaper_moves_as_a_shaper_and_says_its_shaper_runs_earlier() {
+        use Kind::*;
+        let stmts = vec![stmt(0, &[Session]), stmt(1, &[Consumer]), stmt(2, &[Static, Shaper])];
+        assert_eq!(lift_mover(&stmts[2]), Mover::Shaper);
+        assert_eq!(lift_mover(&stmt(3, &[Static, Inert])), Mover::Static);
+        let is_static = |i: usize| stmts[i].has_static();
+        let moves_shaper = |i: usize| i == 2;
+        let lifted = lift(&stmts, 0, 2);
+        assert!(lifted.blocked.is_none());
+        let effect = lifted.effect(is_static, moves_shaper);
+        assert_eq!(effect.bypassed, [0, 1]);
+        assert_eq!(effect.reordered, [(2, vec![0, 1])]);
+        // Sunk below it, the session and its consumer now follow the unit's shaper.
+        let sink = sink(&stmts, 0, 2);
+        assert!(sink.blocked.is_none());
+        assert_eq!(sink.effect(is_static, moves_shaper).reordered, [(2, vec![0, 1])]);
+        assert!(sink.effect(is_static, |_| false).reordered.is_empty());
+        // It may not pass another shaper, which a static alone would carry.
+        let behind_helmet = vec![stmt(0, &[Session]), stmt(1, &[Shaper]), stmt(2, &[Static, Shaper])];
+        assert!(lift(&behind_helmet, 0, 2).blocked.is_some());
     }
 
     /// A static statement at `at` mounted at `mount` (a literal scope), or unscoped.
@@ -940,7 +971,7 @@ mod tests {
             ],
             blocked: None,
         };
-        let effect = lift.effect(|i| i == 4);
+        let effect = lift.effect(|i| i == 4, |_| false);
         assert_eq!(effect.bypassed, [0, 2]);
         assert_eq!(effect.shapers, [1, 3]);
         assert_eq!(effect.reordered, [(1, vec![0]), (3, vec![0, 2])]);
@@ -960,7 +991,7 @@ mod tests {
             ],
             blocked: None,
         };
-        let effect = sink.effect(|i| i == 3);
+        let effect = sink.effect(|i| i == 3, |_| false);
         assert_eq!(effect.bypassed, [0, 1]);
         assert_eq!(effect.shapers, [2]);
         assert_eq!(effect.reordered, [(2, vec![0, 1])]);
@@ -980,7 +1011,7 @@ mod tests {
             ],
             blocked: None,
         };
-        let effect = sink.effect(|i| i == 4);
+        let effect = sink.effect(|i| i == 4, |_| false);
         assert_eq!(effect.shapers, [1, 3]);
         assert_eq!(effect.reordered, [(1, vec![0]), (3, vec![0, 2])]);
     }
