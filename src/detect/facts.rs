@@ -359,6 +359,10 @@ impl<'a> Visit<'a> for Facts<'a, '_> {
                 None => self.bindings.opaque = true,
             }
         }
+        // `favicon(path)` stats its icon when it is made: what writes files may change that.
+        if self.depth == 0 && self.context.resolver.reads_files_when_made(&it.callee) {
+            self.bindings.shared_state = Some("the file system");
+        }
         if require_specifier(self.context.resolver, it)
             .is_some_and(|m| self.context.resolver.modules.is_local(m))
         {

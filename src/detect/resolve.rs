@@ -459,6 +459,12 @@ impl<'a> Resolver<'a, '_> {
         )
     }
 
+    /// Whether `origin` is a local module's middleware factory, which only returns a function.
+    fn is_local_factory(&self, origin: &Origin<'_>) -> bool {
+        let Lookup::Found(summary) = self.modules.lookup(origin.module) else { return false };
+        matches!(summary.export(&origin.path), Some(Exported::Factory(_)))
+    }
+
     /// Whether `symbol` holds a fresh object (`new RedisStore(...)`, `{ ... }`, a call's
     /// result) that no code the tool cannot see can reach: every use is a property read, or
     /// an argument of a middleware factory or an effect-free call. Cached per binding.
@@ -545,7 +551,7 @@ impl<'a> Resolver<'a, '_> {
                 self.reexported(&origin).is_some_and(|(module, path)| {
                     let package = path.iter().map(String::as_str).fold(Origin::new(&module), Origin::with);
                     classify_made(&package).is_some() || effect_free(&package)
-                })
+                }) || self.is_local_factory(&origin)
             }
             Value::Module(origin) => classify_made(&origin).is_some() || effect_free(&origin),
             // `new (require('connect-mongo')(session))(options)`: what the factory made.
@@ -556,6 +562,13 @@ impl<'a> Resolver<'a, '_> {
 }
 
 impl<'a> Resolver<'a, '_> {
+    /// Whether calling `callee` makes middleware that reads the file system as it is made
+    /// (the table's `reads_files`: serve-favicon, sirv, express-static-gzip).
+    pub(super) fn reads_files_when_made(&self, callee: &Expression<'a>) -> bool {
+        matches!(self.resolve(callee, 0), Value::Module(origin)
+            if classify_made(&origin).is_some_and(|class| class.entry.reads_files))
+    }
+
     /// Whether `callee` names a pure function ([`function::is_pure_function`]) of this file
     /// or of a local module. `Some(constant)` is the module-level constant of this file it
     /// returns, which the call reads (before its declaration, the call throws).

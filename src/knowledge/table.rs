@@ -45,6 +45,10 @@ pub struct Known {
     /// Why no move may involve or cross it, whatever its kind.
     #[serde(default)]
     pub refusal: Option<String>,
+    /// Making it reads the file system (serve-favicon stats its icon, sirv indexes its
+    /// folder): it may not move across code the tool cannot see into, which may write there.
+    #[serde(default)]
+    pub reads_files: bool,
 }
 
 impl Known {
