@@ -219,8 +219,8 @@ pub(super) fn classify_statement<'a>(context: &Context<'_, 'a, '_>, stmt: &State
         | Statement::ContinueStatement(_) => part(Kind::Unknown, "a return, throw, break or continue"),
         Statement::IfStatement(_) if mentions_receiver && reaching.is_some() => part(
             Kind::Unknown,
-            "an `if` whose test may have side effects, or whose branches do more than register static \
-             middleware (or session middleware in both)",
+            "an `if` whose test may have side effects, or whose branches hold more than static \
+             middleware with shapers and inert code beside it (or session middleware in both)",
         ),
         _ if mentions_receiver && reaching.is_some() => {
             part(Kind::Unknown, "a compound statement that uses the receiver")
