@@ -15,7 +15,7 @@ pub(super) fn use_parts<'a>(resolver: &Resolver<'a, '_>, call: &CallExpression<'
     let mut parts = Vec::new();
     let mut args = call.arguments.iter().peekable();
     // The mount path's literal prefix; `None` for the root or a pattern.
-    let mount = mount_argument(&mut args)
+    let mount = mount_argument(resolver, &mut args)
         .ok()
         .flatten()
         .filter(|m| !m.contains(['*', '?', '+', '(', ':']))
@@ -47,11 +47,18 @@ pub(super) fn use_parts<'a>(resolver: &Resolver<'a, '_>, call: &CallExpression<'
 }
 
 /// Takes a `use` call's leading path argument, if it has one: `Ok(Some(path))` for a string
-/// literal, `Ok(None)` for none (the root), `Err(())` for a template, a regex or an array.
+/// literal, `Ok(None)` for none (the root), `Err(())` for a template, a regex, an array or a
+/// binding that holds a primitive (`const prefix = '/assets'`: a path whose value is not read).
 pub(super) fn mount_argument<'s, 'a>(
+    resolver: &Resolver<'a, '_>,
     args: &mut std::iter::Peekable<std::slice::Iter<'s, Argument<'a>>>,
 ) -> Result<Option<&'s str>, ()> {
-    match args.next_if(|a| is_path_argument(a)) {
+    // A string or a number is never a function, so Express takes it as the mount path.
+    let primitive = |a: &Argument<'_>| {
+        matches!(a, Argument::Identifier(id)
+            if resolver.symbol_of(id).is_some_and(|symbol| resolver.holds_primitive(symbol)))
+    };
+    match args.next_if(|a| is_path_argument(a) || primitive(a)) {
         Some(Argument::StringLiteral(s)) => Ok(Some(s.value.as_str())),
         Some(_) => Err(()),
         None => Ok(None),

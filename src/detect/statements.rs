@@ -415,7 +415,7 @@ pub(super) fn argument_bindings<'a>(
     }
     for link in links.iter().rev().take(uses) {
         let mut args = link.arguments.iter().peekable();
-        let path = mount_argument(&mut args).ok()?;
+        let path = mount_argument(context.resolver, &mut args).ok()?;
         if *mount.get_or_insert(path) != path {
             return None;
         }
