@@ -398,11 +398,8 @@ impl<'a> Reader<'_, 'a> {
                 }
                 root => {
                     let allowed = if self.is(root, self.req) {
-                        // The session's own fields: what writes them must stay after the
-                        // session, as a consumer does; static middleware never reads them.
-                        if first.is_some_and(|name| SESSION_FIELDS.contains(&name)) {
-                            self.session = true;
-                        }
+                        // The session's own fields may be written too: visiting `req.X` makes
+                        // the function a consumer for them, as for `req.session`.
                         first.is_some_and(|name| {
                             name == "session" || SESSION_FIELDS.contains(&name) || is_own_request_field(name)
                         })
@@ -488,14 +485,14 @@ fn is_function(expr: Option<&Expression<'_>>) -> bool {
     )
 }
 
-/// Request fields that Express, Node or static middleware define or read: writing one rewrites
-/// the request (`req.url`), its parsing caches (`req._parsedUrl`) or its stream.
 /// Request fields that belong to the session and the login state built on it: express-session
 /// sets `sessionStore` and `sessionID` on every request (1.19.0); passport's `initialize()`
 /// makes `_passport` for strategies written against older versions (0.7.0). Express, Node and
 /// static middleware read none of them.
 const SESSION_FIELDS: &[&str] = &["sessionStore", "sessionID", "_passport"];
 
+/// Request fields that Express, Node or static middleware define or read: writing one rewrites
+/// the request (`req.url`), its parsing caches (`req._parsedUrl`) or its stream.
 const REQUEST_FIELDS: &[&str] = &[
     "res",
     "app",

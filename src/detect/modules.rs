@@ -318,9 +318,7 @@ fn exported_value<'a>(resolver: &Resolver<'a, '_>, expr: &'a Expression<'a>) -> 
         Expression::ArrowFunctionExpression(f) => match &f.body {
             ArrowFunctionBody::FunctionBody(body) => function_export(resolver, &f.params, Some(body)),
             body => match body.as_expression() {
-                Some(returned) if let Some((inner, statements)) = middleware_function(returned) => {
-                    Exported::Factory(function::classify(resolver.scoping, inner, statements, resolver))
-                }
+                Some(returned) if let Some(factory) = factory_of(resolver, returned) => factory,
                 Some(returned)
                     if function::is_pure_function(resolver.scoping, &f.params, returned, &|c| {
                         resolver.primitive_call(c)
@@ -370,8 +368,8 @@ fn function_export<'a>(
         ));
     }
     if let Some(returned) = function::only_return(&body.statements) {
-        if let Some((inner, statements)) = middleware_function(returned) {
-            return Exported::Factory(function::classify(resolver.scoping, inner, statements, resolver));
+        if let Some(factory) = factory_of(resolver, returned) {
+            return factory;
         }
         if function::is_pure_function(resolver.scoping, params, returned, &|c| resolver.primitive_call(c)) {
             return Exported::Pure;
@@ -380,11 +378,10 @@ fn function_export<'a>(
     registers.map_or(Exported::Unknown, Exported::Registers)
 }
 
-/// A function expression of `(req, res, next)` with a block body: its parameters and statements.
-fn middleware_function<'x, 'a>(
-    expr: &'x Expression<'a>,
-) -> Option<(&'x FormalParameters<'a>, &'x [Statement<'a>])> {
-    let (params, body) = match expr.get_inner_expression() {
+/// What a function returning `returned` exports when that is a function expression of
+/// `(req, res, next)` with a block body: a factory of the middleware, classified by its body.
+fn factory_of<'a>(resolver: &Resolver<'a, '_>, returned: &'a Expression<'a>) -> Option<Exported> {
+    let (params, body) = match returned.get_inner_expression() {
         Expression::FunctionExpression(f) => (&*f.params, f.body.as_deref()?),
         Expression::ArrowFunctionExpression(f) => match &f.body {
             ArrowFunctionBody::FunctionBody(body) => (&*f.params, &**body),
@@ -392,7 +389,8 @@ fn middleware_function<'x, 'a>(
         },
         _ => return None,
     };
-    (params.items.len() == 3).then_some((params, &body.statements[..]))
+    (params.items.len() == 3)
+        .then(|| Exported::Factory(function::classify(resolver.scoping, params, &body.statements, resolver)))
 }
 
 /// How deep helpers may call helpers before the tool stops looking (a helper that calls
